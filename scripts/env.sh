@@ -1,0 +1,19 @@
+# Sourced by ./peerlink and ./test.sh: picks a JDK >= 21 and exports JAVA_HOME.
+# Order: $JAVA_HOME if it is >= 21, then the Temurin 25 install, else fail clearly.
+peerlink_java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+}
+peerlink_pick_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(peerlink_java_major "$candidate")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      export JAVA_HOME="$candidate"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "peerlink: needs a JDK >= 21 (set JAVA_HOME, or install Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)." >&2
+  return 1
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. As root it first installs the Debian packages the system tests need;
+# without root (or without a package) those tests are skipped with a printed reason.
+# Extra arguments go to Maven, e.g. ./test.sh -Dpeerlink.fast (unit tests only) or -pl peerlink-stun.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+. scripts/env.sh
+peerlink_pick_jdk
+
+packages=(nftables iproute2 coturn miniupnpd-nftables miniupnpc iperf3 procps)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "test.sh: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # miniupnpd asks debconf questions; answer them and keep its service from starting.
+    echo 'miniupnpd miniupnpd/start_daemon boolean false' | debconf-set-selections 2>/dev/null || true
+    apt-get update -q >/dev/null || echo "test.sh: apt-get update failed; trying the install anyway"
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+      || echo "test.sh: could not install ${missing[*]}; tests that need them will be skipped"
+  fi
+  # Services the packages start on their own would hold the ports the tests use.
+  for svc in coturn miniupnpd; do
+    command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1 || true
+    pkill -x "${svc/coturn/turnserver}" >/dev/null 2>&1 || true
+  done
+else
+  echo "test.sh: not root; system tests that need root or missing packages will be skipped"
+fi
+
+exec mvn -B -ntp "$@" verify
