@@ -1,0 +1,152 @@
+package dev.peerlink.stun;
+
+import dev.peerlink.stun.StunDecodeException.Reason;
+import dev.peerlink.stun.attribute.Fingerprint;
+import dev.peerlink.stun.internal.Bytes;
+import dev.peerlink.stun.internal.Crypto;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decodes one complete STUN message (a UDP datagram, or a frame cut by {@link StunFraming}).
+ * Pure and thread-safe. Every malformation is a {@link StunDecodeException} with a typed reason;
+ * no other exception escapes. Allocation is bounded by the input size.
+ */
+public final class StunDecoder {
+    /** Attributes beyond this count are hostile, not legitimate (a real message carries about a dozen). */
+    public static final int MAX_ATTRIBUTES = 64;
+
+    private static final StunDecoder STANDARD = new StunDecoder(AttributeRegistry.standard());
+
+    private final AttributeRegistry registry;
+
+    public StunDecoder(AttributeRegistry registry) {
+        this.registry = registry;
+    }
+
+    public static StunDecoder standard() {
+        return STANDARD;
+    }
+
+    public AttributeRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * A cheap test for demultiplexing: top two bits zero, magic cookie present, length a multiple of 4.
+     * True does not mean the message is valid.
+     */
+    public static boolean looksLikeStun(byte[] data, int off, int len) {
+        return len >= StunMessage.HEADER_LENGTH
+                && (data[off] & 0xC0) == 0
+                && Bytes.u32(data, off + 4) == StunMessage.MAGIC_COOKIE
+                && (Bytes.u16(data, off + 2) & 3) == 0;
+    }
+
+    public StunMessage decode(byte[] data) throws StunDecodeException {
+        return decode(data, 0, data.length);
+    }
+
+    public StunMessage decode(ByteBuffer buffer) throws StunDecodeException {
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.duplicate().get(copy);
+        return decode(copy, 0, copy.length);
+    }
+
+    public StunMessage decode(byte[] data, int off, int len) throws StunDecodeException {
+        if (off < 0 || len < 0 || off > data.length - len) {
+            throw new StunDecodeException(Reason.TRUNCATED, "range outside the buffer");
+        }
+        if (len < StunMessage.HEADER_LENGTH) {
+            throw new StunDecodeException(Reason.TRUNCATED, len + " bytes, header needs 20");
+        }
+        if ((data[off] & 0xC0) != 0) {
+            throw new StunDecodeException(Reason.NOT_STUN, "top bits of the message type are set");
+        }
+        if (Bytes.u32(data, off + 4) != StunMessage.MAGIC_COOKIE) {
+            throw new StunDecodeException(Reason.BAD_MAGIC_COOKIE, "no magic cookie");
+        }
+        int bodyLength = Bytes.u16(data, off + 2);
+        if ((bodyLength & 3) != 0) {
+            throw new StunDecodeException(Reason.BAD_LENGTH, "length " + bodyLength + " is not a multiple of 4");
+        }
+        int total = StunMessage.HEADER_LENGTH + bodyLength;
+        if (total > len) {
+            throw new StunDecodeException(Reason.TRUNCATED, "length says " + total + " bytes, have " + len);
+        }
+        if (total < len) {
+            throw new StunDecodeException(Reason.BAD_LENGTH, "length says " + total + " bytes, datagram has " + len);
+        }
+        byte[] raw = Arrays.copyOfRange(data, off, off + total);
+        int type = Bytes.u16(raw, 0);
+        StunMethod method = StunMethod.fromMessageType(type);
+        StunClass cls = StunMethod.classFromMessageType(type);
+        TransactionId tid = TransactionId.of(raw, 8);
+
+        List<StunAttribute> attributes = new ArrayList<>(8);
+        int integrity = -1;
+        int integritySha256 = -1;
+        boolean fingerprintSeen = false;
+        int pos = StunMessage.HEADER_LENGTH;
+        while (pos < total) {
+            if (total - pos < 4) {
+                throw new StunDecodeException(Reason.ATTRIBUTE_OVERRUN, "attribute header cut at " + pos);
+            }
+            int attrType = Bytes.u16(raw, pos);
+            int attrLen = Bytes.u16(raw, pos + 2);
+            int valueStart = pos + 4;
+            if (attrLen > total - valueStart) {
+                throw new StunDecodeException(Reason.ATTRIBUTE_OVERRUN,
+                        AttributeType.name(attrType) + " of " + attrLen + " bytes overruns the message");
+            }
+            int padded = (attrLen + 3) & ~3;
+            if (padded > total - valueStart) {
+                throw new StunDecodeException(Reason.BAD_PADDING, AttributeType.name(attrType) + " lacks its padding");
+            }
+            if (fingerprintSeen) {
+                throw new StunDecodeException(Reason.ATTRIBUTE_AFTER_FINGERPRINT, AttributeType.name(attrType));
+            }
+            if (attributes.size() == MAX_ATTRIBUTES) {
+                throw new StunDecodeException(Reason.TOO_MANY_ATTRIBUTES, "more than " + MAX_ATTRIBUTES);
+            }
+            switch (attrType) {
+                case AttributeType.MESSAGE_INTEGRITY -> {
+                    if (integrity >= 0 || integritySha256 >= 0) {
+                        throw new StunDecodeException(Reason.ATTRIBUTE_AFTER_INTEGRITY, "MESSAGE-INTEGRITY repeated or after -SHA256");
+                    }
+                    integrity = pos;
+                }
+                case AttributeType.MESSAGE_INTEGRITY_SHA256 -> {
+                    if (integritySha256 >= 0) {
+                        throw new StunDecodeException(Reason.ATTRIBUTE_AFTER_INTEGRITY, "MESSAGE-INTEGRITY-SHA256 repeated");
+                    }
+                    integritySha256 = pos;
+                }
+                case AttributeType.FINGERPRINT -> {
+                    fingerprintSeen = true;
+                    if (attrLen == 4) {
+                        checkFingerprint(raw, pos);
+                    }
+                }
+                default -> {
+                    if (integrity >= 0 || integritySha256 >= 0) {
+                        throw new StunDecodeException(Reason.ATTRIBUTE_AFTER_INTEGRITY, AttributeType.name(attrType));
+                    }
+                }
+            }
+            attributes.add(registry.decode(attrType, raw, valueStart, attrLen));
+            pos = valueStart + padded;
+        }
+        return new StunMessage(method, cls, tid, attributes, raw, integrity, integritySha256);
+    }
+
+    private static void checkFingerprint(byte[] raw, int attrPos) throws StunDecodeException {
+        // The length field already covers FINGERPRINT, as the sender computed it.
+        int expected = Crypto.crc32(raw, 0, attrPos) ^ Fingerprint.XOR;
+        if (Bytes.u32(raw, attrPos + 4) != expected) {
+            throw new StunDecodeException(Reason.BAD_FINGERPRINT, "CRC mismatch");
+        }
+    }
+}

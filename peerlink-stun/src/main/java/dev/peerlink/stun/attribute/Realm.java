@@ -1,0 +1,30 @@
+package dev.peerlink.stun.attribute;
+
+import dev.peerlink.stun.AttributeType;
+import dev.peerlink.stun.StunAttribute;
+import dev.peerlink.stun.internal.ByteSink;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/** REALM (RFC 8489 §14.9): fewer than 128 characters, at most 763 bytes. */
+public record Realm(String value) implements StunAttribute {
+    /** Longest encoded value the RFC allows, in bytes. */
+    public static final int MAX_BYTES = 763;
+
+    public Realm {
+        Objects.requireNonNull(value, "value");
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw new IllegalArgumentException("Realm longer than " + MAX_BYTES + " bytes");
+        }
+    }
+
+    @Override
+    public int type() {
+        return AttributeType.REALM;
+    }
+
+    @Override
+    public void writeValue(ByteSink out, byte[] header) {
+        out.bytes(value.getBytes(StandardCharsets.UTF_8));
+    }
+}
