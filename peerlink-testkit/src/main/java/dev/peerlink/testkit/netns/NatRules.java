@@ -29,7 +29,7 @@ final class NatRules {
     private NatRules() {
     }
 
-    static String ruleset(NatType type, String wanAddress) {
+    static String ruleset(NatType type, String wanAddress, String lanSubnet) {
         boolean eim = type != NatType.SYMMETRIC;
         StringBuilder s = new StringBuilder();
         s.append("""
@@ -93,9 +93,10 @@ final class NatRules {
         s.append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
         s.append("    oifname \"%s\" masquerade%s\n".formatted(WAN_IF, eim ? "" : " fully-random"));
         if (type.hairpinning()) {
+            // Match the LAN by source address: the input interface is not known any more at postrouting.
             s.append("""
-                        iifname "%1$s" oifname "%1$s" ct status dnat snat ip to %2$s
-                    """.formatted(LAN_IF, wanAddress));
+                        ip saddr %s oifname "%s" ct status dnat snat ip to %s
+                    """.formatted(lanSubnet, LAN_IF, wanAddress));
         }
         s.append("  }\n");
         if (eim) {

@@ -175,7 +175,7 @@ public final class NatTestBed implements AutoCloseable {
         r.ip("link", "add", NatRules.LAN_IF, "type", "bridge");
         r.ip("addr", "add", lan + "/24", "dev", NatRules.LAN_IF);
         r.ip("link", "set", NatRules.LAN_IF, "up");
-        r.nft(NatRules.ruleset(type, wan));
+        r.nft(NatRules.ruleset(type, wan, "10.0." + n + ".0/24"));
         routers.put(type, new Router(type, r, addr(wan), addr(lan)));
 
         clients.put(type, newLanClient(r, hostName, "c-" + role, "lan-c1", "10.0." + n + ".2", lan));

@@ -16,6 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code echo <port> <bind-address>...}: one socket per address (so replies leave from the address the
  *       request went to, as NAT filtering requires), prints {@code LISTENING} once all are bound, then
  *       {@code RX <from> <to> <payload>} per datagram and echoes it back.</li>
+ *   <li>{@code punch <local-port> <address:port>}: binds the local port, sends {@code punch} to the target
+ *       (creating a NAT mapping), prints {@code LISTENING}, then behaves like {@code echo} on that socket.
+ *       Neither mode echoes a {@code punch} datagram.</li>
  *   <li>{@code send <address> <port> <count> <tag>}: sends {@code <tag> <i>} datagrams paced 200 µs apart,
  *       prints {@code SENT <count>}.</li>
  *   <li>{@code probe <timeout-ms> <count> <address:port>...}: per target, {@code count} request/response rounds;
@@ -23,17 +26,20 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  */
 public final class UdpTool {
+    private static final String PUNCH = "punch";
+
     private UdpTool() {
     }
 
     public static void main(String[] args) throws IOException {
         switch (args.length == 0 ? "" : args[0]) {
             case "echo" -> echo(Integer.parseInt(args[1]), java.util.Arrays.copyOfRange(args, 2, args.length));
+            case "punch" -> punch(Integer.parseInt(args[1]), target(args[2]));
             case "send" -> send(InetAddress.getByName(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     args[4]);
             case "probe" -> probe(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args);
             default -> {
-                System.err.println("usage: echo <port> <bind>... | send <addr> <port> <count> <tag>"
+                System.err.println("usage: echo <port> <bind>... | punch <local-port> <addr:port> | send <addr> <port> <count> <tag>"
                         + " | probe <timeout-ms> <count> <addr:port>...");
                 System.exit(2);
             }
@@ -51,6 +57,20 @@ public final class UdpTool {
         System.out.println("LISTENING " + sockets.stream().map(DatagramSocket::getLocalSocketAddress).toList());
     }
 
+    private static void punch(int localPort, InetSocketAddress target) throws IOException {
+        DatagramSocket s = new DatagramSocket(localPort);
+        byte[] b = PUNCH.getBytes(StandardCharsets.UTF_8);
+        s.send(new DatagramPacket(b, b.length, target));
+        System.out.println("LISTENING " + s.getLocalSocketAddress());
+        serve(s);
+    }
+
+    private static InetSocketAddress target(String addressAndPort) throws IOException {
+        int colon = addressAndPort.lastIndexOf(':');
+        return new InetSocketAddress(InetAddress.getByName(addressAndPort.substring(0, colon)),
+                Integer.parseInt(addressAndPort.substring(colon + 1)));
+    }
+
     private static void serve(DatagramSocket s) {
         byte[] buf = new byte[2048];
         String local = s.getLocalAddress().getHostAddress() + ":" + s.getLocalPort();
@@ -62,7 +82,9 @@ public final class UdpTool {
                 synchronized (System.out) {
                     System.out.println("RX " + format(p) + " " + local + " " + payload);
                 }
-                s.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                if (!payload.equals(PUNCH)) { // a punch is one-way: echoing it would ping-pong between two echoes
+                    s.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                }
             }
         } catch (IOException e) {
             System.err.println("echo on " + local + " failed: " + e);
@@ -86,9 +108,7 @@ public final class UdpTool {
             s.setSoTimeout(timeoutMs);
             for (int t = 3; t < args.length; t++) {
                 String target = args[t];
-                int colon = target.lastIndexOf(':');
-                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(target.substring(0, colon)),
-                        Integer.parseInt(target.substring(colon + 1)));
+                InetSocketAddress to = target(target);
                 int answered = 0;
                 String from = "-";
                 for (int i = 0; i < count; i++) {
