@@ -60,6 +60,8 @@ class ConnectivitySystemTest {
         try (HostProcess open = echo(bed.openHost(), PORT)) {
             var r = probe(bed.client(NatType.SYMMETRIC), 2, REPLY_TIMEOUT, target(bed.openHost().address(), PORT));
             assertThat(r).singleElement().satisfies(p -> assertThat(p.answered()).isEqualTo(2));
+            String wan = bed.router(NatType.SYMMETRIC).wanAddress().getHostAddress();
+            assertThat(open.stdoutLines()).anyMatch(l -> l.startsWith("RX " + wan + ":"));
         }
     }
 
@@ -76,6 +78,8 @@ class ConnectivitySystemTest {
 
             var outbound = probe(bed.firewalledHost(), 2, REPLY_TIMEOUT, target(bed.server().primaryAddress(), PORT));
             assertThat(outbound).singleElement().satisfies(p -> assertThat(p.answered()).isEqualTo(2));
+            String fwAddress = bed.firewalledHost().address().getHostAddress();
+            assertThat(server.stdoutLines()).anyMatch(l -> l.startsWith("RX " + fwAddress + ":"));
         }
     }
 }

@@ -72,6 +72,7 @@ class RouterFaultsSystemTest {
             router.breakLink();
             assertThat(probe(client, 2, REPLY_TIMEOUT, to)).singleElement()
                     .satisfies(p -> assertThat(p.answered()).isZero());
+            assertThat(server.stdoutLines()).as("nothing crosses a broken link").noneMatch(l -> l.startsWith("RX "));
             router.restoreLink();
             assertThat(probe(client, 2, REPLY_TIMEOUT, to)).singleElement()
                     .satisfies(p -> assertThat(p.answered()).isEqualTo(2));
@@ -91,6 +92,8 @@ class RouterFaultsSystemTest {
             // The open host never was a destination of the client: only endpoint-independent filtering lets it in.
             assertThat(probe(bed.openHost(), 2, REPLY_TIMEOUT, mapping)).singleElement()
                     .satisfies(p -> assertThat(p.answered()).isEqualTo(2));
+            String open = bed.openHost().address().getHostAddress();
+            assertThat(punched.stdoutLines()).anyMatch(l -> l.startsWith("RX " + open + ":"));
 
             router.flushConntrack();
             assertThat(probe(bed.openHost(), 2, REPLY_TIMEOUT, mapping)).singleElement()
