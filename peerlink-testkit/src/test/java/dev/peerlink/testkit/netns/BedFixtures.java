@@ -1,0 +1,57 @@
+package dev.peerlink.testkit.netns;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Helpers shared by the system tests: run {@link UdpTool} inside hosts. */
+final class BedFixtures {
+    static final Duration JVM_START = Duration.ofSeconds(30);
+    static final Pattern REPLIES = Pattern.compile("^REPLIES (\\S+) (\\d+)/(\\d+) FROM (\\S+)$");
+
+    private BedFixtures() {
+    }
+
+    /** Starts a UDP echo server in {@code host} on its primary address (and the server's alternate) once bound. */
+    static HostProcess echo(Host host, int port) {
+        List<String> args = new ArrayList<>(List.of("echo", String.valueOf(port), host.address().getHostAddress()));
+        if (host instanceof ServerHost server) {
+            args.add(server.alternateAddress().getHostAddress());
+        }
+        HostProcess p = host.start(host.javaCommand(UdpTool.class.getName(), args.toArray(String[]::new)));
+        p.awaitOutput(Pattern.compile("^LISTENING"), JVM_START);
+        return p;
+    }
+
+    record Probe(String target, int answered, int sent, String from) {
+    }
+
+    /** Probes each {@code address:port} target from {@code host}; returns one result per target. */
+    static List<Probe> probe(Host host, int count, Duration perReplyTimeout, String... targets) {
+        List<String> args = new ArrayList<>(List.of("probe", String.valueOf(perReplyTimeout.toMillis()),
+                String.valueOf(count)));
+        args.addAll(List.of(targets));
+        try (HostProcess p = host.start(host.javaCommand(UdpTool.class.getName(), args.toArray(String[]::new)))) {
+            int exit = p.awaitExit(JVM_START.plus(perReplyTimeout.multipliedBy((long) count * targets.length)));
+            if (exit != 0) {
+                throw new IllegalStateException("probe failed (exit " + exit + ")\n" + p.describeOutput());
+            }
+            List<Probe> result = new ArrayList<>();
+            for (String line : p.stdoutLines()) {
+                Matcher m = REPLIES.matcher(line);
+                if (m.matches()) {
+                    result.add(new Probe(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                            m.group(4)));
+                }
+            }
+            return result;
+        }
+    }
+
+    static String target(InetAddress address, int port) {
+        return address.getHostAddress() + ":" + port;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.peerlink.testkit.netns;
+
+import static dev.peerlink.testkit.netns.BedFixtures.echo;
+import static dev.peerlink.testkit.netns.BedFixtures.probe;
+import static dev.peerlink.testkit.netns.BedFixtures.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Plain reachability through the bed: NATed clients reach the public side, the firewall drops unsolicited input. */
+@Tag("system")
+class ConnectivitySystemTest {
+    private static final int PORT = 7000;
+    private static final Duration REPLY_TIMEOUT = Duration.ofMillis(500);
+    private static NatTestBed bed;
+
+    @BeforeAll
+    static void startBed() {
+        TestBedAssumptions.assumeAvailable();
+        bed = NatTestBed.start();
+    }
+
+    @AfterAll
+    static void closeBed() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void everyClientReachesBothServerAddressesThroughItsRouter() {
+        try (HostProcess server = echo(bed.server(), PORT)) {
+            List<Host> clients = new java.util.ArrayList<>();
+            for (NatType type : NatType.values()) {
+                clients.add(bed.client(type));
+            }
+            clients.add(bed.secondClient());
+            for (Host client : clients) {
+                List<BedFixtures.Probe> results = probe(client, 2, REPLY_TIMEOUT,
+                        target(bed.server().primaryAddress(), PORT), target(bed.server().alternateAddress(), PORT));
+                assertThat(results).as(client.name()).hasSize(2).allSatisfy(r -> assertThat(r.answered()).isEqualTo(2));
+            }
+            // The server saw the routers' public addresses, never a private LAN address.
+            assertThat(server.stdoutLines()).filteredOn(l -> l.startsWith("RX "))
+                    .allSatisfy(l -> assertThat(l).startsWith("RX 203.0.113.1"));
+            for (NatType type : NatType.values()) {
+                String wan = bed.router(type).wanAddress().getHostAddress();
+                assertThat(server.stdoutLines()).as("packets from " + type).anyMatch(l -> l.startsWith("RX " + wan + ":"));
+            }
+        }
+    }
+
+    @Test
+    void openHostIsReachableFromAClient() {
+        try (HostProcess open = echo(bed.openHost(), PORT)) {
+            var r = probe(bed.client(NatType.SYMMETRIC), 2, REPLY_TIMEOUT, target(bed.openHost().address(), PORT));
+            assertThat(r).singleElement().satisfies(p -> assertThat(p.answered()).isEqualTo(2));
+            String wan = bed.router(NatType.SYMMETRIC).wanAddress().getHostAddress();
+            assertThat(open.stdoutLines()).anyMatch(l -> l.startsWith("RX " + wan + ":"));
+        }
+    }
+
+    @Test
+    void firewalledHostDropsUnsolicitedInboundButCanTalkOut() {
+        try (HostProcess fw = echo(bed.firewalledHost(), PORT); HostProcess server = echo(bed.server(), PORT)) {
+            var inbound = probe(bed.client(NatType.FULL_CONE), 2, REPLY_TIMEOUT,
+                    target(bed.firewalledHost().address(), PORT));
+            assertThat(inbound).singleElement().satisfies(p -> assertThat(p.answered()).isZero());
+            var fromOpen = probe(bed.openHost(), 2, REPLY_TIMEOUT, target(bed.firewalledHost().address(), PORT));
+            assertThat(fromOpen).singleElement().satisfies(p -> assertThat(p.answered()).isZero());
+            // Dropped on input, so the echo program never saw a datagram.
+            assertThat(fw.stdoutLines()).noneMatch(l -> l.startsWith("RX "));
+
+            var outbound = probe(bed.firewalledHost(), 2, REPLY_TIMEOUT, target(bed.server().primaryAddress(), PORT));
+            assertThat(outbound).singleElement().satisfies(p -> assertThat(p.answered()).isEqualTo(2));
+            String fwAddress = bed.firewalledHost().address().getHostAddress();
+            assertThat(server.stdoutLines()).anyMatch(l -> l.startsWith("RX " + fwAddress + ":"));
+        }
+    }
+}
