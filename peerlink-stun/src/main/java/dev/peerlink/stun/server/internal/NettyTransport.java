@@ -1,0 +1,84 @@
+package dev.peerlink.stun.server.internal;
+
+import dev.peerlink.stun.server.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.StandardSocketOptions;
+
+/** Epoll or NIO: the event loops, channel classes and socket options of one Netty transport. */
+public final class NettyTransport {
+    /** Datagrams read per recvmmsg call: enough to amortise the syscall, small enough to stay in cache. */
+    static final int RECV_BATCH = 32;
+    private static final int SOCKET_BUFFER = 4 << 20;
+
+    private final boolean epoll;
+
+    private NettyTransport(boolean epoll) {
+        this.epoll = epoll;
+    }
+
+    public static NettyTransport choose(Transport wanted) {
+        return switch (wanted) {
+            case NIO -> new NettyTransport(false);
+            case AUTO -> new NettyTransport(Epoll.isAvailable());
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("epoll transport unavailable", Epoll.unavailabilityCause());
+                }
+                yield new NettyTransport(true);
+            }
+        };
+    }
+
+    public String name() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    public MultiThreadIoEventLoopGroup newGroup(int threads) {
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true), factory);
+    }
+
+    /**
+     * UDP options. With epoll a receive buffer of RECV_BATCH datagram slots plus
+     * MAX_DATAGRAM_PAYLOAD_SIZE makes Netty read with recvmmsg; SO_REUSEPORT lets each IO thread own
+     * a socket on the same address so the kernel spreads sources across threads.
+     */
+    public void configureUdp(Bootstrap b, boolean reusePort, int maxDatagram) {
+        b.option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
+        if (epoll) {
+            b.channel(EpollDatagramChannel.class)
+                    .option(EpollChannelOption.SO_REUSEPORT, reusePort)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagram)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(maxDatagram * RECV_BATCH).maxMessagesPerRead(RECV_BATCH * 4));
+        } else {
+            b.channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(maxDatagram).maxMessagesPerRead(RECV_BATCH * 4));
+            if (reusePort) {
+                b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+            }
+        }
+    }
+
+    public void configureTcp(ServerBootstrap b) {
+        b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true);
+    }
+}
