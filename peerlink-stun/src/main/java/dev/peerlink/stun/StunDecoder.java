@@ -18,6 +18,9 @@ public final class StunDecoder {
     /** Attributes beyond this count are hostile, not legitimate (a real message carries about a dozen). */
     public static final int MAX_ATTRIBUTES = 64;
 
+    /** The largest possible STUN message: header plus the largest 4-aligned 16-bit length. */
+    public static final int MAX_MESSAGE_LENGTH = StunMessage.HEADER_LENGTH + 0xFFFC;
+
     private static final StunDecoder STANDARD = new StunDecoder(AttributeRegistry.standard());
 
     private final AttributeRegistry registry;
@@ -50,9 +53,19 @@ public final class StunDecoder {
     }
 
     public StunMessage decode(ByteBuffer buffer) throws StunDecodeException {
+        if (buffer.hasArray()) {
+            return decode(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+        }
+        if (buffer.remaining() > MAX_MESSAGE_LENGTH) {
+            throw tooLarge(buffer.remaining());
+        }
         byte[] copy = new byte[buffer.remaining()];
         buffer.duplicate().get(copy);
         return decode(copy, 0, copy.length);
+    }
+
+    private static StunDecodeException tooLarge(int len) {
+        return new StunDecodeException(Reason.TOO_LARGE, len + " bytes, no STUN message exceeds " + MAX_MESSAGE_LENGTH);
     }
 
     public StunMessage decode(byte[] data, int off, int len) throws StunDecodeException {
@@ -62,6 +75,9 @@ public final class StunDecoder {
         if (len < StunMessage.HEADER_LENGTH) {
             throw new StunDecodeException(Reason.TRUNCATED, len + " bytes, header needs 20");
         }
+        if (len > MAX_MESSAGE_LENGTH) {
+            throw tooLarge(len);
+        }
         if ((data[off] & 0xC0) != 0) {
             throw new StunDecodeException(Reason.NOT_STUN, "top bits of the message type are set");
         }
@@ -69,10 +85,13 @@ public final class StunDecoder {
             throw new StunDecodeException(Reason.BAD_MAGIC_COOKIE, "no magic cookie");
         }
         int bodyLength = Bytes.u16(data, off + 2);
+        int total = StunMessage.HEADER_LENGTH + bodyLength;
         if ((bodyLength & 3) != 0) {
+            if (total == len && lastAttributeUnpadded(data, off, total)) {
+                throw new StunDecodeException(Reason.BAD_PADDING, "last attribute is not followed by its padding");
+            }
             throw new StunDecodeException(Reason.BAD_LENGTH, "length " + bodyLength + " is not a multiple of 4");
         }
-        int total = StunMessage.HEADER_LENGTH + bodyLength;
         if (total > len) {
             throw new StunDecodeException(Reason.TRUNCATED, "length says " + total + " bytes, have " + len);
         }
@@ -88,12 +107,11 @@ public final class StunDecoder {
         List<StunAttribute> attributes = new ArrayList<>(8);
         int integrity = -1;
         int integritySha256 = -1;
-        boolean fingerprintSeen = false;
+        int fingerprint = -1;
         int pos = StunMessage.HEADER_LENGTH;
+        // total and every pos are multiples of 4 here, so an attribute header always fits and a
+        // value that fits also has room for its padding: ATTRIBUTE_OVERRUN is the only overrun.
         while (pos < total) {
-            if (total - pos < 4) {
-                throw new StunDecodeException(Reason.ATTRIBUTE_OVERRUN, "attribute header cut at " + pos);
-            }
             int attrType = Bytes.u16(raw, pos);
             int attrLen = Bytes.u16(raw, pos + 2);
             int valueStart = pos + 4;
@@ -102,10 +120,7 @@ public final class StunDecoder {
                         AttributeType.name(attrType) + " of " + attrLen + " bytes overruns the message");
             }
             int padded = (attrLen + 3) & ~3;
-            if (padded > total - valueStart) {
-                throw new StunDecodeException(Reason.BAD_PADDING, AttributeType.name(attrType) + " lacks its padding");
-            }
-            if (fingerprintSeen) {
+            if (fingerprint >= 0) {
                 throw new StunDecodeException(Reason.ATTRIBUTE_AFTER_FINGERPRINT, AttributeType.name(attrType));
             }
             if (attributes.size() == MAX_ATTRIBUTES) {
@@ -124,12 +139,7 @@ public final class StunDecoder {
                     }
                     integritySha256 = pos;
                 }
-                case AttributeType.FINGERPRINT -> {
-                    fingerprintSeen = true;
-                    if (attrLen == 4) {
-                        checkFingerprint(raw, pos);
-                    }
-                }
+                case AttributeType.FINGERPRINT -> fingerprint = pos;
                 default -> {
                     if (integrity >= 0 || integritySha256 >= 0) {
                         throw new StunDecodeException(Reason.ATTRIBUTE_AFTER_INTEGRITY, AttributeType.name(attrType));
@@ -139,7 +149,29 @@ public final class StunDecoder {
             attributes.add(registry.decode(attrType, raw, valueStart, attrLen));
             pos = valueStart + padded;
         }
+        if (fingerprint >= 0) {
+            // Checked last, so that a FINGERPRINT followed by more attributes is reported as such.
+            checkFingerprint(raw, fingerprint);
+        }
         return new StunMessage(method, cls, tid, attributes, raw, integrity, integritySha256);
+    }
+
+    /**
+     * For a message whose length is not a multiple of 4: true when its attributes, read with
+     * padding, end with one whose value reaches exactly the end of the message, unpadded.
+     * Reads only; at most one step per 4 bytes.
+     */
+    private static boolean lastAttributeUnpadded(byte[] data, int off, int total) {
+        int pos = StunMessage.HEADER_LENGTH;
+        while (total - pos >= 4) {
+            int attrLen = Bytes.u16(data, off + pos + 2);
+            int valueEnd = pos + 4 + attrLen;
+            if (valueEnd >= total) {
+                return valueEnd == total && (attrLen & 3) != 0;
+            }
+            pos += 4 + ((attrLen + 3) & ~3);
+        }
+        return false;
     }
 
     private static void checkFingerprint(byte[] raw, int attrPos) throws StunDecodeException {

@@ -1,6 +1,8 @@
 package dev.peerlink.stun;
 
 import dev.peerlink.stun.attribute.Fingerprint;
+import dev.peerlink.stun.attribute.MessageIntegrity;
+import dev.peerlink.stun.attribute.MessageIntegritySha256;
 import dev.peerlink.stun.internal.ByteSink;
 import dev.peerlink.stun.internal.Bytes;
 import dev.peerlink.stun.internal.Crypto;
@@ -47,7 +49,11 @@ public final class StunEncoder {
         out.bytes(header, 8, TransactionId.LENGTH);
 
         for (StunAttribute a : message.attributes()) {
-            writeAttribute(out, a, header);
+            // A decoded message carries the integrity and fingerprint it arrived with: those are
+            // recomputed from the protection (or dropped), never copied stale.
+            if (!isComputed(a)) {
+                writeAttribute(out, a, header);
+            }
         }
         if (protection.integrityKey() != null) {
             appendMac(out, AttributeType.MESSAGE_INTEGRITY, 20, protection.integrityKey(), false);
@@ -64,8 +70,15 @@ public final class StunEncoder {
             out.u16(4);
             out.u32(crc);
         }
+        if (out.size() - StunMessage.HEADER_LENGTH > 0xFFFC) {
+            throw new IllegalArgumentException("STUN message exceeds 65532 bytes of attributes once protected");
+        }
         out.setU16(2, out.size() - StunMessage.HEADER_LENGTH);
         return out.toByteArray();
+    }
+
+    private static boolean isComputed(StunAttribute a) {
+        return a instanceof MessageIntegrity || a instanceof MessageIntegritySha256 || a instanceof Fingerprint;
     }
 
     private void writeAttribute(ByteSink out, StunAttribute a, byte[] header) {
@@ -79,8 +92,8 @@ public final class StunEncoder {
         }
         out.setU16(start + 2, valueLength);
         out.fill(paddingByte, (4 - (valueLength & 3)) & 3);
-        if (out.size() - StunMessage.HEADER_LENGTH > 0xFFFF) {
-            throw new IllegalArgumentException("STUN message exceeds 65535 bytes of attributes");
+        if (out.size() - StunMessage.HEADER_LENGTH > 0xFFFC) {
+            throw new IllegalArgumentException("STUN message exceeds 65532 bytes of attributes");
         }
     }
 

@@ -31,6 +31,9 @@ public final class TransactionId {
     }
 
     public static TransactionId of(byte[] src, int offset) {
+        if (offset < 0 || offset > src.length - LENGTH) {
+            throw new IllegalArgumentException("no 12-byte transaction ID at offset " + offset + " of " + src.length + " bytes");
+        }
         return new TransactionId(Arrays.copyOfRange(src, offset, offset + LENGTH));
     }
 
