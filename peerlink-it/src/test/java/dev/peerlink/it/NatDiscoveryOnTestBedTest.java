@@ -145,4 +145,31 @@ class NatDiscoveryOnTestBedTest {
         }
         assertThat(nat(bed.client(NatType.SYMMETRIC), OUR_PORT).get("type").asText()).isEqualTo("symmetric");
     }
+
+    @Test
+    void bindingLifetimeEstimateBracketsTheRoutersUdpTimeout() throws Exception {
+        // Shorten this router's conntrack UDP timeouts to 8 s so the estimate takes seconds, not minutes.
+        var router = bed.router(NatType.PORT_RESTRICTED_CONE);
+        String[] keys = {"net.netfilter.nf_conntrack_udp_timeout", "net.netfilter.nf_conntrack_udp_timeout_stream"};
+        List<String> saved = new ArrayList<>();
+        for (String k : keys) {
+            saved.add(router.exec(Duration.ofSeconds(10), "sysctl", "-n", k).orThrow().stdout().trim());
+            router.exec(Duration.ofSeconds(10), "sysctl", "-w", k + "=8").orThrow();
+        }
+        try {
+            Host client = bed.client(NatType.PORT_RESTRICTED_CONE);
+            List<String> cmd = client.javaCommand("dev.peerlink.cli.Main", "nat", "--json", "--lifetime", "10",
+                    "--server", bed.server().primaryAddress().getHostAddress() + ":" + OUR_PORT,
+                    "--rto", "200", "--min-rto", "50", "--rc", "4", "--rm", "4");
+            ExecResult r = client.exec(Duration.ofSeconds(90), cmd.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            JsonNode lifetime = JSON.readTree(r.stdout()).get("bindingLifetime");
+            assertThat(lifetime.get("atLeastSeconds").asInt()).as("%s", lifetime).isEqualTo(5);
+            assertThat(lifetime.get("belowSeconds").asInt()).as("%s", lifetime).isEqualTo(10);
+        } finally {
+            for (int i = 0; i < keys.length; i++) {
+                router.exec(Duration.ofSeconds(10), "sysctl", "-w", keys[i] + "=" + saved.get(i));
+            }
+        }
+    }
 }

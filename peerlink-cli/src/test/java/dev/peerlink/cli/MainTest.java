@@ -1,0 +1,80 @@
+package dev.peerlink.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peerlink.stun.server.StunServer;
+import dev.peerlink.stun.server.StunServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+    private record Run(int exit, String out) {}
+
+    private static synchronized Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Main.run(args);
+            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Run r = run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("server", "stun-server", "nat");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"server", "stun-server", "nat"})
+    void everyCommandHasHelp(String command) {
+        Run r = run(command, "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage:").contains(command);
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        assertThat(run("nat").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void natJsonHasTheDocumentedFields() throws Exception {
+        try (StunServer server = StunServer.start(StunServerConfig.builder()
+                .primary(new InetSocketAddress("127.0.0.1", 0)).tcp(false).build())) {
+            InetSocketAddress a = server.udpAddresses().get(0);
+            Run r = run("nat", "--json", "--server", "127.0.0.1:" + a.getPort(), "--rto", "100", "--rc", "3", "--rm", "2");
+            assertThat(r.exit()).isZero();
+            JsonNode json = new ObjectMapper().readTree(r.out());
+            assertThat(json.get("publicAddress").asText()).startsWith("127.0.0.1:");
+            assertThat(json.has("mapping")).isTrue();
+            assertThat(json.has("filtering")).isTrue();
+            assertThat(json.has("type")).isTrue();
+            assertThat(json.has("hairpinning")).isTrue();
+            assertThat(json.get("portAllocation").get("pattern").asText()).isEqualTo("preserving");
+            // No alternate address: the server lacks RFC 5780, so the result is partial and says so.
+            assertThat(json.get("partial").asBoolean()).isTrue();
+            assertThat(json.get("type").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void socketAddressConverterAcceptsIpv4Ipv6AndDefaultPort() {
+        SocketAddressConverter c = new SocketAddressConverter(3478);
+        assertThat(c.convert("192.0.2.1:5000")).isEqualTo(new InetSocketAddress("192.0.2.1", 5000));
+        assertThat(c.convert("192.0.2.1")).isEqualTo(new InetSocketAddress("192.0.2.1", 3478));
+        assertThat(c.convert("[::1]:7")).isEqualTo(new InetSocketAddress("::1", 7));
+        assertThat(c.convert("::1")).isEqualTo(new InetSocketAddress("::1", 3478));
+    }
+}
