@@ -210,9 +210,22 @@ public final class NatTestBed implements AutoCloseable {
         if (router) {
             // Routers forward; reverse-path filtering could drop hairpinned or asymmetric packets, so it is off.
             sysctls.addAll(List.of("net.ipv4.ip_forward=1",
-                    "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"));
+                    "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+                    // A hairpinned packet leaves through the interface it came in on (lan0), for which Linux would
+                    // send the LAN host an ICMP redirect ("use <inside peer> as gateway"). A NAT box must not.
+                    "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.default.send_redirects=0"));
         }
         ns.sysctl(sysctls.toArray(String[]::new));
+        if (router) {
+            // If the host has br_netfilter loaded (Docker, Kubernetes, ...), every new namespace starts with
+            // bridge-nf-call-*=1: frames crossing the LAN bridge lan0 run the IP hooks while still being bridged,
+            // so the hairpin DNAT happens at layer 2 and the bridge, seeing the new destination behind the port
+            // the frame came in on, drops it (no hairpin mode on bridge ports). A client could then never reach its
+            // own host's mapping. Switching it off makes the router route LAN traffic like any NAT box, whether
+            // the module is loaded or not (without it the keys do not exist, hence sysctlIfPresent).
+            ns.sysctlIfPresent("net.bridge.bridge-nf-call-iptables=0", "net.bridge.bridge-nf-call-ip6tables=0",
+                    "net.bridge.bridge-nf-call-arptables=0");
+        }
         return ns;
     }
 

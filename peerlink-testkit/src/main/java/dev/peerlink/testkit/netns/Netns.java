@@ -84,6 +84,16 @@ final class Netns {
         Shell.run(wrap(cmd)).orThrow();
     }
 
+    /**
+     * Like {@link #sysctl} but silently skips keys the kernel does not have ({@code sysctl -e}), e.g.
+     * {@code net.bridge.*}, which exists only while the {@code br_netfilter} module is loaded on the host.
+     */
+    void sysctlIfPresent(String... assignments) {
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("sysctl"), "-q", "-e", "-w"));
+        cmd.addAll(Arrays.asList(assignments));
+        Shell.run(wrap(cmd)).orThrow();
+    }
+
     /** Loads an nft script atomically ({@code nft -f -}); the whole script applies or nothing does. */
     void nft(String script) {
         Shell.run(Shell.DEFAULT_TIMEOUT, wrap(List.of(Tools.require("nft"), "-f", "-")), script).orThrow();
