@@ -102,7 +102,34 @@ public final class AttributeRegistry {
             return new ResponsePort(Bytes.u16(b, o));
         });
         m.put(PADDING, (b, o, l) -> new Padding(l));
+        m.put(PASSWORD_ALGORITHM, (b, o, l) -> {
+            List<Integer> algs = decodeAlgorithms(b, o, l, "PASSWORD-ALGORITHM");
+            if (algs.size() != 1) {
+                throw new StunDecodeException(Reason.BAD_ATTRIBUTE_VALUE, "PASSWORD-ALGORITHM holds " + algs.size() + " algorithms");
+            }
+            return new PasswordAlgorithm(algs.get(0));
+        });
+        m.put(PASSWORD_ALGORITHMS, (b, o, l) -> new PasswordAlgorithms(decodeAlgorithms(b, o, l, "PASSWORD-ALGORITHMS")));
         return new AttributeRegistry(m);
+    }
+
+    /** Entries of algorithm (16 bits), parameter length (16 bits) and padded parameters. */
+    private static List<Integer> decodeAlgorithms(byte[] b, int o, int l, String what) throws StunDecodeException {
+        List<Integer> out = new ArrayList<>();
+        int pos = o;
+        int end = o + l;
+        while (pos < end) {
+            if (end - pos < 4) {
+                throw new StunDecodeException(Reason.BAD_ATTRIBUTE_VALUE, what + " entry cut short");
+            }
+            int paramLength = (Bytes.u16(b, pos + 2) + 3) & ~3;
+            if (paramLength > end - pos - 4) {
+                throw new StunDecodeException(Reason.BAD_ATTRIBUTE_VALUE, what + " parameters overrun");
+            }
+            out.add(Bytes.u16(b, pos));
+            pos += 4 + paramLength;
+        }
+        return out;
     }
 
     private static StunAttribute decodeErrorCode(byte[] b, int o, int l) throws StunDecodeException {

@@ -61,7 +61,8 @@ class Rfc8489AppendixBTest {
             00 1d 00 04 00 02 00 00
             00 1c 00 20 b5 c7 bf 00 5b 6c 52 a2 1c 51 c5 e8 92 f8 19 24 13 62 96 cb 92 7c 43 14 93 09 27 8c c6 51 8e 65""");
 
-    static final RawAttribute PASSWORD_ALGORITHM_SHA256 = new RawAttribute(AttributeType.PASSWORD_ALGORITHM, hex("00020000"));
+    static final dev.peerlink.stun.attribute.PasswordAlgorithm PASSWORD_ALGORITHM_SHA256 =
+            new dev.peerlink.stun.attribute.PasswordAlgorithm(dev.peerlink.stun.attribute.PasswordAlgorithm.SHA256);
 
     static byte[] key() {
         return StunIntegrity.longTermKeySha256(USERNAME, REALM, PASSWORD);

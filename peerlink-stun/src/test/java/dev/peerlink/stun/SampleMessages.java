@@ -75,7 +75,8 @@ final class SampleMessages {
         a.add(new RawAttribute(0x0024, TestBytes.hex("6e0001ff")));
         a.add(new RawAttribute(0xC057, new byte[0]));
         a.add(new RawAttribute(0x8029, TestBytes.hex("932ff9b151263b36")));
-        a.add(new RawAttribute(AttributeType.PASSWORD_ALGORITHM, TestBytes.hex("00020000")));
+        a.add(new dev.peerlink.stun.attribute.PasswordAlgorithm(dev.peerlink.stun.attribute.PasswordAlgorithm.SHA256));
+        a.add(new dev.peerlink.stun.attribute.PasswordAlgorithms(java.util.List.of(2, 1)));
         return a;
     }
 
