@@ -57,7 +57,8 @@ public final class NatBehaviorDiscovery {
             Optional<InetSocketAddress> other = test1.get().otherAddress()
                     .filter(o -> !o.getAddress().equals(server.getAddress()) && o.getPort() != server.getPort());
             if (other.isEmpty()) {
-                notes.add("server does not support RFC 5780 (no usable OTHER-ADDRESS): mapping, filtering and NAT type unknown");
+                notes.add("server does not support RFC 5780 (no usable OTHER-ADDRESS): "
+                        + (behindNat ? "mapping, filtering" : "filtering") + " and NAT type unknown");
             }
 
             Optional<MappingBehavior> mapping = behindNat
