@@ -24,6 +24,23 @@ final class ProcCpu {
         }
     }
 
+    /** Busy CPU seconds of the whole machine (all CPUs, everything but idle and iowait), from /proc/stat. */
+    static double machineBusy() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).get(0); // "cpu  user nice system idle iowait irq softirq steal ..."
+            String[] f = line.trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     static long self() {
         return ProcessHandle.current().pid();
     }

@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  * StunLoadGenerator [--warmup 3] [--duration 10] [--sockets 8] [--window 32] [--rounds 1]
  *                   label=127.0.0.1:3478:pid [label=host:port:pid ...]
  * </pre>
+ * Also reports the CPU time everything else on the machine used meanwhile (/proc/stat minus server
+ * and generator), since on a shared machine that is what makes runs comparable or not.
  * Prints one line per run and, with two or more targets, each target's best rate relative to the
  * first target's.
  */
@@ -49,7 +51,7 @@ public final class StunLoadGenerator {
     record Target(String label, InetSocketAddress address, long pid) {}
 
     record Result(Target target, double seconds, long responses, long sent, long lost, double serverCpu,
-                  double generatorCpu) {
+                  double generatorCpu, double otherCpu) {
         double rate() {
             return responses / seconds;
         }
@@ -61,9 +63,10 @@ public final class StunLoadGenerator {
         @Override
         public String toString() {
             return String.format(Locale.ROOT,
-                    "%-10s %9.0f responses/s  sent %d  lost %d (%.3f%%)  server CPU %.2f s (%.2f s per million, %.0f%% of a core)  generator CPU %.2f s",
+                    "%-10s %9.0f responses/s  sent %d  lost %d (%.3f%%)  server CPU %.2f s (%.2f s per million, %.0f%% of a core)"
+                            + "  generator CPU %.2f s  other processes %.2f CPU s",
                     target.label, rate(), sent, lost, 100.0 * lost / Math.max(1, sent), serverCpu, cpuPerMillion(),
-                    100 * serverCpu / seconds, generatorCpu);
+                    100 * serverCpu / seconds, generatorCpu, otherCpu);
         }
     }
 
@@ -163,15 +166,18 @@ public final class StunLoadGenerator {
             long[] c0 = loop.submit(() -> totals(flows)).get();
             double server0 = ProcCpu.seconds(target.pid);
             double self0 = ProcCpu.seconds(ProcCpu.self());
+            double machine0 = ProcCpu.machineBusy();
             long t0 = System.nanoTime();
             Thread.sleep((long) (duration * 1000));
             long[] c1 = loop.submit(() -> totals(flows)).get();
             double server1 = ProcCpu.seconds(target.pid);
             double self1 = ProcCpu.seconds(ProcCpu.self());
+            double machine1 = ProcCpu.machineBusy();
             long t1 = System.nanoTime();
             lossCheck.cancel(false);
             return new Result(target, (t1 - t0) / 1e9, c1[0] - c0[0], c1[1] - c0[1], c1[2] - c0[2],
-                    server1 - server0, self1 - self0);
+                    server1 - server0, self1 - self0,
+                    Math.max(0, (machine1 - machine0) - (server1 - server0) - (self1 - self0)));
         } finally {
             for (Channel ch : channels) {
                 ch.close().awaitUninterruptibly();
