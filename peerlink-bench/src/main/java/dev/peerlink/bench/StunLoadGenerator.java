@@ -70,7 +70,20 @@ public final class StunLoadGenerator {
         }
     }
 
+    /** Send each socket's next requests as one UDP_SEGMENT (GSO) write; the server still gets separate datagrams. */
+    private static boolean GSO;
+
     private StunLoadGenerator() {}
+
+    private static boolean udpSegmentSupported() {
+        try {
+            var f = Class.forName("io.netty.channel.epoll.Native").getDeclaredField("IS_SUPPORTING_UDP_SEGMENT");
+            f.setAccessible(true);
+            return f.getBoolean(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         double warmup = 3;
@@ -78,6 +91,7 @@ public final class StunLoadGenerator {
         int sockets = 8;
         int window = 32;
         int rounds = 1;
+        boolean gso = true;
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -86,6 +100,7 @@ public final class StunLoadGenerator {
                 case "--sockets" -> sockets = Integer.parseInt(args[++i]);
                 case "--window" -> window = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--no-gso" -> gso = false;
                 default -> targets.add(parseTarget(args[i]));
             }
         }
@@ -94,8 +109,11 @@ public final class StunLoadGenerator {
                     + " [--rounds n<=5] label=127.0.0.1:port:pid ...");
             System.exit(2);
         }
+        gso &= Epoll.isAvailable() && udpSegmentSupported();
+        GSO = gso;
         System.out.printf(Locale.ROOT, "generator: %s, %d sockets x %d outstanding, warm-up %.0f s, measure %.0f s, %d round(s)%n",
-                Epoll.isAvailable() ? "epoll (recvmmsg/sendmmsg)" : "nio", sockets, window, warmup, duration, rounds);
+                Epoll.isAvailable() ? "epoll (recvmmsg; requests sent " + (gso ? "as UDP GSO batches)" : "with sendmmsg)") : "nio",
+                sockets, window, warmup, duration, rounds);
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             for (Target t : targets) {
@@ -206,6 +224,8 @@ public final class StunLoadGenerator {
         private final int[] generation;
         private final long[] sentAt;
         private ChannelHandlerContext ctx;
+        private ByteBuf batch; // requests waiting for the next flush when sending with GSO
+        private int batched;
         long responses;
         long sent;
         long lost;
@@ -225,7 +245,7 @@ public final class StunLoadGenerator {
             for (int s = 0; s < generation.length; s++) {
                 send(s, System.nanoTime());
             }
-            ctx.flush();
+            flush();
         }
 
         private void send(int slot, long now) {
@@ -234,7 +254,31 @@ public final class StunLoadGenerator {
             b.writeShort(BINDING_REQUEST).writeShort(0).writeInt(MAGIC_COOKIE).writeInt(id).writeInt(slot).writeInt(g);
             sentAt[slot] = now;
             sent++;
-            ctx.write(b, ctx.voidPromise());
+            if (!GSO) {
+                ctx.write(b, ctx.voidPromise());
+                return;
+            }
+            if (batch == null) {
+                batch = ctx.alloc().directBuffer(20 * generation.length);
+            }
+            batch.writeBytes(b);
+            b.release();
+            batched++;
+        }
+
+        private void flush() {
+            if (batch != null) {
+                ByteBuf b = batch;
+                batch = null;
+                if (batched == 1) {
+                    ctx.write(b, ctx.voidPromise());
+                } else {
+                    ctx.write(new io.netty.channel.unix.SegmentedDatagramPacket(b, 20,
+                            (InetSocketAddress) ctx.channel().remoteAddress()), ctx.voidPromise());
+                }
+                batched = 0;
+            }
+            ctx.flush();
         }
 
         @Override
@@ -258,7 +302,7 @@ public final class StunLoadGenerator {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
+            flush();
         }
 
         void replaceLost(long now) {
@@ -271,7 +315,7 @@ public final class StunLoadGenerator {
                 }
             }
             if (any) {
-                ctx.flush();
+                flush();
             }
         }
 
