@@ -3,6 +3,7 @@ package dev.peerlink.stun.server.internal;
 import dev.peerlink.stun.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -13,11 +14,15 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.spi.SelectorProvider;
 
 /** Epoll or NIO: the event loops, channel classes and socket options of one Netty transport. */
 public final class NettyTransport {
@@ -56,18 +61,23 @@ public final class NettyTransport {
     /**
      * UDP options. With epoll a receive buffer of RECV_BATCH datagram slots plus
      * MAX_DATAGRAM_PAYLOAD_SIZE makes Netty read with recvmmsg; SO_REUSEPORT lets each IO thread own
-     * a socket on the same address so the kernel spreads sources across threads.
+     * a socket on the same address so the kernel spreads sources across threads. The pooled
+     * allocator, because Netty's default (adaptive) one does not pool a batch-sized receive buffer
+     * and would allocate and zero a fresh one per read. IPv4 addresses get IPv4 sockets: a dual-stack
+     * socket pays for the IPv6 send path on every datagram.
      */
-    public void configureUdp(Bootstrap b, boolean reusePort, int maxDatagram) {
-        b.option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
+    public void configureUdp(Bootstrap b, InetSocketAddress address, boolean reusePort, int maxDatagram) {
+        SocketProtocolFamily family = family(address);
+        b.option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         if (epoll) {
-            b.channel(EpollDatagramChannel.class)
+            b.channelFactory(() -> new EpollDatagramChannel(family))
                     .option(EpollChannelOption.SO_REUSEPORT, reusePort)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagram)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(maxDatagram * RECV_BATCH).maxMessagesPerRead(RECV_BATCH * 4));
         } else {
-            b.channel(NioDatagramChannel.class)
+            b.channelFactory(() -> new NioDatagramChannel(family))
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(maxDatagram).maxMessagesPerRead(RECV_BATCH * 4));
             if (reusePort) {
@@ -76,9 +86,18 @@ public final class NettyTransport {
         }
     }
 
-    public void configureTcp(ServerBootstrap b) {
-        b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
+    public void configureTcp(ServerBootstrap b, InetSocketAddress address) {
+        SocketProtocolFamily family = family(address);
+        if (epoll) {
+            b.channelFactory(() -> new EpollServerSocketChannel(family));
+        } else {
+            b.channelFactory(() -> new NioServerSocketChannel(SelectorProvider.provider(), family));
+        }
+        b.option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true);
+    }
+
+    private static SocketProtocolFamily family(InetSocketAddress address) {
+        return address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
     }
 }

@@ -40,7 +40,7 @@ public final class ServerSockets {
                     for (int t = 0; t < threads; t++) {
                         Bootstrap b = new Bootstrap().group(loops.get(t))
                                 .handler(new UdpStunHandler(engine, matrix, a, t));
-                        transport.configureUdp(b, threads > 1, config.maxMessageSize());
+                        transport.configureUdp(b, address, threads > 1, config.maxMessageSize());
                         Channel ch = b.bind(address).sync().channel();
                         s.udp.add(ch);
                         matrix.set(a, t, ch);
@@ -50,7 +50,7 @@ public final class ServerSockets {
                     ServerBootstrap b = new ServerBootstrap().group(group, group)
                             .childHandler(new TcpChannelInitializer(engine, a, config.tcpIdleTimeout(),
                                     config.tcpMaxConnections(), tcpOpen));
-                    transport.configureTcp(b);
+                    transport.configureTcp(b, address);
                     s.tcp.add(b.bind(address).sync().channel());
                 }
             }

@@ -11,6 +11,7 @@ import dev.peerlink.stun.server.StunMethodHandler;
 import dev.peerlink.stun.server.StunReply;
 import dev.peerlink.stun.server.StunRequest.Protocol;
 import dev.peerlink.stun.server.StunServerConfig;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class StunEngine {
     private final ServerCounters counters;
     private final int maxMessageSize;
     private final Map<StunMethod, StunMethodHandler> handlers;
+    private final FastBinding fastBinding;
 
     public StunEngine(StunServerConfig config, SocketLayout layout, ServerCounters counters) {
         this.layout = layout;
@@ -39,8 +41,31 @@ public final class StunEngine {
         this.counters = counters;
         this.maxMessageSize = config.maxMessageSize();
         Map<StunMethod, StunMethodHandler> h = new HashMap<>(config.handlers());
-        h.put(StunMethod.BINDING, new BindingHandler(config.software()));
+        BindingHandler binding = new BindingHandler(config.software());
+        h.put(StunMethod.BINDING, binding);
         this.handlers = Map.copyOf(h);
+        this.fastBinding = new FastBinding(layout, binding);
+    }
+
+    public FastBinding fastBinding() {
+        return fastBinding;
+    }
+
+    /**
+     * Rate limit and counters for a request answered by {@link FastBinding}: true means answer it.
+     * The caller counts the response with {@link #responded()} once it has one.
+     */
+    public boolean admitFast(InetAddress source) {
+        if (!limiter.tryAcquire(source, System.nanoTime())) {
+            counters.rateLimited.increment();
+            return false;
+        }
+        counters.requests.increment();
+        return true;
+    }
+
+    public void responded() {
+        counters.responses.increment();
     }
 
     public ServerCounters counters() {

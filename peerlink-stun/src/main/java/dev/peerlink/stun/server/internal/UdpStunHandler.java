@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,10 @@ public final class UdpStunHandler extends ChannelInboundHandlerAdapter {
         Outbound out;
         try {
             ByteBuf content = packet.content();
+            if (FastBinding.matches(content)) {
+                respondFast(ctx, content, packet.sender());
+                return;
+            }
             int len = content.readableBytes();
             if (len > scratch.length) {
                 engine.counters().garbage();
@@ -66,6 +71,18 @@ public final class UdpStunHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             other.writeAndFlush(reply, other.voidPromise());
+        }
+    }
+
+    private void respondFast(ChannelHandlerContext ctx, ByteBuf request, InetSocketAddress sender) {
+        if (!engine.admitFast(sender.getAddress())) {
+            return;
+        }
+        ByteBuf reply = engine.fastBinding().respond(request, sender, addressIndex, ctx.alloc());
+        if (reply != null) {
+            engine.responded();
+            ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
+            unflushed = true;
         }
     }
 
