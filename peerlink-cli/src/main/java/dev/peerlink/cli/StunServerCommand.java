@@ -20,11 +20,11 @@ final class StunServerCommand implements Callable<Integer> {
     @Option(names = "--no-tcp", description = "Serve UDP only.")
     boolean noTcp;
 
-    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "50",
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "100",
             description = "Requests per second allowed from one source IP (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--burst", paramLabel = "N", defaultValue = "100", description = "Burst allowed above the rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--burst", paramLabel = "N", defaultValue = "200", description = "Burst allowed above the rate (default: ${DEFAULT-VALUE}).")
     int burst;
 
     @Override
