@@ -29,8 +29,16 @@ final class NatRules {
     private NatRules() {
     }
 
-    static String ruleset(NatType type, String wanAddress, String lanSubnet) {
-        boolean eim = type != NatType.SYMMETRIC;
+    /** Name of the sequential router's {@code index -> external port} map. */
+    static final String SEQ_PORTS_MAP = "seqports";
+
+    /**
+     * @param ports the external port range of a symmetric router: {@code null} keeps the kernel's default for
+     *              {@code masquerade fully-random}; required for {@link NatType#SYMMETRIC_SEQUENTIAL}
+     * @param delta step between consecutive ports of {@link NatType#SYMMETRIC_SEQUENTIAL}; ignored otherwise
+     */
+    static String ruleset(NatType type, String wanAddress, String lanSubnet, PortRange ports, int delta) {
+        boolean eim = type.endpointIndependent();
         StringBuilder s = new StringBuilder();
         s.append("""
                 table inet filter {
@@ -74,6 +82,9 @@ final class NatRules {
                       }
                     """.formatted(MAPPING_TIMEOUT_SECONDS));
         }
+        if (type.portAllocation() == NatType.PortAllocation.SEQUENTIAL) {
+            s.append(sequentialPortsMap(ports, delta));
+        }
         s.append("  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n");
         switch (type) {
             case FULL_CONE -> s.append("""
@@ -91,7 +102,25 @@ final class NatRules {
         }
         s.append("  }\n");
         s.append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
-        s.append("    oifname \"%s\" masquerade%s\n".formatted(WAN_IF, eim ? "" : " fully-random"));
+        switch (type.portAllocation()) {
+            case PRESERVING -> s.append("    oifname \"%s\" masquerade\n".formatted(WAN_IF));
+            case RANDOM -> {
+                if (ports != null) {
+                    // A port range is only valid after a transport protocol match; ICMP takes the rule below.
+                    s.append("    oifname \"%s\" meta l4proto { tcp, udp } masquerade to :%s fully-random\n"
+                            .formatted(WAN_IF, ports));
+                }
+                s.append("    oifname \"%s\" masquerade fully-random\n".formatted(WAN_IF));
+            }
+            case SEQUENTIAL -> {
+                // The nat chain sees only the first packet of each conntrack entry, so the counter advances once
+                // per new mapping. (numgen cannot be the port directly: nft 1.0.6 hands its host-order value to
+                // the nat expression without byte-order conversion, which yields byte-swapped ports.)
+                s.append("    oifname \"%s\" meta l4proto { tcp, udp } snat ip to %s : numgen inc mod %d map @%s\n"
+                        .formatted(WAN_IF, wanAddress, sequenceLength(ports, delta), SEQ_PORTS_MAP));
+                s.append("    oifname \"%s\" masquerade\n".formatted(WAN_IF));
+            }
+        }
         if (type.hairpinning()) {
             // Match the LAN by source address: the input interface is not known any more at postrouting.
             s.append("""
@@ -117,6 +146,28 @@ final class NatRules {
         }
         s.append("}\n");
         return s.toString();
+    }
+
+    /** How many ports the sequence {@code first, first+delta, ...} has within {@code ports} before it wraps. */
+    static int sequenceLength(PortRange ports, int delta) {
+        if (ports == null || delta < 1) {
+            throw new IllegalArgumentException("a sequential router needs a port range and a delta >= 1");
+        }
+        return (ports.size() - 1) / delta + 1;
+    }
+
+    /** {@code map seqports}: index {@code i} of the numgen counter to external port {@code first + i * delta}. */
+    static String sequentialPortsMap(PortRange ports, int delta) {
+        int n = sequenceLength(ports, delta);
+        StringBuilder s = new StringBuilder("  map ").append(SEQ_PORTS_MAP).append(" {\n")
+                .append("    typeof numgen inc mod ").append(n).append(" : udp sport\n    elements = { ");
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                s.append(", ");
+            }
+            s.append(i).append(" : ").append(ports.first() + i * delta);
+        }
+        return s.append(" }\n  }\n").toString();
     }
 
     /** Contents of the fault chain for the given loss percentage and link state. */

@@ -18,12 +18,14 @@ import java.util.Optional;
  *                          internet namespace: bridge br0, 203.0.113.0/24
  *   server 203.0.113.10 + .11   open 203.0.113.20   firewalled 203.0.113.30
  *   router FULL_CONE .101  RESTRICTED_CONE .102  PORT_RESTRICTED_CONE .103  SYMMETRIC .104
- *      each router: LAN bridge lan0 10.0.N.1/24, client 10.0.N.2 (N = 1..4 in that order)
+ *          SYMMETRIC_SEQUENTIAL .105  second SYMMETRIC (index 1) .106
+ *      each router: LAN bridge lan0 10.0.N.1/24, client 10.0.N.2 (N = 1..6 in that order)
  *      PORT_RESTRICTED_CONE LAN also has the second client 10.0.3.3
  * </pre>
  *
  * Public hosts share one subnet and need no routes; clients route via their router. Use one bed per test class
  * (building it takes about a second); {@link #close()} deletes every namespace and kills processes left in them.
+ * {@link #start()} builds the default bed; {@link #builder()} sets the symmetric routers' port ranges.
  */
 public final class NatTestBed implements AutoCloseable {
     /** Public addresses; TEST-NET-3, never routed on the real internet. */
@@ -32,13 +34,19 @@ public final class NatTestBed implements AutoCloseable {
     public static final String OPEN_HOST = "203.0.113.20";
     public static final String FIREWALLED_HOST = "203.0.113.30";
     private static final int PUBLIC_PREFIX = 24;
+    /** Default ports of the {@link NatType#SYMMETRIC_SEQUENTIAL} router: 40000, 40001, ..., 49999, then 40000 again. */
+    public static final PortRange DEFAULT_SEQUENTIAL_PORTS = new PortRange(40000, 49999);
+    /** How many routers (each with its own client and LAN) the bed builds per type: two symmetric, one of the others. */
+    private static final Map<NatType, Integer> SITES = Map.of(NatType.SYMMETRIC, 2);
 
     private static volatile Optional<String> availability;
 
     private final BedNames names = new BedNames();
     private final List<String> namespaces = new ArrayList<>();
-    private final Map<NatType, Router> routers = new EnumMap<>(NatType.class);
-    private final Map<NatType, Host> clients = new EnumMap<>(NatType.class);
+    private final Map<NatType, List<Router>> routers = new EnumMap<>(NatType.class);
+    private final Map<NatType, List<Host>> clients = new EnumMap<>(NatType.class);
+    private final List<Router> allRouters = new ArrayList<>();
+    private final Builder options;
     private final Thread shutdownHook = new Thread(this::destroyAll, "nat-test-bed-cleanup");
     private Netns internet;
     private ServerHost server;
@@ -47,7 +55,51 @@ public final class NatTestBed implements AutoCloseable {
     private Host secondClient;
     private boolean closed;
 
-    private NatTestBed() {
+    private NatTestBed(Builder options) {
+        this.options = options;
+    }
+
+    /** Options for a bed other than the default one; {@code NatTestBed.builder().start()} equals {@link #start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Bed options: the external port ranges of the symmetric routers (the birthday formula's {@code R}). */
+    public static final class Builder {
+        private PortRange symmetricPorts;
+        private PortRange sequentialPorts = DEFAULT_SEQUENTIAL_PORTS;
+        private int sequentialDelta = 1;
+
+        private Builder() {
+        }
+
+        /**
+         * Both {@link NatType#SYMMETRIC} routers pick their random external ports from {@code range}
+         * ({@code masquerade to :first-last fully-random}) instead of the kernel's default
+         * {@link PortRange#KERNEL_NAT_DEFAULT}, so a birthday benchmark can use a known, smaller {@code R}.
+         */
+        public Builder symmetricPortRange(PortRange range) {
+            this.symmetricPorts = java.util.Objects.requireNonNull(range);
+            return this;
+        }
+
+        /**
+         * The {@link NatType#SYMMETRIC_SEQUENTIAL} router hands out {@code range.first()}, {@code + delta}, ...
+         * up to {@code range.last()}, then wraps to {@code range.first()}. Default {@link #DEFAULT_SEQUENTIAL_PORTS}, 1.
+         */
+        public Builder sequentialPorts(PortRange range, int delta) {
+            if (delta < 1 || delta > range.size()) {
+                throw new IllegalArgumentException("delta must be 1.." + range.size() + ": " + delta);
+            }
+            this.sequentialPorts = java.util.Objects.requireNonNull(range);
+            this.sequentialDelta = delta;
+            return this;
+        }
+
+        /** Builds the bed, see {@link NatTestBed#start()}. */
+        public NatTestBed start() {
+            return NatTestBed.start(this);
+        }
     }
 
     /**
@@ -103,11 +155,15 @@ public final class NatTestBed implements AutoCloseable {
 
     /** Builds the whole topology; throws (after cleaning up) if any step fails. */
     public static NatTestBed start() {
+        return start(builder());
+    }
+
+    private static NatTestBed start(Builder options) {
         availability().ifPresent(reason -> {
             throw new IllegalStateException("NAT test bed unavailable: " + reason);
         });
         removeStaleBeds();
-        NatTestBed bed = new NatTestBed();
+        NatTestBed bed = new NatTestBed(options);
         Runtime.getRuntime().addShutdownHook(bed.shutdownHook);
         try {
             bed.build();
@@ -151,22 +207,28 @@ public final class NatTestBed implements AutoCloseable {
                 """);
         firewalledHost = new Host("firewalled", fwNs, addr(FIREWALLED_HOST));
 
+        // Sites are numbered in this order, so the addresses of the original four routers never change.
         int n = 1;
-        for (NatType type : NatType.values()) {
-            buildNatSite(type, n++);
+        for (int index = 0; index < 2; index++) {
+            for (NatType type : NatType.values()) {
+                if (index < SITES.getOrDefault(type, 1)) {
+                    buildNatSite(type, index, n++);
+                }
+            }
         }
     }
 
     /** A router with WAN .100+n on the internet bridge, LAN 10.0.n.0/24 and client 10.0.n.2. */
-    private void buildNatSite(NatType type, int n) {
+    private void buildNatSite(NatType type, int index, int n) {
         // Short tag: it is part of interface names, which Linux limits to 15 characters.
         String role = switch (type) {
             case FULL_CONE -> "full";
             case RESTRICTED_CONE -> "restr";
             case PORT_RESTRICTED_CONE -> "portr";
             case SYMMETRIC -> "sym";
-        };
-        String hostName = "client-" + type.name().toLowerCase().replace('_', '-');
+            case SYMMETRIC_SEQUENTIAL -> "seq";
+        } + (index == 0 ? "" : String.valueOf(index + 1));
+        String hostName = "client-" + type.name().toLowerCase().replace('_', '-') + (index == 0 ? "" : "#" + index);
         String wan = "203.0.113." + (100 + n);
         String lan = "10.0." + n + ".1";
         Netns r = newNamespace("r-" + role, true);
@@ -175,10 +237,20 @@ public final class NatTestBed implements AutoCloseable {
         r.ip("link", "add", NatRules.LAN_IF, "type", "bridge");
         r.ip("addr", "add", lan + "/24", "dev", NatRules.LAN_IF);
         r.ip("link", "set", NatRules.LAN_IF, "up");
-        r.nft(NatRules.ruleset(type, wan, "10.0." + n + ".0/24"));
-        routers.put(type, new Router(type, r, addr(wan), addr(lan)));
+        PortRange ports = switch (type.portAllocation()) {
+            case PRESERVING -> null;
+            case RANDOM -> options.symmetricPorts;
+            case SEQUENTIAL -> options.sequentialPorts;
+        };
+        r.nft(NatRules.ruleset(type, wan, "10.0." + n + ".0/24", ports, options.sequentialDelta));
+        Router router = new Router(type, index, r, addr(wan), addr(lan),
+                ports == null && type.portAllocation() == NatType.PortAllocation.RANDOM ? PortRange.KERNEL_NAT_DEFAULT : ports,
+                options.sequentialDelta);
+        routers.computeIfAbsent(type, t -> new ArrayList<>()).add(router);
+        allRouters.add(router);
 
-        clients.put(type, newLanClient(r, hostName, "c-" + role, "lan-c1", "10.0." + n + ".2", lan));
+        clients.computeIfAbsent(type, t -> new ArrayList<>())
+                .add(newLanClient(r, hostName, "c-" + role, "lan-c1", "10.0." + n + ".2", lan));
         if (type == NatType.PORT_RESTRICTED_CONE) {
             secondClient = newLanClient(r, hostName + "-2", "c2-" + role, "lan-c2", "10.0." + n + ".3", lan);
         }
@@ -263,9 +335,18 @@ public final class NatTestBed implements AutoCloseable {
         return firewalledHost;
     }
 
-    /** The (first) client behind the router of {@code type}. */
+    /** The (first) client behind the (first) router of {@code type}; same as {@code client(type, 0)}. */
     public Host client(NatType type) {
-        return clients.get(type);
+        return client(type, 0);
+    }
+
+    /**
+     * The client behind router {@code index} of {@code type}: index 0 exists for every type, index 1 for
+     * {@link NatType#SYMMETRIC} (a second symmetric NAT with its own WAN address and LAN, e.g. for relaying
+     * between two symmetric peers). See {@link #routerCount(NatType)}.
+     */
+    public Host client(NatType type, int index) {
+        return site(clients, type, index);
     }
 
     /** A second client on the PORT_RESTRICTED_CONE LAN (same-LAN and hairpinning tests). */
@@ -273,8 +354,32 @@ public final class NatTestBed implements AutoCloseable {
         return secondClient;
     }
 
+    /** The (first) router of {@code type}; same as {@code router(type, 0)}. */
     public Router router(NatType type) {
-        return routers.get(type);
+        return router(type, 0);
+    }
+
+    /** Router {@code index} of {@code type}; see {@link #client(NatType, int)}. */
+    public Router router(NatType type, int index) {
+        return site(routers, type, index);
+    }
+
+    /** How many routers of {@code type} the bed has (2 for {@link NatType#SYMMETRIC}, else 1). */
+    public int routerCount(NatType type) {
+        return routers.getOrDefault(type, List.of()).size();
+    }
+
+    /** Every router of the bed, in build order (WAN .101 upwards). */
+    public List<Router> routers() {
+        return List.copyOf(allRouters);
+    }
+
+    private static <T> T site(Map<NatType, List<T>> sites, NatType type, int index) {
+        List<T> list = sites.getOrDefault(type, List.of());
+        if (index < 0 || index >= list.size()) {
+            throw new IllegalArgumentException("the bed has " + list.size() + " " + type + " router(s), no index " + index);
+        }
+        return list.get(index);
     }
 
     /** Names of all namespaces of this bed, e.g. for {@code ip netns exec} while debugging. */

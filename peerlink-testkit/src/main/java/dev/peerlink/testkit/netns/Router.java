@@ -3,6 +3,8 @@ package dev.peerlink.testkit.netns;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A NAT router: its own namespace with {@code wan0} on the internet bridge and bridge {@code lan0} towards its
@@ -10,21 +12,49 @@ import java.util.Arrays;
  */
 public final class Router {
     private final NatType type;
+    private final int index;
     private final Netns ns;
     private final InetAddress wanAddress;
     private final InetAddress lanAddress;
+    private final PortRange externalPorts;
+    private final int portDelta;
     private int lossPercent;
     private boolean broken;
 
-    Router(NatType type, Netns ns, InetAddress wanAddress, InetAddress lanAddress) {
+    Router(NatType type, int index, Netns ns, InetAddress wanAddress, InetAddress lanAddress,
+           PortRange externalPorts, int portDelta) {
         this.type = type;
+        this.index = index;
         this.ns = ns;
         this.wanAddress = wanAddress;
         this.lanAddress = lanAddress;
+        this.externalPorts = externalPorts;
+        this.portDelta = portDelta;
     }
 
     public NatType type() {
         return type;
+    }
+
+    /** Which router of its type this is: 0 for the first (the one {@code bed.router(type)} returns), 1 for the second. */
+    public int index() {
+        return index;
+    }
+
+    /**
+     * The external ports this router allocates new mappings from, for the symmetric types: the {@code R} of the
+     * birthday estimate. {@link NatType#SYMMETRIC} picks uniformly at random in it ({@link PortRange#KERNEL_NAT_DEFAULT}
+     * unless the bed was built with {@link NatTestBed.Builder#symmetricPortRange}); {@link NatType#SYMMETRIC_SEQUENTIAL}
+     * walks it from {@code first()} in steps of {@link #portDelta()} and wraps. Empty for the port-preserving
+     * cone routers.
+     */
+    public Optional<PortRange> externalPortRange() {
+        return Optional.ofNullable(externalPorts);
+    }
+
+    /** For {@link NatType#SYMMETRIC_SEQUENTIAL}: the step between the external ports of consecutive new mappings. */
+    public OptionalInt portDelta() {
+        return type.portAllocation() == NatType.PortAllocation.SEQUENTIAL ? OptionalInt.of(portDelta) : OptionalInt.empty();
     }
 
     public String namespace() {
@@ -77,13 +107,14 @@ public final class Router {
     /**
      * Forgets all NAT state, as a router reboot would: deletes the conntrack table with {@code conntrack -F}
      * (nftables cannot delete conntrack entries, so this needs the {@code conntrack} package) and empties the
-     * cone mapping/permission sets, so the next outbound packet creates a fresh mapping.
+     * cone mapping/permission sets, so the next outbound packet creates a fresh mapping. It does not rewind the
+     * sequential router's port counter: the next mapping takes the next port in the sequence.
      */
     public void flushConntrack() {
         String conntrack = Netns.conntrackTool().orElseThrow(() -> new IllegalStateException(
                 "flushConntrack needs the 'conntrack' tool (Debian package conntrack)"));
         StringBuilder sets = new StringBuilder();
-        if (type != NatType.SYMMETRIC) {
+        if (type.endpointIndependent()) {
             sets.append("flush map ip nat mappings\n");
         }
         if (type == NatType.RESTRICTED_CONE) {
@@ -111,6 +142,6 @@ public final class Router {
 
     @Override
     public String toString() {
-        return "router-" + type + "[" + ns.name() + " wan " + wanAddress.getHostAddress() + "]";
+        return "router-" + type + (index == 0 ? "" : "#" + index) + "[" + ns.name() + " wan " + wanAddress.getHostAddress() + "]";
     }
 }

@@ -23,10 +23,17 @@ import java.util.concurrent.locks.LockSupport;
  *       prints {@code SENT <count>}.</li>
  *   <li>{@code probe <timeout-ms> <count> <address:port>...}: per target, {@code count} request/response rounds;
  *       prints {@code REPLIES <address:port> <answered>/<count> FROM <reply source>}.</li>
+ *   <li>{@code fresh <timeout-ms> <count> <address:port>}: {@code count} new sockets one after another, each
+ *       asking an {@code echo} server who it is ({@code whoami}, up to 3 tries) and kept open until the end so
+ *       every mapping stays alive; prints {@code MAPPED <local-port> <public address:port>} per socket (or
+ *       {@code MAPPED <local-port> -} without an answer), then {@code DONE}.</li>
  * </ul>
+ * The echo servers answer a {@code whoami <nonce>} datagram with {@code whoami <nonce> <sender address:port>}, so a
+ * NATed client learns its public mapping without STUN.
  */
 public final class UdpTool {
     private static final String PUNCH = "punch";
+    private static final String WHOAMI = "whoami ";
 
     private UdpTool() {
     }
@@ -38,9 +45,10 @@ public final class UdpTool {
             case "send" -> send(InetAddress.getByName(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     args[4]);
             case "probe" -> probe(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args);
+            case "fresh" -> fresh(Integer.parseInt(args[1]), Integer.parseInt(args[2]), target(args[3]));
             default -> {
                 System.err.println("usage: echo <port> <bind>... | punch <local-port> <addr:port> | send <addr> <port> <count> <tag>"
-                        + " | probe <timeout-ms> <count> <addr:port>...");
+                        + " | probe <timeout-ms> <count> <addr:port>... | fresh <timeout-ms> <count> <addr:port>");
                 System.exit(2);
             }
         }
@@ -82,7 +90,10 @@ public final class UdpTool {
                 synchronized (System.out) {
                     System.out.println("RX " + format(p) + " " + local + " " + payload);
                 }
-                if (!payload.equals(PUNCH)) { // a punch is one-way: echoing it would ping-pong between two echoes
+                if (payload.startsWith(WHOAMI)) {
+                    byte[] answer = (payload + " " + format(p)).getBytes(StandardCharsets.UTF_8);
+                    s.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+                } else if (!payload.equals(PUNCH)) { // a punch is one-way: echoing it would ping-pong between two echoes
                     s.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
                 }
             }
@@ -121,6 +132,45 @@ public final class UdpTool {
                     }
                 }
                 System.out.println("REPLIES " + target + " " + answered + "/" + count + " FROM " + from);
+            }
+        }
+    }
+
+    private static void fresh(int timeoutMs, int count, InetSocketAddress to) throws IOException {
+        java.util.List<DatagramSocket> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                DatagramSocket s = new DatagramSocket();
+                open.add(s);
+                s.setSoTimeout(timeoutMs);
+                String nonce = WHOAMI + i;
+                String mapped = "-";
+                for (int attempt = 0; attempt < 3 && mapped.equals("-"); attempt++) {
+                    byte[] b = nonce.getBytes(StandardCharsets.UTF_8);
+                    s.send(new DatagramPacket(b, b.length, to));
+                    mapped = awaitWhoami(s, nonce);
+                }
+                System.out.println("MAPPED " + s.getLocalPort() + " " + mapped);
+            }
+            System.out.println("DONE");
+        } finally {
+            open.forEach(DatagramSocket::close);
+        }
+    }
+
+    /** The public address:port in the answer to {@code nonce}, or "-" after the socket timeout. */
+    private static String awaitWhoami(DatagramSocket s, String nonce) throws IOException {
+        byte[] buf = new byte[2048];
+        while (true) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                s.receive(p);
+            } catch (SocketTimeoutException e) {
+                return "-";
+            }
+            String answer = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+            if (answer.startsWith(nonce + " ")) {
+                return answer.substring(nonce.length() + 1);
             }
         }
     }

@@ -51,6 +51,54 @@ final class BedFixtures {
         }
     }
 
+    static final Pattern MAPPED = Pattern.compile("^MAPPED (\\d+) (\\S+)$");
+
+    /** One fresh socket's public mapping as the echo server saw it; {@code publicEndpoint} is "-" without an answer. */
+    record Mapped(int localPort, String publicEndpoint) {
+        boolean answered() {
+            return !publicEndpoint.equals("-");
+        }
+
+        String publicAddress() {
+            return publicEndpoint.substring(0, publicEndpoint.lastIndexOf(':'));
+        }
+
+        int publicPort() {
+            return Integer.parseInt(publicEndpoint.substring(publicEndpoint.lastIndexOf(':') + 1));
+        }
+    }
+
+    /**
+     * {@code count} new sockets in {@code host}, one after another, each asking the {@link #echo} server at
+     * {@code target} for its public mapping ({@code UdpTool fresh}); one result per socket, in creation order.
+     */
+    static List<Mapped> fresh(Host host, int count, Duration perReplyTimeout, String target) {
+        try (HostProcess p = host.start(host.javaCommand(UdpTool.class.getName(), "fresh",
+                String.valueOf(perReplyTimeout.toMillis()), String.valueOf(count), target))) {
+            int exit = p.awaitExit(JVM_START.plus(perReplyTimeout.multipliedBy(3L * count)));
+            if (exit != 0) {
+                throw new IllegalStateException("fresh failed (exit " + exit + ")\n" + p.describeOutput());
+            }
+            List<Mapped> result = new ArrayList<>();
+            for (String line : p.stdoutLines()) {
+                Matcher m = MAPPED.matcher(line);
+                if (m.matches()) {
+                    result.add(new Mapped(Integer.parseInt(m.group(1)), m.group(2)));
+                }
+            }
+            return result;
+        }
+    }
+
+    /** Differences between consecutive public ports. */
+    static List<Integer> deltas(List<Mapped> mappings) {
+        List<Integer> d = new ArrayList<>();
+        for (int i = 1; i < mappings.size(); i++) {
+            d.add(mappings.get(i).publicPort() - mappings.get(i - 1).publicPort());
+        }
+        return d;
+    }
+
     static String target(InetAddress address, int port) {
         return address.getHostAddress() + ":" + port;
     }

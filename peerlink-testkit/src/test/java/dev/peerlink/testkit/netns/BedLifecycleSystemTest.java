@@ -20,7 +20,7 @@ class BedLifecycleSystemTest {
         try (NatTestBed bed = NatTestBed.start()) {
             System.out.printf("NAT test bed built in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             names = bed.namespaces();
-            assertThat(names).hasSize(13).allSatisfy(n -> assertThat(n).matches("pl-\\d+-\\d+-[a-z0-9-]+"));
+            assertThat(names).hasSize(17).allSatisfy(n -> assertThat(n).matches("pl-\\d+-\\d+-[a-z0-9-]+"));
             assertThat(Netns.listAll()).containsAll(names);
             orphan = bed.openHost().start("sleep", "600"); // deliberately not closed
         }

@@ -39,6 +39,7 @@ class ConnectivitySystemTest {
             for (NatType type : NatType.values()) {
                 clients.add(bed.client(type));
             }
+            clients.add(bed.client(NatType.SYMMETRIC, 1));
             clients.add(bed.secondClient());
             for (Host client : clients) {
                 List<BedFixtures.Probe> results = probe(client, 2, REPLY_TIMEOUT,
@@ -48,9 +49,9 @@ class ConnectivitySystemTest {
             // The server saw the routers' public addresses, never a private LAN address.
             assertThat(server.stdoutLines()).filteredOn(l -> l.startsWith("RX "))
                     .allSatisfy(l -> assertThat(l).startsWith("RX 203.0.113.1"));
-            for (NatType type : NatType.values()) {
-                String wan = bed.router(type).wanAddress().getHostAddress();
-                assertThat(server.stdoutLines()).as("packets from " + type).anyMatch(l -> l.startsWith("RX " + wan + ":"));
+            for (Router router : bed.routers()) {
+                String wan = router.wanAddress().getHostAddress();
+                assertThat(server.stdoutLines()).as("packets from " + router).anyMatch(l -> l.startsWith("RX " + wan + ":"));
             }
         }
     }

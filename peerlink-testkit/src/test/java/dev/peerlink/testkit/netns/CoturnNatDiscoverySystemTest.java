@@ -2,13 +2,14 @@ package dev.peerlink.testkit.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,8 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CoturnNatDiscoverySystemTest {
     private static NatTestBed bed;
     private static HostProcess stun;
-    private static final Map<NatType, Coturn.Discovery<Coturn.Mapping>> MAPPING = new EnumMap<>(NatType.class);
-    private static final Map<NatType, Coturn.Discovery<Coturn.Filtering>> FILTERING = new EnumMap<>(NatType.class);
+    /** Keyed by router: every NatType's first router plus the second symmetric one. */
+    private static final Map<Router, Coturn.Discovery<Coturn.Mapping>> MAPPING = new LinkedHashMap<>();
+    private static final Map<Router, Coturn.Discovery<Coturn.Filtering>> FILTERING = new LinkedHashMap<>();
 
     @BeforeAll
     static void discoverAllRouters() {
@@ -29,23 +31,23 @@ class CoturnNatDiscoverySystemTest {
         bed = NatTestBed.start();
         stun = Coturn.startStunServer(bed.server());
         // The filtering test waits out STUN retransmission timeouts for every blocked response (seconds each),
-        // so the four independent clients run concurrently; results are asserted per router below.
+        // so the independent clients run concurrently; results are asserted per router below.
         var primary = bed.server().primaryAddress();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<NatType, CompletableFuture<Coturn.Discovery<Coturn.Mapping>>> m = new EnumMap<>(NatType.class);
-            Map<NatType, CompletableFuture<Coturn.Discovery<Coturn.Filtering>>> f = new EnumMap<>(NatType.class);
-            for (NatType type : NatType.values()) {
-                Host client = bed.client(type);
-                m.put(type, CompletableFuture.supplyAsync(() -> Coturn.discoverMapping(client, primary), pool));
-                f.put(type, CompletableFuture.supplyAsync(() -> Coturn.discoverFiltering(client, primary), pool));
+            Map<Router, CompletableFuture<Coturn.Discovery<Coturn.Mapping>>> m = new LinkedHashMap<>();
+            Map<Router, CompletableFuture<Coturn.Discovery<Coturn.Filtering>>> f = new LinkedHashMap<>();
+            for (Router router : bed.routers()) {
+                Host client = bed.client(router.type(), router.index());
+                m.put(router, CompletableFuture.supplyAsync(() -> Coturn.discoverMapping(client, primary), pool));
+                f.put(router, CompletableFuture.supplyAsync(() -> Coturn.discoverFiltering(client, primary), pool));
             }
-            m.forEach((type, future) -> MAPPING.put(type, future.join()));
-            f.forEach((type, future) -> FILTERING.put(type, future.join()));
+            m.forEach((router, future) -> MAPPING.put(router, future.join()));
+            f.forEach((router, future) -> FILTERING.put(router, future.join()));
         }
-        for (NatType type : NatType.values()) {
-            System.out.println("turnutils_natdiscovery on " + type + ": "
-                    + MAPPING.get(type).verdict().map(String::valueOf).orElse("no verdict") + " mapping, "
-                    + FILTERING.get(type).verdict().map(String::valueOf).orElse("no verdict") + " filtering");
+        for (Router router : bed.routers()) {
+            System.out.println("turnutils_natdiscovery on " + router + ": "
+                    + MAPPING.get(router).verdict().map(String::valueOf).orElse("no verdict") + " mapping, "
+                    + FILTERING.get(router).verdict().map(String::valueOf).orElse("no verdict") + " filtering");
         }
     }
 
@@ -62,16 +64,32 @@ class CoturnNatDiscoverySystemTest {
     @ParameterizedTest
     @EnumSource(NatType.class)
     void mappingBehaviourIsAsBuilt(NatType type) {
-        var mapping = MAPPING.get(type);
-        assertThat(mapping.verdict()).as("mapping of %s; natdiscovery said:%n%s", type, mapping.output())
-                .contains(type.mapping());
+        assertMapping(bed.router(type));
     }
 
     @ParameterizedTest
     @EnumSource(NatType.class)
     void filteringBehaviourIsAsBuilt(NatType type) {
-        var filtering = FILTERING.get(type);
-        assertThat(filtering.verdict()).as("filtering of %s; natdiscovery said:%n%s", type, filtering.output())
+        assertFiltering(bed.router(type));
+    }
+
+    @Test
+    void secondSymmetricRouterIsSymmetricToo() {
+        assertMapping(bed.router(NatType.SYMMETRIC, 1));
+        assertFiltering(bed.router(NatType.SYMMETRIC, 1));
+    }
+
+    private static void assertMapping(Router router) {
+        NatType type = router.type();
+        var mapping = MAPPING.get(router);
+        assertThat(mapping.verdict()).as("mapping of %s; natdiscovery said:%n%s", router, mapping.output())
+                .contains(type.mapping());
+    }
+
+    private static void assertFiltering(Router router) {
+        NatType type = router.type();
+        var filtering = FILTERING.get(router);
+        assertThat(filtering.verdict()).as("filtering of %s; natdiscovery said:%n%s", router, filtering.output())
                 .contains(type.filtering());
     }
 }

@@ -35,9 +35,9 @@ class RouterFaultsSystemTest {
 
     @AfterEach
     void healRouters() {
-        for (NatType type : NatType.values()) {
-            bed.router(type).clearLoss();
-            bed.router(type).restoreLink();
+        for (Router router : bed.routers()) {
+            router.clearLoss();
+            router.restoreLink();
         }
     }
 
