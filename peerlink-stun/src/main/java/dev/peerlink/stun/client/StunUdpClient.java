@@ -4,6 +4,7 @@ import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunDecodeException;
 import dev.peerlink.stun.StunDecoder;
 import dev.peerlink.stun.StunEncoder;
+import dev.peerlink.stun.MessageProtection;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.TransactionId;
 import dev.peerlink.stun.client.internal.RtoEstimator;
@@ -16,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +42,12 @@ public final class StunUdpClient implements AutoCloseable {
     private final DatagramChannel channel;
     private final RetransmissionPolicy policy;
     private final RtoEstimator rtoEstimator;
+    private final StunDecoder decoder;
     private final Map<TransactionId, Pending> pending = new ConcurrentHashMap<>();
     private final Thread receiver;
     private volatile BiConsumer<StunMessage, InetSocketAddress> unsolicitedHandler = (m, from) -> {};
+    private volatile BiConsumer<StunMessage, InetSocketAddress> indicationHandler = (m, from) -> {};
+    private volatile BiConsumer<byte[], InetSocketAddress> nonStunHandler = (b, from) -> {};
     private volatile boolean closed;
 
     private final class Pending {
@@ -61,10 +66,12 @@ public final class StunUdpClient implements AutoCloseable {
         }
     }
 
-    private StunUdpClient(DatagramChannel channel, RetransmissionPolicy policy, RtoEstimator rtoEstimator) {
+    private StunUdpClient(DatagramChannel channel, RetransmissionPolicy policy, RtoEstimator rtoEstimator,
+                          StunDecoder decoder) {
         this.channel = channel;
         this.policy = policy;
         this.rtoEstimator = rtoEstimator;
+        this.decoder = decoder;
         this.receiver = new Thread(this::receiveLoop, "stun-client-rx-" + localAddress().getPort());
         this.receiver.setDaemon(true);
         this.receiver.start();
@@ -73,6 +80,15 @@ public final class StunUdpClient implements AutoCloseable {
     /** Binds a client socket; port 0 picks an ephemeral port. */
     public static StunUdpClient bind(InetSocketAddress local, RetransmissionPolicy policy, RtoEstimator rtoEstimator)
             throws IOException {
+        return bind(local, policy, rtoEstimator, StunDecoder.standard());
+    }
+
+    /**
+     * Binds with a decoder of the caller's choice: protocols layered on STUN (TURN) decode their
+     * own attributes into typed values instead of raw ones.
+     */
+    public static StunUdpClient bind(InetSocketAddress local, RetransmissionPolicy policy, RtoEstimator rtoEstimator,
+                                     StunDecoder decoder) throws IOException {
         DatagramChannel ch = DatagramChannel.open(local.getAddress() instanceof java.net.Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
@@ -82,7 +98,7 @@ public final class StunUdpClient implements AutoCloseable {
             ch.close();
             throw e;
         }
-        return new StunUdpClient(ch, policy, rtoEstimator);
+        return new StunUdpClient(ch, policy, rtoEstimator, decoder);
     }
 
     public static StunUdpClient bind(InetSocketAddress local, RetransmissionPolicy policy) throws IOException {
@@ -106,11 +122,34 @@ public final class StunUdpClient implements AutoCloseable {
     }
 
     /**
+     * Indications (TURN's Data indication) go here; without a handler they are dropped, as a
+     * plain STUN client has no use for them.
+     */
+    public void onIndication(BiConsumer<StunMessage, InetSocketAddress> handler) {
+        this.indicationHandler = handler;
+    }
+
+    /**
+     * Datagrams whose first two bits rule out STUN (TURN's ChannelData starts with 01) go here,
+     * as a copy; without a handler they are dropped.
+     */
+    public void onNonStun(BiConsumer<byte[], InetSocketAddress> handler) {
+        this.nonStunHandler = handler;
+    }
+
+    /**
      * Starts a transaction. The future completes with any response (success or error class) or
      * fails with {@link StunTimeoutException}; cancelling it stops retransmission.
      */
     public CompletableFuture<StunResponse> send(StunMessage request, InetSocketAddress server) {
-        Pending p = new Pending(StunEncoder.standard().encode(request), server, rtoEstimator.rto(server.getAddress()));
+        return send(request, MessageProtection.NONE, server);
+    }
+
+    /** Starts a transaction whose request carries the given integrity and fingerprint. */
+    public CompletableFuture<StunResponse> send(StunMessage request, MessageProtection protection,
+                                                InetSocketAddress server) {
+        Pending p = new Pending(StunEncoder.standard().encode(request, protection), server,
+                rtoEstimator.rto(server.getAddress()));
         if (pending.putIfAbsent(request.transactionId(), p) != null) {
             throw new IllegalArgumentException("transaction already in flight: " + request.transactionId());
         }
@@ -174,14 +213,19 @@ public final class StunUdpClient implements AutoCloseable {
                 continue;
             }
             buf.flip();
+            if (buf.hasRemaining() && (buf.get(0) & 0xC0) != 0) {
+                nonStunHandler.accept(Arrays.copyOf(buf.array(), buf.limit()), (InetSocketAddress) from);
+                continue;
+            }
             StunMessage m;
             try {
-                m = StunDecoder.standard().decode(buf);
+                m = decoder.decode(buf);
             } catch (StunDecodeException e) {
                 continue; // not ours to answer; garbage is dropped
             }
-            if (!(m.messageClass().isResponse() && complete(m, (InetSocketAddress) from))
-                    && m.messageClass() != StunClass.INDICATION) {
+            if (m.messageClass() == StunClass.INDICATION) {
+                indicationHandler.accept(m, (InetSocketAddress) from);
+            } else if (!(m.messageClass().isResponse() && complete(m, (InetSocketAddress) from))) {
                 unsolicitedHandler.accept(m, (InetSocketAddress) from);
             }
         }

@@ -137,4 +137,21 @@ class StunUdpClientTest {
             assertThat(client.send(StunMessage.request(StunMethod.BINDING).build(), server.address()).get().isSuccess()).isTrue();
         }
     }
+
+    @Test
+    void indicationsAndNonStunDatagramsReachTheirHooks() throws Exception {
+        CompletableFuture<StunMessage> indication = new CompletableFuture<>();
+        CompletableFuture<byte[]> other = new CompletableFuture<>();
+        client().onIndication((m, from) -> indication.complete(m));
+        client.onNonStun((b, from) -> other.complete(b));
+        StunMessage ind = StunMessage.builder(StunMethod.BINDING, StunClass.INDICATION, TransactionId.random()).build();
+        byte[] channelData = {0x40, 0x00, 0x00, 0x01, 0x2A};
+        try (DatagramSocket s = new DatagramSocket()) {
+            byte[] b = StunEncoder.standard().encode(ind);
+            s.send(new DatagramPacket(b, b.length, client.localAddress()));
+            s.send(new DatagramPacket(channelData, channelData.length, client.localAddress()));
+        }
+        assertThat(indication.get().transactionId()).isEqualTo(ind.transactionId());
+        assertThat(other.get()).containsExactly(channelData);
+    }
 }
