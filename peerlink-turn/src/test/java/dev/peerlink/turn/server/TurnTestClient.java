@@ -59,7 +59,12 @@ final class TurnTestClient implements AutoCloseable {
     }
 
     static TurnTestClient udp(InetSocketAddress server) throws IOException {
-        return new TurnTestClient(new UdpWire(server));
+        return new TurnTestClient(new UdpWire(server, InetAddress.getLoopbackAddress()));
+    }
+
+    /** From another loopback address (127.0.0.2 ...): a different client IP on the same host. */
+    static TurnTestClient udpFrom(InetAddress local, InetSocketAddress server) throws IOException {
+        return new TurnTestClient(new UdpWire(server, local));
     }
 
     static TurnTestClient tcp(InetSocketAddress server) throws IOException {
@@ -229,6 +234,13 @@ final class TurnTestClient implements AutoCloseable {
         }
     }
 
+    /** Sends exactly this message with this protection, and returns the response. */
+    StunMessage exchange(StunMessage req, MessageProtection p) throws IOException {
+        wire.send(StunEncoder.standard().encode(req, p));
+        lastResponse = awaitResponse(req.transactionId());
+        return lastResponse;
+    }
+
     /** Receives raw bytes (for hostile-input tests), or null on timeout. */
     byte[] receiveRaw(int timeoutMillis) throws IOException {
         return wire.receive(timeoutMillis);
@@ -264,8 +276,8 @@ final class TurnTestClient implements AutoCloseable {
         private final DatagramSocket socket;
         private final InetSocketAddress server;
 
-        UdpWire(InetSocketAddress server) throws IOException {
-            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        UdpWire(InetSocketAddress server, InetAddress local) throws IOException {
+            this.socket = new DatagramSocket(new InetSocketAddress(local, 0));
             this.server = server;
         }
 
