@@ -238,6 +238,12 @@ public final class TurnServerConfig {
             return this;
         }
 
+        /** Forgets every {@link #allowPeer} given so far: back to the default refusals. */
+        public Builder allowedPeersCleared() {
+            allowedPeers.clear();
+            return this;
+        }
+
         /** Refuses one more range (403), unless it is also allowed. */
         public Builder denyPeer(String cidr) {
             Cidr.parse(cidr);
