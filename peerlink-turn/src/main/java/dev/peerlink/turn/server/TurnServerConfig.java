@@ -52,6 +52,7 @@ public final class TurnServerConfig {
     private final Duration tcpIdleTimeout;
     private final int maxTcpConnections;
     private final String software;
+    private final boolean strictChannelRange;
 
     private TurnServerConfig(Builder b) {
         listen = b.listen;
@@ -81,6 +82,7 @@ public final class TurnServerConfig {
         tcpIdleTimeout = b.tcpIdleTimeout;
         maxTcpConnections = b.maxTcpConnections;
         software = b.software;
+        strictChannelRange = b.strictChannelRange;
     }
 
     public static Builder builder() {
@@ -115,6 +117,8 @@ public final class TurnServerConfig {
     public Duration tcpIdleTimeout() { return tcpIdleTimeout; }
     public int maxTcpConnections() { return maxTcpConnections; }
     public String software() { return software; }
+    /** Highest channel number ChannelBind accepts: 0x4FFF (RFC 8656) when strict, else 0x7FFF (RFC 5766). */
+    public int maxChannel() { return strictChannelRange ? 0x4FFF : 0x7FFF; }
 
     /** Reads {@code user:password} lines; blank lines and lines starting with '#' are skipped. */
     public static Map<String, String> readUsers(Path file) throws IOException {
@@ -163,6 +167,7 @@ public final class TurnServerConfig {
         private Duration tcpIdleTimeout = Duration.ofSeconds(120);
         private int maxTcpConnections = 10_000;
         private String software = "peerlink";
+        private boolean strictChannelRange;
 
         private Builder() {}
 
@@ -286,6 +291,12 @@ public final class TurnServerConfig {
         public Builder tcpIdleTimeout(Duration d) { this.tcpIdleTimeout = positive(d); return this; }
         public Builder maxTcpConnections(int n) { this.maxTcpConnections = positive(n); return this; }
         public Builder software(String s) { this.software = Objects.requireNonNull(s); return this; }
+
+        /**
+         * Only RFC 8656's channels 0x4000–0x4FFF. Off by default: RFC 5766 allowed up to 0x7FFF and
+         * coturn's clients still draw from that range; both demultiplex the same (top bits 01).
+         */
+        public Builder strictChannelRange(boolean strict) { this.strictChannelRange = strict; return this; }
 
         public TurnServerConfig build() {
             if (realm == null || realm.isEmpty()) {

@@ -122,7 +122,7 @@ class RelayTest {
             assertThat(TurnTestClient.errorCode(c.channelBind(0x4000, p2.address()))).as("channel taken").isEqualTo(400);
             assertThat(TurnTestClient.errorCode(c.channelBind(0x4001, p1.address()))).as("peer taken").isEqualTo(400);
             assertThat(TurnTestClient.errorCode(c.channelBind(0x3FFF, p2.address()))).as("below range").isEqualTo(400);
-            assertThat(TurnTestClient.errorCode(c.channelBind(0x5000, p2.address()))).as("above range").isEqualTo(400);
+            assertThat(TurnTestClient.errorCode(c.channelBind(0x8000, p2.address()))).as("above range").isEqualTo(400);
             assertThat(c.channelBind(0x4FFF, p2.address()).messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
             assertThat(TurnTestClient.errorCode(c.createPermission())).as("no XOR-PEER-ADDRESS").isEqualTo(400);
         }
@@ -163,6 +163,21 @@ class RelayTest {
             assertThat(p1.receive(300)).isNull();
             assertThat(TurnTestClient.errorCode(c.channelBind(0x4000, p2.address()))).as("reserved after expiry").isEqualTo(400);
             assertThat(c.channelBind(0x4000, p1.address()).messageClass()).as("same pair may rebind").isEqualTo(StunClass.SUCCESS_RESPONSE);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void strictChannelRangeRefusesRfc5766Channels() throws IOException {
+        try (TurnServer lenient = TestServers.start();
+             TurnServer strict = TestServers.start(b -> b.strictChannelRange(true));
+             TurnTestClient l = client(lenient, "udp");
+             TurnTestClient s = client(strict, "udp");
+             Peer peer = new Peer()) {
+            l.allocate();
+            s.allocate();
+            assertThat(l.channelBind(0x7FFF, peer.address()).messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
+            assertThat(TurnTestClient.errorCode(s.channelBind(0x5000, peer.address()))).isEqualTo(400);
+            assertThat(s.channelBind(0x4FFF, peer.address()).messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
         }
     }
 

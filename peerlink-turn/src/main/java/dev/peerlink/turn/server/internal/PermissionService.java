@@ -14,12 +14,14 @@ final class PermissionService {
     private final Counters counters;
     private final long permissionLifetime;
     private final long channelLifetime;
+    private final int maxChannel;
     private volatile PeerPolicy policy;
 
     PermissionService(TurnServerConfig config, Counters counters, PeerPolicy policy) {
         this.counters = counters;
         this.permissionLifetime = config.permissionLifetime().toNanos();
         this.channelLifetime = config.channelLifetime().toNanos();
+        this.maxChannel = config.maxChannel();
         this.policy = policy;
     }
 
@@ -54,7 +56,8 @@ final class PermissionService {
         }
         Optional<ChannelNumber> number = req.msg.attribute(ChannelNumber.class);
         Optional<XorPeerAddress> peer = req.msg.attribute(XorPeerAddress.class);
-        if (number.isEmpty() || !number.get().isValid() || peer.isEmpty()) {
+        if (number.isEmpty() || number.get().number() < ChannelNumber.MIN || number.get().number() > maxChannel
+                || peer.isEmpty()) {
             req.fail(TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
             return;
         }
