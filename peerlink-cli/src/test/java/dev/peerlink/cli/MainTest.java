@@ -33,11 +33,11 @@ class MainTest {
     void helpListsEveryCommand() {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("server", "stun-server", "nat");
+        assertThat(r.out()).contains("server", "stun-server", "nat", "relay");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"server", "stun-server", "nat"})
+    @ValueSource(strings = {"server", "stun-server", "nat", "relay"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();
@@ -47,6 +47,14 @@ class MainTest {
     @Test
     void missingRequiredOptionIsAUsageError() {
         assertThat(run("nat").exit()).isEqualTo(2);
+        assertThat(run("relay", "--listen", "127.0.0.1:0").exit()).as("no realm").isEqualTo(2);
+    }
+
+    @Test
+    void relayRefusesToRunAsAnOpenRelay() {
+        assertThat(run("relay", "--listen", "127.0.0.1:0", "--realm", "r").exit()).isEqualTo(2);
+        assertThat(run("relay", "--listen", "0.0.0.0:0", "--realm", "r", "--secret", "s").exit()).as("wildcard without --relay-ip").isEqualTo(2);
+        assertThat(run("relay", "--listen", "127.0.0.1:0", "--realm", "r", "--secret", "s", "--allow-peer", "nonsense").exit()).isEqualTo(2);
     }
 
     @Test

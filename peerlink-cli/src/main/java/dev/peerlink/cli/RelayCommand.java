@@ -1,0 +1,98 @@
+package dev.peerlink.cli;
+
+import dev.peerlink.turn.server.TurnServer;
+import dev.peerlink.turn.server.TurnServerConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = {"Runs a TURN relay (RFC 8656) on UDP and TCP.",
+                "Credentials are required: --users FILE (lines user:password) and/or --secret S",
+                "(REST-style time-limited names \"<unix-expiry>:<user>\", password base64(HMAC-SHA1(S, name))).",
+                "Peers in loopback, private, CGNAT, link-local, multicast and the server's own addresses",
+                "are refused unless opened with --allow-peer."})
+final class RelayCommand implements Callable<Integer> {
+    @Option(names = "--listen", required = true, paramLabel = "IP:PORT", description = "Listen address (port defaults to 3478).")
+    InetSocketAddress listen;
+
+    @Option(names = "--relay-ip", paramLabel = "IP",
+            description = "Address relayed sockets bind to and advertise (default: the listen IP; required with 0.0.0.0).")
+    InetAddress relayIp;
+
+    @Option(names = "--realm", required = true, paramLabel = "R", description = "Authentication realm.")
+    String realm;
+
+    @Option(names = "--secret", paramLabel = "S", description = "Shared secret for time-limited credentials.")
+    String secret;
+
+    @Option(names = "--users", paramLabel = "FILE", description = "File of user:password lines.")
+    Path users;
+
+    @Option(names = "--allow-peer", paramLabel = "CIDR", description = "Open a refused peer range, e.g. 127.0.0.0/8 (repeatable).")
+    List<String> allowPeers = List.of();
+
+    @Option(names = "--deny-peer", paramLabel = "CIDR", description = "Refuse one more peer range (repeatable).")
+    List<String> denyPeers = List.of();
+
+    @Option(names = "--min-port", defaultValue = "49152", description = "Lowest relayed port (default: ${DEFAULT-VALUE}).")
+    int minPort;
+
+    @Option(names = "--max-port", defaultValue = "65535", description = "Highest relayed port (default: ${DEFAULT-VALUE}).")
+    int maxPort;
+
+    @Option(names = "--max-allocations", defaultValue = "10000", description = "Allocations in total (default: ${DEFAULT-VALUE}).")
+    int maxAllocations;
+
+    @Option(names = "--user-quota", defaultValue = "20", description = "Allocations per user (default: ${DEFAULT-VALUE}).")
+    int userQuota;
+
+    @Option(names = "--bandwidth", paramLabel = "BYTES_PER_S", defaultValue = "0",
+            description = "Per-allocation limit, both directions; 0 = unlimited (default).")
+    long bandwidth;
+
+    @Option(names = "--no-tcp", description = "Serve UDP only.")
+    boolean noTcp;
+
+    @Override
+    public Integer call() throws Exception {
+        TurnServerConfig.Builder b = TurnServerConfig.builder()
+                .listen(listen)
+                .realm(realm)
+                .portRange(minPort, maxPort)
+                .maxAllocations(maxAllocations)
+                .maxAllocationsPerUser(userQuota)
+                .bandwidth(bandwidth, 0)
+                .tcp(!noTcp);
+        if (relayIp != null) {
+            b.relayIp(relayIp);
+        }
+        if (secret != null) {
+            b.secret(secret);
+        }
+        if (users != null) {
+            b.users(TurnServerConfig.readUsers(users));
+        }
+        TurnServerConfig config;
+        try {
+            allowPeers.forEach(b::allowPeer);
+            denyPeers.forEach(b::denyPeer);
+            config = b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("relay: " + e.getMessage());
+            return 2;
+        }
+        try (TurnServer server = TurnServer.start(config)) {
+            System.out.println("TURN relay on UDP " + server.udpAddress() + (noTcp ? "" : " TCP " + server.tcpAddress())
+                    + " relaying from " + config.relayIp().getHostAddress() + " ports " + minPort + "-" + maxPort
+                    + " (" + server.transportName() + ")");
+            System.out.flush();
+            Shutdown.awaitSignal();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.peerlink.turn.server;
+
+import dev.peerlink.turn.server.internal.Counters;
+import dev.peerlink.turn.server.internal.TcpInitializer;
+import dev.peerlink.turn.server.internal.TurnEngine;
+import dev.peerlink.turn.server.internal.TurnTransport;
+import dev.peerlink.turn.server.internal.UdpListenerHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running TURN relay (RFC 8656) on UDP and TCP. Start with {@link #start}; {@link #close} stops it,
+ * deleting every allocation. Thread-safe.
+ */
+public final class TurnServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TurnServer.class);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final TurnEngine engine;
+    private final Counters counters;
+    private final List<Channel> listeners;
+    private final InetSocketAddress udpAddress;
+    private final InetSocketAddress tcpAddress;
+    private final String transportName;
+    private boolean closed;
+
+    private TurnServer(MultiThreadIoEventLoopGroup group, TurnEngine engine, Counters counters, List<Channel> listeners,
+                       InetSocketAddress udpAddress, InetSocketAddress tcpAddress, String transportName) {
+        this.group = group;
+        this.engine = engine;
+        this.counters = counters;
+        this.listeners = listeners;
+        this.udpAddress = udpAddress;
+        this.tcpAddress = tcpAddress;
+        this.transportName = transportName;
+    }
+
+    /**
+     * Binds the listeners and starts relaying. With port 0 the UDP port is chosen by the system and
+     * TCP takes the same number when it is free.
+     *
+     * @throws IOException when a listener cannot be bound (nothing is left open)
+     */
+    public static TurnServer start(TurnServerConfig config) throws IOException {
+        TurnTransport transport = TurnTransport.choose(config.transport());
+        MultiThreadIoEventLoopGroup group = transport.newGroup(config.ioThreads());
+        Counters counters = new Counters();
+        TurnEngine engine = new TurnEngine(config, transport, counters);
+        List<Channel> listeners = new ArrayList<>();
+        try {
+            InetSocketAddress udp = null;
+            InetSocketAddress tcp = null;
+            int port = config.listen().getPort();
+            if (config.udp()) {
+                udp = bindUdp(config, transport, group, engine, listeners);
+                port = udp.getPort();
+            }
+            if (config.tcp()) {
+                tcp = bindTcp(config, transport, group, engine, counters, port, listeners);
+            }
+            Set<InetSocketAddress> own = new HashSet<>();
+            if (udp != null) {
+                own.add(udp);
+            }
+            if (tcp != null) {
+                own.add(tcp);
+            }
+            engine.ownSockets(config, own);
+            TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, transport.name());
+            LOG.info("TURN relay on UDP {} TCP {}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp,
+                    config.relayIp().getHostAddress(), config.minPort(), config.maxPort(), transport.name(), config.realm());
+            return server;
+        } catch (IOException | RuntimeException | Error e) {
+            listeners.forEach(Channel::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            throw e;
+        }
+    }
+
+    /** With epoll, one SO_REUSEPORT socket per IO thread on the same address; with NIO, one socket. */
+    private static InetSocketAddress bindUdp(TurnServerConfig config, TurnTransport transport,
+                                             MultiThreadIoEventLoopGroup group, TurnEngine engine, List<Channel> out)
+            throws IOException {
+        int sockets = transport.reusePort() ? config.ioThreads() : 1;
+        InetSocketAddress address = config.listen();
+        for (int i = 0; i < sockets; i++) {
+            Channel ch = await(transport.udpListener(group, engine, sockets > 1).bind(address), "UDP " + address);
+            out.add(ch);
+            address = (InetSocketAddress) ch.localAddress();
+        }
+        return address;
+    }
+
+    private static InetSocketAddress bindTcp(TurnServerConfig config, TurnTransport transport,
+                                             MultiThreadIoEventLoopGroup group, TurnEngine engine, Counters counters,
+                                             int port, List<Channel> out) throws IOException {
+        TcpInitializer init = new TcpInitializer(engine, counters, config.tcpIdleTimeout(), config.maxTcpConnections());
+        InetSocketAddress wanted = new InetSocketAddress(config.listen().getAddress(), port);
+        Channel ch;
+        try {
+            ch = await(transport.tcpListener(group, init).bind(wanted), "TCP " + wanted);
+        } catch (IOException e) {
+            if (config.listen().getPort() != 0) {
+                throw e;
+            }
+            // Any port was asked for: the UDP port is taken for TCP by someone else, take another.
+            ch = await(transport.tcpListener(group, init).bind(config.listen()), "TCP " + config.listen());
+        }
+        out.add(ch);
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    private static Channel await(ChannelFuture f, String what) throws IOException {
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot bind " + what + ": " + f.cause().getMessage(), f.cause());
+        }
+        return f.channel();
+    }
+
+    /** The UDP listener's address, or null when UDP is disabled. */
+    public InetSocketAddress udpAddress() {
+        return udpAddress;
+    }
+
+    /** The TCP listener's address, or null when TCP is disabled. */
+    public InetSocketAddress tcpAddress() {
+        return tcpAddress;
+    }
+
+    /** "epoll" or "nio". */
+    public String transportName() {
+        return transportName;
+    }
+
+    public TurnServerStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.shutdown();
+        listeners.forEach(Channel::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,341 @@
+package dev.peerlink.turn.server;
+
+import dev.peerlink.stun.server.Transport;
+import dev.peerlink.turn.server.internal.Cidr;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Immutable settings of a {@link TurnServer}. Build with {@link #builder()}; {@code realm}, a relay
+ * IP (or a specific listen IP) and at least one credential source (users or a secret) are required:
+ * the server never runs as an open relay.
+ */
+public final class TurnServerConfig {
+    public static final int DEFAULT_PORT = 3478;
+
+    private final InetSocketAddress listen;
+    private final boolean udp;
+    private final boolean tcp;
+    private final InetAddress relayIp;
+    private final int minPort;
+    private final int maxPort;
+    private final String realm;
+    private final Map<String, String> users;
+    private final String secret;
+    private final int maxAllocationsPerUser;
+    private final int maxAllocations;
+    private final long bandwidthBytesPerSecond;
+    private final long bandwidthBurstBytes;
+    private final List<String> allowedPeers;
+    private final List<String> deniedPeers;
+    private final Duration defaultLifetime;
+    private final Duration maxLifetime;
+    private final Duration permissionLifetime;
+    private final Duration channelLifetime;
+    private final Duration nonceLifetime;
+    private final double requestsPerSecond;
+    private final int requestBurst;
+    private final Transport transport;
+    private final int ioThreads;
+    private final Duration tcpIdleTimeout;
+    private final int maxTcpConnections;
+    private final String software;
+    private final boolean strictChannelRange;
+
+    private TurnServerConfig(Builder b) {
+        listen = b.listen;
+        udp = b.udp;
+        tcp = b.tcp;
+        relayIp = b.relayIp != null ? b.relayIp : b.listen.getAddress();
+        minPort = b.minPort;
+        maxPort = b.maxPort;
+        realm = b.realm;
+        users = Map.copyOf(b.users);
+        secret = b.secret;
+        maxAllocationsPerUser = b.maxAllocationsPerUser;
+        maxAllocations = b.maxAllocations;
+        bandwidthBytesPerSecond = b.bandwidthBytesPerSecond;
+        bandwidthBurstBytes = b.bandwidthBurstBytes > 0 ? b.bandwidthBurstBytes : Math.max(b.bandwidthBytesPerSecond, 65_536);
+        allowedPeers = List.copyOf(b.allowedPeers);
+        deniedPeers = List.copyOf(b.deniedPeers);
+        defaultLifetime = b.defaultLifetime;
+        maxLifetime = b.maxLifetime;
+        permissionLifetime = b.permissionLifetime;
+        channelLifetime = b.channelLifetime;
+        nonceLifetime = b.nonceLifetime;
+        requestsPerSecond = b.requestsPerSecond;
+        requestBurst = b.requestBurst;
+        transport = b.transport;
+        ioThreads = b.ioThreads;
+        tcpIdleTimeout = b.tcpIdleTimeout;
+        maxTcpConnections = b.maxTcpConnections;
+        software = b.software;
+        strictChannelRange = b.strictChannelRange;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public InetSocketAddress listen() { return listen; }
+    public boolean udp() { return udp; }
+    public boolean tcp() { return tcp; }
+    public InetAddress relayIp() { return relayIp; }
+    public int minPort() { return minPort; }
+    public int maxPort() { return maxPort; }
+    public String realm() { return realm; }
+    public Map<String, String> users() { return users; }
+    public Optional<String> secret() { return Optional.ofNullable(secret); }
+    public int maxAllocationsPerUser() { return maxAllocationsPerUser; }
+    public int maxAllocations() { return maxAllocations; }
+    /** 0 means unlimited. Counts payload bytes both ways through one allocation. */
+    public long bandwidthBytesPerSecond() { return bandwidthBytesPerSecond; }
+    public long bandwidthBurstBytes() { return bandwidthBurstBytes; }
+    public List<String> allowedPeers() { return allowedPeers; }
+    public List<String> deniedPeers() { return deniedPeers; }
+    public Duration defaultLifetime() { return defaultLifetime; }
+    public Duration maxLifetime() { return maxLifetime; }
+    public Duration permissionLifetime() { return permissionLifetime; }
+    public Duration channelLifetime() { return channelLifetime; }
+    public Duration nonceLifetime() { return nonceLifetime; }
+    public double requestsPerSecond() { return requestsPerSecond; }
+    public int requestBurst() { return requestBurst; }
+    public Transport transport() { return transport; }
+    public int ioThreads() { return ioThreads; }
+    public Duration tcpIdleTimeout() { return tcpIdleTimeout; }
+    public int maxTcpConnections() { return maxTcpConnections; }
+    public String software() { return software; }
+    /** Highest channel number ChannelBind accepts: 0x4FFF (RFC 8656) when strict, else 0x7FFF (RFC 5766). */
+    public int maxChannel() { return strictChannelRange ? 0x4FFF : 0x7FFF; }
+
+    /** Reads {@code user:password} lines; blank lines and lines starting with '#' are skipped. */
+    public static Map<String, String> readUsers(Path file) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        int n = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            String s = line.strip();
+            if (s.isEmpty() || s.startsWith("#")) {
+                continue;
+            }
+            int colon = s.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException(file + ":" + n + ": expected user:password");
+            }
+            out.put(s.substring(0, colon), s.substring(colon + 1));
+        }
+        return out;
+    }
+
+    public static final class Builder {
+        private InetSocketAddress listen = new InetSocketAddress(DEFAULT_PORT);
+        private boolean udp = true;
+        private boolean tcp = true;
+        private InetAddress relayIp;
+        private int minPort = 49152;
+        private int maxPort = 65535;
+        private String realm;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private String secret;
+        private int maxAllocationsPerUser = 20;
+        private int maxAllocations = 10_000;
+        private long bandwidthBytesPerSecond;
+        private long bandwidthBurstBytes;
+        private final List<String> allowedPeers = new ArrayList<>();
+        private final List<String> deniedPeers = new ArrayList<>();
+        private Duration defaultLifetime = Duration.ofSeconds(600);
+        private Duration maxLifetime = Duration.ofSeconds(3600);
+        private Duration permissionLifetime = Duration.ofSeconds(300);
+        private Duration channelLifetime = Duration.ofSeconds(600);
+        private Duration nonceLifetime = Duration.ofSeconds(600);
+        private double requestsPerSecond = 100;
+        private int requestBurst = 200;
+        private Transport transport = Transport.AUTO;
+        private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private Duration tcpIdleTimeout = Duration.ofSeconds(120);
+        private int maxTcpConnections = 10_000;
+        private String software = "peerlink";
+        private boolean strictChannelRange;
+
+        private Builder() {}
+
+        /** Address of the UDP and TCP listeners (port 0 picks free ports). Default 0.0.0.0:3478. */
+        public Builder listen(InetSocketAddress address) {
+            this.listen = Objects.requireNonNull(address);
+            return this;
+        }
+
+        public Builder udp(boolean enabled) { this.udp = enabled; return this; }
+        public Builder tcp(boolean enabled) { this.tcp = enabled; return this; }
+
+        /** IP the relayed sockets bind to and advertise. Defaults to the listen IP if that is not a wildcard. */
+        public Builder relayIp(InetAddress ip) {
+            this.relayIp = Objects.requireNonNull(ip);
+            return this;
+        }
+
+        /** Inclusive range of relayed ports. Default 49152–65535. */
+        public Builder portRange(int min, int max) {
+            if (min < 1 || max > 65535 || min > max) {
+                throw new IllegalArgumentException("bad port range " + min + "-" + max);
+            }
+            this.minPort = min;
+            this.maxPort = max;
+            return this;
+        }
+
+        public Builder realm(String realm) { this.realm = Objects.requireNonNull(realm); return this; }
+
+        public Builder user(String name, String password) {
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("empty user name");
+            }
+            users.put(name, Objects.requireNonNull(password));
+            return this;
+        }
+
+        public Builder users(Map<String, String> all) {
+            all.forEach(this::user);
+            return this;
+        }
+
+        /** Shared secret for REST-style time-limited credentials ({@link TurnCredentials}). */
+        public Builder secret(String secret) {
+            if (secret.isEmpty()) {
+                throw new IllegalArgumentException("empty secret");
+            }
+            this.secret = secret;
+            return this;
+        }
+
+        /** Allocations one user may hold at once (486 beyond). Default 20. */
+        public Builder maxAllocationsPerUser(int n) { this.maxAllocationsPerUser = positive(n); return this; }
+
+        /** Allocations the server holds at once (508 beyond). Default 10000. */
+        public Builder maxAllocations(int n) { this.maxAllocations = positive(n); return this; }
+
+        /** Token bucket per allocation, payload bytes both ways; excess is dropped. 0 (default) = unlimited. */
+        public Builder bandwidth(long bytesPerSecond, long burstBytes) {
+            if (bytesPerSecond < 0 || burstBytes < 0) {
+                throw new IllegalArgumentException("negative bandwidth");
+            }
+            this.bandwidthBytesPerSecond = bytesPerSecond;
+            this.bandwidthBurstBytes = burstBytes;
+            return this;
+        }
+
+        /** Opens a range that is refused by default (loopback, private, ...), e.g. "127.0.0.0/8". */
+        public Builder allowPeer(String cidr) {
+            Cidr.parse(cidr);
+            allowedPeers.add(cidr);
+            return this;
+        }
+
+        /** Forgets every {@link #allowPeer} given so far: back to the default refusals. */
+        public Builder allowedPeersCleared() {
+            allowedPeers.clear();
+            return this;
+        }
+
+        /** Refuses one more range (403), unless it is also allowed. */
+        public Builder denyPeer(String cidr) {
+            Cidr.parse(cidr);
+            deniedPeers.add(cidr);
+            return this;
+        }
+
+        /** Allocation lifetime when the client asks for none or less (RFC 8656: 600 s) and the cap (3600 s). */
+        public Builder allocationLifetimes(Duration defaultLifetime, Duration maxLifetime) {
+            if (defaultLifetime.isNegative() || defaultLifetime.isZero() || maxLifetime.compareTo(defaultLifetime) < 0) {
+                throw new IllegalArgumentException("need 0 < default <= max");
+            }
+            this.defaultLifetime = defaultLifetime;
+            this.maxLifetime = maxLifetime;
+            return this;
+        }
+
+        /** RFC 8656: 300 s. Shorter values are for tests. */
+        public Builder permissionLifetime(Duration d) { this.permissionLifetime = positive(d); return this; }
+
+        /** RFC 8656: 600 s. */
+        public Builder channelLifetime(Duration d) { this.channelLifetime = positive(d); return this; }
+
+        /** How long a nonce is accepted before 438 Stale Nonce. Default 600 s. */
+        public Builder nonceLifetime(Duration d) { this.nonceLifetime = positive(d); return this; }
+
+        /** STUN requests per second (and burst) from one source IP; excess is dropped. */
+        public Builder requestRate(double perSecond, int burst) {
+            if (perSecond <= 0 || burst < 1) {
+                throw new IllegalArgumentException("rate and burst must be positive");
+            }
+            this.requestsPerSecond = perSecond;
+            this.requestBurst = burst;
+            return this;
+        }
+
+        public Builder transport(Transport t) { this.transport = Objects.requireNonNull(t); return this; }
+        public Builder ioThreads(int n) { this.ioThreads = positive(n); return this; }
+        /** A TCP connection without an allocation is closed after this long without traffic. */
+        public Builder tcpIdleTimeout(Duration d) { this.tcpIdleTimeout = positive(d); return this; }
+        public Builder maxTcpConnections(int n) { this.maxTcpConnections = positive(n); return this; }
+        public Builder software(String s) { this.software = Objects.requireNonNull(s); return this; }
+
+        /**
+         * Only RFC 8656's channels 0x4000–0x4FFF. Off by default: RFC 5766 allowed up to 0x7FFF and
+         * coturn's clients still draw from that range; both demultiplex the same (top bits 01).
+         */
+        public Builder strictChannelRange(boolean strict) { this.strictChannelRange = strict; return this; }
+
+        public TurnServerConfig build() {
+            if (realm == null || realm.isEmpty()) {
+                throw new IllegalStateException("realm is required");
+            }
+            if (users.isEmpty() && secret == null) {
+                throw new IllegalStateException("no credentials: give users or a secret (no open relay)");
+            }
+            if (!udp && !tcp) {
+                throw new IllegalStateException("neither UDP nor TCP enabled");
+            }
+            InetAddress relay = relayIp != null ? relayIp : listen.getAddress();
+            if (relay.isAnyLocalAddress()) {
+                throw new IllegalStateException("listening on a wildcard address: set relayIp to the address peers reach");
+            }
+            return new TurnServerConfig(this);
+        }
+
+        private static int positive(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("must be positive: " + n);
+            }
+            return n;
+        }
+
+        private static Duration positive(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("must be positive: " + d);
+            }
+            return d;
+        }
+    }
+
+    /** Unchecked wrapper for {@link #readUsers} in fluent code. */
+    public static Map<String, String> readUsersUnchecked(Path file) {
+        try {
+            return readUsers(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.peerlink.turn.server.internal;
+
+import dev.peerlink.stun.attribute.UnknownAttributes;
+import dev.peerlink.stun.attribute.XorMappedAddress;
+import dev.peerlink.turn.TurnAttributeType;
+import dev.peerlink.turn.TurnErrors;
+import dev.peerlink.turn.attribute.EvenPort;
+import dev.peerlink.turn.attribute.Lifetime;
+import dev.peerlink.turn.attribute.RequestedAddressFamily;
+import dev.peerlink.turn.attribute.RequestedTransport;
+import dev.peerlink.turn.attribute.ReservationToken;
+import dev.peerlink.turn.attribute.XorRelayedAddress;
+import dev.peerlink.turn.server.Refusal;
+import dev.peerlink.turn.server.TurnServerConfig;
+import io.netty.channel.Channel;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Allocate and Refresh (RFC 8656 §7), expiry timers and deletion. */
+final class AllocationService {
+    private final TurnServerConfig config;
+    private final AllocationTable table;
+    private final Counters counters;
+    private final RelayBinder binder;
+    private final int relayFamily;
+    private final long defaultLifetime;
+    private final long maxLifetime;
+    private final long sweepPeriod;
+    private volatile boolean shutdown;
+
+    AllocationService(TurnServerConfig config, TurnTransport transport, AllocationTable table, Counters counters,
+                      DataPath data) {
+        this.config = config;
+        this.table = table;
+        this.counters = counters;
+        this.binder = new RelayBinder(transport, config.relayIp(), new RelayPorts(config.minPort(), config.maxPort()), data);
+        this.relayFamily = config.relayIp() instanceof Inet4Address ? RequestedAddressFamily.IPV4 : RequestedAddressFamily.IPV6;
+        this.defaultLifetime = config.defaultLifetime().toNanos();
+        this.maxLifetime = config.maxLifetime().toNanos();
+        long shortest = Math.min(config.permissionLifetime().toNanos(), config.channelLifetime().toNanos());
+        // Expired permissions and channels are refused at use; the sweep only frees memory and fixes gauges.
+        this.sweepPeriod = Math.clamp(shortest / 4, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(30));
+    }
+
+    void allocate(Request req) {
+        Allocation existing = table.get(req.link.tuple);
+        if (existing != null) {
+            if (existing.allocateTransaction.equals(req.msg.transactionId())) {
+                // A retransmission: repeat the answer (or let the pending bind send it).
+                if (existing.allocateResponse != null) {
+                    req.reply(existing.allocateResponse.clone());
+                }
+                return;
+            }
+            req.fail(TurnErrors.ALLOCATION_MISMATCH, Refusal.ALLOCATION_MISMATCH);
+            return;
+        }
+        Optional<RequestedTransport> transport = req.msg.attribute(RequestedTransport.class);
+        if (transport.isEmpty()) {
+            req.fail(TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
+            return;
+        }
+        if (transport.get().protocol() != RequestedTransport.UDP) {
+            req.fail(TurnErrors.UNSUPPORTED_TRANSPORT_PROTOCOL, Refusal.UNSUPPORTED_TRANSPORT);
+            return;
+        }
+        if (req.msg.has(TurnAttributeType.DONT_FRAGMENT)) {
+            // RFC 8656 §7.2: a server that cannot set DF treats DONT-FRAGMENT as unknown.
+            req.fail(TurnErrors.UNKNOWN_ATTRIBUTE, Refusal.UNKNOWN_ATTRIBUTE,
+                    List.of(new UnknownAttributes(List.of(TurnAttributeType.DONT_FRAGMENT))));
+            return;
+        }
+        Optional<EvenPort> even = req.msg.attribute(EvenPort.class);
+        Optional<RequestedAddressFamily> family = req.all(RequestedAddressFamily.class).stream()
+                .filter(f -> !f.additional()).findFirst();
+        Optional<RequestedAddressFamily> additional = req.all(RequestedAddressFamily.class).stream()
+                .filter(RequestedAddressFamily::additional).findFirst();
+        boolean token = req.msg.attribute(ReservationToken.class).isPresent();
+        if (token && (even.isPresent() || family.isPresent())
+                || additional.isPresent() && (additional.get().family() == RequestedAddressFamily.IPV4 || family.isPresent())) {
+            req.fail(TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
+            return;
+        }
+        if (token) {
+            // We never hand out reservation tokens (EVEN-PORT's R bit is not honoured), so none is valid.
+            req.fail(TurnErrors.INSUFFICIENT_CAPACITY, Refusal.CAPACITY);
+            return;
+        }
+        int wanted = family.map(RequestedAddressFamily::family).orElse(RequestedAddressFamily.IPV4);
+        if (wanted != relayFamily) {
+            req.fail(TurnErrors.ADDRESS_FAMILY_NOT_SUPPORTED, Refusal.ADDRESS_FAMILY);
+            return;
+        }
+        long lifetime = lifetime(req.msg.attribute(Lifetime.class));
+        Allocation a = new Allocation(req.link.tuple, req.link, req.auth.username(), req.auth.quotaUser(),
+                req.msg.transactionId(), TokenBucket.ofOrNull(config.bandwidthBytesPerSecond(),
+                config.bandwidthBurstBytes(), req.now), counters);
+        Refusal refused = table.admit(a);
+        if (refused != null) {
+            switch (refused) {
+                case USER_QUOTA -> req.fail(TurnErrors.ALLOCATION_QUOTA_REACHED, refused);
+                case CAPACITY -> req.fail(TurnErrors.INSUFFICIENT_CAPACITY, refused);
+                default -> req.fail(TurnErrors.ALLOCATION_MISMATCH, refused);
+            }
+            return;
+        }
+        binder.bind(a, even.isPresent(), relay -> activate(req, a, relay, lifetime));
+    }
+
+    private void activate(Request req, Allocation a, Channel relay, long lifetime) {
+        if (relay == null) {
+            table.remove(a);
+            a.close();
+            req.fail(TurnErrors.INSUFFICIENT_CAPACITY, Refusal.CAPACITY);
+            return;
+        }
+        if (a.state != Allocation.State.PENDING || shutdown) {
+            relay.close(); // the client's TCP connection closed, or the server stopped, while we bound
+            return;
+        }
+        a.relay = relay;
+        a.relayed = new InetSocketAddress(config.relayIp(), ((InetSocketAddress) relay.localAddress()).getPort());
+        a.state = Allocation.State.ACTIVE;
+        counters.allocationsCreated.increment();
+        counters.allocationsActive.increment();
+        long now = System.nanoTime();
+        extend(a, now, lifetime);
+        a.sweepTimer = a.link.eventLoop().scheduleAtFixedRate(() -> a.sweep(System.nanoTime()),
+                sweepPeriod, sweepPeriod, TimeUnit.NANOSECONDS);
+        a.allocateResponse = Replies.success(req.msg, req.auth.protection(), new XorRelayedAddress(a.relayed),
+                new Lifetime(seconds(lifetime)), new XorMappedAddress(a.tuple.client()));
+        req.reply(a.allocateResponse.clone());
+    }
+
+    void refresh(Request req) {
+        Allocation a = owned(req);
+        if (a == null) {
+            return;
+        }
+        Optional<RequestedAddressFamily> family = req.msg.attribute(RequestedAddressFamily.class);
+        if (family.isPresent() && family.get().family() != relayFamily) {
+            req.fail(TurnErrors.PEER_ADDRESS_FAMILY_MISMATCH, Refusal.ADDRESS_FAMILY);
+            return;
+        }
+        Optional<Lifetime> requested = req.msg.attribute(Lifetime.class);
+        if (requested.isPresent() && requested.get().seconds() == 0) {
+            delete(a);
+            req.succeed(new Lifetime(0));
+            return;
+        }
+        long lifetime = lifetime(requested);
+        extend(a, req.now, lifetime);
+        req.succeed(new Lifetime(seconds(lifetime)));
+    }
+
+    /** The active allocation on the request's 5-tuple, if its owner signed the request; else answers 437 or 441. */
+    Allocation owned(Request req) {
+        Allocation a = table.get(req.link.tuple);
+        if (a == null || !a.isActive()) {
+            req.fail(TurnErrors.ALLOCATION_MISMATCH, Refusal.ALLOCATION_MISMATCH);
+            return null;
+        }
+        if (!a.username.equals(req.auth.username())) {
+            req.fail(TurnErrors.WRONG_CREDENTIALS, Refusal.WRONG_CREDENTIALS);
+            return null;
+        }
+        return a;
+    }
+
+    /**
+     * RFC 8656 §7.2: min(requested, maximum), but never below the default. Refresh uses the same rule,
+     * so a client cannot shrink its allocation below the default except by deleting it.
+     */
+    private long lifetime(Optional<Lifetime> requested) {
+        if (requested.isEmpty()) {
+            return defaultLifetime;
+        }
+        long asked = TimeUnit.SECONDS.toNanos(Math.min(requested.get().seconds(), 1L << 32));
+        return Math.max(defaultLifetime, Math.min(asked, maxLifetime));
+    }
+
+    private static long seconds(long nanos) {
+        return (nanos + 999_999_999L) / 1_000_000_000L;
+    }
+
+    private void extend(Allocation a, long now, long lifetime) {
+        a.expiresAt = now + lifetime;
+        if (a.expiryTimer != null) {
+            a.expiryTimer.cancel(false);
+        }
+        a.expiryTimer = a.link.eventLoop().schedule(() -> expire(a), lifetime, TimeUnit.NANOSECONDS);
+    }
+
+    private void expire(Allocation a) {
+        if (a.isActive() && System.nanoTime() - a.expiresAt >= 0) {
+            counters.allocationsExpired.increment();
+            delete(a);
+        }
+    }
+
+    /** Removes {@code a} from the table and closes it. Safe to call twice. */
+    void delete(Allocation a) {
+        boolean wasActive = a.isActive();
+        table.remove(a);
+        a.close();
+        if (wasActive) {
+            counters.allocationsActive.decrement();
+        }
+    }
+
+    void shutdown() {
+        shutdown = true;
+        for (Allocation a : table.snapshot()) {
+            a.link.eventLoop().execute(() -> delete(a));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.peerlink.turn.server.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+
+/**
+ * The way back to one client: a UDP listener plus the client's address, or a TCP connection.
+ * Writes are not flushed; callers flush once per read batch so epoll can batch the sends.
+ */
+public abstract sealed class ClientLink {
+    final FiveTuple tuple;
+    final Channel channel;
+    private boolean dirty;
+
+    private ClientLink(FiveTuple tuple, Channel channel) {
+        this.tuple = tuple;
+        this.channel = channel;
+    }
+
+    static ClientLink udp(Channel listener, InetSocketAddress client, InetSocketAddress server) {
+        return new Udp(new FiveTuple(client, server, false), listener);
+    }
+
+    static ClientLink tcp(Channel connection) {
+        return new Tcp(new FiveTuple((InetSocketAddress) connection.remoteAddress(),
+                (InetSocketAddress) connection.localAddress(), true), connection);
+    }
+
+    EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    boolean isTcp() {
+        return tuple.tcp();
+    }
+
+    /** Takes ownership of {@code buf}. */
+    abstract void write(ByteBuf buf);
+
+    void flushIfDirty() {
+        if (dirty) {
+            dirty = false;
+            channel.flush();
+        }
+    }
+
+    void writeAndFlush(ByteBuf buf) {
+        write(buf);
+        flushIfDirty();
+    }
+
+    static final class Udp extends ClientLink {
+        private Udp(FiveTuple tuple, Channel listener) {
+            super(tuple, listener);
+        }
+
+        @Override
+        void write(ByteBuf buf) {
+            channel.write(new DatagramPacket(buf, tuple.client()), channel.voidPromise());
+            super.markDirty();
+        }
+    }
+
+    static final class Tcp extends ClientLink {
+        private Tcp(FiveTuple tuple, Channel connection) {
+            super(tuple, connection);
+        }
+
+        @Override
+        void write(ByteBuf buf) {
+            channel.write(buf, channel.voidPromise());
+            super.markDirty();
+        }
+    }
+
+    private void markDirty() {
+        dirty = true;
+    }
+
+    @Override
+    public String toString() {
+        return tuple.toString();
+    }
+}

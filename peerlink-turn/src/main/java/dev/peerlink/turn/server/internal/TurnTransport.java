@@ -1,0 +1,97 @@
+package dev.peerlink.turn.server.internal;
+
+import dev.peerlink.stun.server.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * Epoll or NIO for the TURN server: event loops, channel classes, socket options. Mirrors the STUN
+ * server's NettyTransport (not shared: that one is internal to peerlink-stun and still moving).
+ */
+public final class TurnTransport {
+    /** Largest UDP payload; a relay must carry whatever a peer sends. */
+    static final int MAX_DATAGRAM = 65_535;
+    private static final int LISTENER_BUFFER = 4 << 20;
+    private static final int RELAY_BUFFER = 256 << 10;
+
+    private final boolean epoll;
+
+    private TurnTransport(boolean epoll) {
+        this.epoll = epoll;
+    }
+
+    public static TurnTransport choose(Transport wanted) {
+        return switch (wanted) {
+            case NIO -> new TurnTransport(false);
+            case AUTO -> new TurnTransport(Epoll.isAvailable());
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("epoll transport unavailable", Epoll.unavailabilityCause());
+                }
+                yield new TurnTransport(true);
+            }
+        };
+    }
+
+    public String name() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /** SO_REUSEPORT (one listener socket per IO thread) needs epoll. */
+    public boolean reusePort() {
+        return epoll;
+    }
+
+    public MultiThreadIoEventLoopGroup newGroup(int threads) {
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("turn-io", true), factory);
+    }
+
+    /** The client-facing UDP listener; with epoll, several share the port so the kernel spreads clients over threads. */
+    public Bootstrap udpListener(EventLoopGroup group, TurnEngine engine, boolean reusePort) {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .handler(new UdpListenerHandler(engine))
+                .option(ChannelOption.SO_RCVBUF, LISTENER_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, LISTENER_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(64));
+        if (epoll) {
+            b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, reusePort);
+        } else {
+            b.channel(NioDatagramChannel.class);
+        }
+        return b;
+    }
+
+    /** A relayed socket: no SO_REUSEADDR/PORT, so a port in use elsewhere fails to bind and we try another. */
+    Bootstrap relay() {
+        return new Bootstrap()
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, RELAY_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, RELAY_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(32));
+    }
+
+    public ServerBootstrap tcpListener(EventLoopGroup group, TcpInitializer init) {
+        return new ServerBootstrap()
+                .group(group)
+                .childHandler(init)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.peerlink.turn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * coturn's {@code turnutils_uclient} relays through our server to coturn's {@code turnutils_peer}
+ * (a UDP echo) on loopback: Allocate, permissions, channels or Send indications, data both ways,
+ * over UDP and over TCP to the server. Loopback must lose nothing.
+ */
+@Tag("system")
+class UclientInteropTest {
+    private static final String SECRET = "interop-secret";
+    private static Process peer;
+    private static int peerPort;
+
+    /** Parsed from uclient's summary lines. */
+    record Result(long sent, long received, long lost, String output) {}
+
+    @BeforeAll
+    static void startPeer() throws IOException {
+        for (String tool : List.of("turnutils_uclient", "turnutils_peer")) {
+            if (which(tool).isEmpty()) {
+                String reason = "'" + tool + "' not found (install the coturn package; ./test.sh does as root)";
+                System.out.println("SKIPPED (uclient interop): " + reason);
+                Assumptions.abort(reason);
+            }
+        }
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(TestServers.LOOPBACK, 0))) {
+            peerPort = s.getLocalPort();
+        }
+        peer = new ProcessBuilder("turnutils_peer", "-L", "127.0.0.1", "-p", String.valueOf(peerPort))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    @AfterAll
+    static void stopPeer() {
+        if (peer != null) {
+            peer.destroy();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "UDP with channels,                    ''",
+            "UDP with Send indications,            -s",
+            "TCP with channels,                    -t",
+            "TCP with Send indications,            -t -s",
+            "UDP client to client,                 -y",
+            "TCP client to client,                 -t -y",
+    })
+    void relaysWithoutLoss(String name, String flags) throws Exception {
+        try (TurnServer server = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8")
+                .secret(SECRET).maxAllocationsPerUser(100))) {
+            List<String> extra = flags.isBlank() ? List.of() : List.of(flags.trim().split("\\s+"));
+            Result r = uclient(server, extra, List.of("-u", TestServers.USER, "-w", TestServers.PASSWORD), 200, 120);
+            System.out.printf("uclient %s: sent %d, received %d, lost %d%n", name, r.sent, r.received, r.lost);
+            assertThat(r.sent).as(r.output).isGreaterThan(0);
+            assertThat(r.received).as(r.output).isEqualTo(r.sent);
+            assertThat(r.lost).as(r.output).isZero();
+            assertThat(server.stats().packetsToPeers()).isPositive();
+        }
+    }
+
+    @ParameterizedTest(name = "REST credentials {0}")
+    @CsvSource({"UDP, ''", "TCP, -t"})
+    void restCredentialsFromTheSharedSecret(String name, String flags) throws Exception {
+        try (TurnServer server = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8").secret(SECRET))) {
+            List<String> extra = flags.isBlank() ? List.of() : List.of(flags.trim());
+            // -W: uclient mints "<expiry>:<user>" and its HMAC password itself, as a WebRTC app would get them.
+            Result r = uclient(server, extra, List.of("-u", "webrtc", "-W", SECRET), 50, 100);
+            System.out.printf("uclient REST %s: sent %d, received %d, lost %d%n", name, r.sent, r.received, r.lost);
+            assertThat(r.received).as(r.output).isEqualTo(r.sent).isPositive();
+        }
+    }
+
+    private static Result uclient(TurnServer server, List<String> flags, List<String> creds, int messages, int length)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("turnutils_uclient"));
+        cmd.addAll(flags);
+        cmd.addAll(creds);
+        cmd.addAll(List.of("-c", "-e", "127.0.0.1", "-r", String.valueOf(peerPort), "-n", String.valueOf(messages),
+                "-l", String.valueOf(length), "-z", "5", "-p", String.valueOf(server.udpAddress().getPort()), "127.0.0.1"));
+        Path log = Files.createTempFile("uclient", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        Files.deleteIfExists(log);
+        return new Result(number(out, "tot_send_msgs=(\\d+)"), number(out, "tot_recv_msgs=(\\d+)"),
+                number(out, "Total lost packets (\\d+)"), String.join(" ", cmd) + "\n" + out);
+    }
+
+    private static long number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        return last;
+    }
+
+    private static Optional<Path> which(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+}
