@@ -75,6 +75,17 @@ class RelayOnTestBedTest {
         p.stdin().flush();
     }
 
+    /** Waits for a line; on timeout fails with both devices' output, which says how far each got. */
+    private static void awaitLine(HostProcess p, String line, HostProcess other) throws IOException {
+        try {
+            p.awaitOutput(Pattern.compile(Pattern.quote(line)), STEP);
+        } catch (IllegalStateException e) {
+            say(p, "REPORT");
+            say(other, "REPORT");
+            throw new AssertionError(e.getMessage() + "\n" + p.describeOutput() + "\n" + other.describeOutput(), e);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"UDP", "TCP"})
     void devicesBehindTwoSymmetricNatsTalkThroughTheRelay(String transport) throws Exception {
@@ -91,8 +102,8 @@ class RelayOnTestBedTest {
             b.awaitOutput(Pattern.compile("READY"), STEP);
             say(a, "SEND " + MESSAGES + " 1000");
             say(b, "SEND " + MESSAGES + " 1000");
-            b.awaitOutput(Pattern.compile("RECEIVED " + MESSAGES), STEP);
-            a.awaitOutput(Pattern.compile("RECEIVED " + MESSAGES), STEP);
+            awaitLine(b, "RECEIVED " + MESSAGES, a);
+            awaitLine(a, "RECEIVED " + MESSAGES, b);
             say(a, "QUIT");
             say(b, "QUIT");
             assertThat(a.awaitExit(STEP)).as(a.describeOutput()).isZero();

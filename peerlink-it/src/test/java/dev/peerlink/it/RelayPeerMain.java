@@ -11,12 +11,13 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A device that talks to one peer only through a TURN relay, driven line by line on stdin so a
  * test can run it inside a test-bed host:
  * prints {@code RELAYED ip:port}; on {@code PEER ip:port} opens a permission and a channel and
- * prints {@code READY}; on {@code SEND n size} sends n numbered datagrams; prints
+ * prints {@code READY}; on {@code SEND n size} sends n numbered datagrams, 20 per millisecond; prints
  * {@code RECEIVED k} whenever the count of distinct datagrams received reaches a multiple of 100 or
  * on {@code REPORT}.
  */
@@ -63,6 +64,11 @@ public final class RelayPeerMain {
                         int size = Math.max(4, Integer.parseInt(w[2]));
                         for (int i = 0; i < n; i++) {
                             client.send(peer, ByteBuffer.allocate(size).putInt(i).array());
+                            if (i % 20 == 19) {
+                                // Paced like a real sender: an unpaced 300 KB burst over TCP overflows the
+                                // relay's UDP socket buffers on the relay-to-relay hop (UDP, so it may drop).
+                                LockSupport.parkNanos(1_000_000);
+                            }
                         }
                         System.out.println("SENT " + n);
                     }

@@ -2,7 +2,7 @@ package dev.peerlink.server;
 
 import dev.peerlink.stun.server.StunServer;
 import dev.peerlink.stun.server.StunServerConfig;
-import dev.peerlink.turn.server.TurnCredentials;
+import dev.peerlink.turn.TurnCredentials;
 import dev.peerlink.turn.server.TurnServer;
 import dev.peerlink.turn.server.TurnServerConfig;
 import java.io.IOException;

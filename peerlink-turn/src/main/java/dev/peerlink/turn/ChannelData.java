@@ -12,10 +12,15 @@ import java.util.Arrays;
  */
 public record ChannelData(int channel, byte[] data) {
     public static final int HEADER_LENGTH = 4;
+    /**
+     * Highest channel the codec carries. RFC 8656 assigns 0x4000–0x4FFF, but RFC 5766 allowed up to
+     * 0x7FFF and coturn's clients still use that range, so the codec (not the allocator) accepts it.
+     */
+    public static final int MAX_CHANNEL = 0x7FFF;
 
     public ChannelData {
-        if (channel < ChannelNumber.MIN || channel > ChannelNumber.MAX) {
-            throw new IllegalArgumentException(String.format("channel 0x%04x outside 0x4000-0x4FFF", channel));
+        if (channel < ChannelNumber.MIN || channel > MAX_CHANNEL) {
+            throw new IllegalArgumentException(String.format("channel 0x%04x outside 0x4000-0x7FFF", channel));
         }
         if (data.length > 0xFFFF) {
             throw new IllegalArgumentException("ChannelData longer than 65535 bytes");
@@ -39,15 +44,15 @@ public record ChannelData(int channel, byte[] data) {
 
     /**
      * Decodes one datagram. Up to 3 trailing padding bytes are allowed; anything else about the
-     * length is an error. Channel numbers outside 0x4000–0x4FFF are rejected.
+     * length is an error. Channel numbers outside 0x4000–0x7FFF are rejected.
      */
     public static ChannelData decode(byte[] b, int off, int len) throws StunDecodeException {
         if (len < HEADER_LENGTH) {
             throw new StunDecodeException(Reason.TRUNCATED, "ChannelData of " + len + " bytes");
         }
         int channel = Bytes.u16(b, off);
-        if (channel < ChannelNumber.MIN || channel > ChannelNumber.MAX) {
-            throw new StunDecodeException(Reason.NOT_STUN, String.format("channel 0x%04x outside 0x4000-0x4FFF", channel));
+        if (channel < ChannelNumber.MIN || channel > MAX_CHANNEL) {
+            throw new StunDecodeException(Reason.NOT_STUN, String.format("channel 0x%04x outside 0x4000-0x7FFF", channel));
         }
         int dataLength = Bytes.u16(b, off + 2);
         if (dataLength > len - HEADER_LENGTH) {

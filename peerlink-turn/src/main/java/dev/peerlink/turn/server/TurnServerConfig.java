@@ -1,5 +1,7 @@
 package dev.peerlink.turn.server;
 
+import dev.peerlink.turn.TurnCredentials;
+
 import dev.peerlink.stun.server.Transport;
 import dev.peerlink.turn.server.internal.Cidr;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.peerlink.turn.server;
 
+
 import static dev.peerlink.turn.server.TestServers.PASSWORD;
 import static dev.peerlink.turn.server.TestServers.REALM;
 import static dev.peerlink.turn.server.TestServers.USER;
@@ -10,6 +11,7 @@ import dev.peerlink.stun.AttributeType;
 import dev.peerlink.stun.MessageProtection;
 import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunIntegrity;
+import dev.peerlink.turn.TurnCredentials;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
 import dev.peerlink.stun.attribute.Nonce;
@@ -211,7 +213,7 @@ class AuthTest {
     @Test
     void restPasswordMatchesCoturnsScheme() {
         // echo -n "1700000000:alice" | openssl dgst -sha1 -hmac "s3cret" -binary | base64
-        assertThat(TurnCredentials.password("s3cret", "1700000000:alice")).isEqualTo(RestVector.EXPECTED);
+        assertThat(TurnCredentials.restPassword("s3cret", "1700000000:alice")).isEqualTo(RestVector.EXPECTED);
         assertThat(TurnCredentials.expiryOf("1700000000:alice")).contains(java.time.Instant.ofEpochSecond(1_700_000_000L));
         assertThat(TurnCredentials.expiryOf("alice")).isEmpty();
         assertThat(TurnCredentials.userOf("1700000000:alice")).isEqualTo("alice");

@@ -1,7 +1,7 @@
 package dev.peerlink.turn.server.internal;
 
 import dev.peerlink.stun.StunIntegrity;
-import dev.peerlink.turn.server.TurnCredentials;
+import dev.peerlink.turn.TurnCredentials;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,7 +38,7 @@ final class CredentialStore {
         return TurnCredentials.expiryOf(username)
                 .filter(expiry -> expiry.isAfter(now))
                 .map(expiry -> new Credential(username, "rest:" + TurnCredentials.userOf(username),
-                        TurnCredentials.password(secret, username)));
+                        TurnCredentials.restPassword(secret, username)));
     }
 
     Optional<String> usernameForHash(byte[] hash) {
