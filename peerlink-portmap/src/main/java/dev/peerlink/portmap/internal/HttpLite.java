@@ -118,6 +118,8 @@ public final class HttpLite {
                 b = in.untilClose(limits.maxBodyBytes());
             }
             return new Response(code, h, b);
+        } catch (PortMapException e) {
+            throw e;
         } catch (SocketTimeoutException e) {
             throw fail(Kind.TIMEOUT, "no complete answer from " + uri + " within " + limits.deadline().toMillis() + " ms", e);
         } catch (IOException e) {

@@ -198,6 +198,10 @@ public final class UpnpClient {
             throw e;
         }
         Optional<SafeXml.Element> body = env.child("Body");
+        if (body.isEmpty() && r.status() != 200) {
+            throw new PortMapException(Kind.REFUSED, MappingProtocol.UPNP, null,
+                    action + " failed with HTTP " + r.status() + " and no SOAP body", null);
+        }
         if (body.isEmpty()) {
             throw SafeXml.malformed(action + ": SOAP response without Body", null);
         }
