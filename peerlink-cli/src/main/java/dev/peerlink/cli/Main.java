@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ServerCommand.class,
                 StunServerCommand.class,
                 NatCommand.class,
+                MapCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
