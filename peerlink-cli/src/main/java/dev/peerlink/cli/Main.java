@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 RelayCommand.class,
                 StunServerCommand.class,
                 NatCommand.class,
+                MapCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

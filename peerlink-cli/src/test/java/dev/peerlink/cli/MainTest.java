@@ -29,6 +29,20 @@ class MainTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"map", "map list", "map delete"})
+    void mapCommandsHaveHelp(String command) {
+        String[] args = (command + " --help").split(" ");
+        Run r = run(args);
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("Usage: peerlink " + command);
+    }
+
+    @Test
+    void mapWithoutPortIsAUsageError() {
+        assertThat(run("map").exit()).isEqualTo(2);
+    }
+
     @Test
     void helpListsEveryCommand() {
         Run r = run("--help");
@@ -37,7 +51,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"server", "stun-server", "nat", "relay"})
+    @ValueSource(strings = {"server", "stun-server", "nat", "relay", "map"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();

@@ -14,12 +14,14 @@ public final class Router {
     private final NatType type;
     private final int index;
     private final Netns ns;
-    private final InetAddress wanAddress;
+    private volatile InetAddress wanAddress;
     private final InetAddress lanAddress;
     private final PortRange externalPorts;
     private final int portDelta;
     private int lossPercent;
     private boolean broken;
+    private Miniupnpd miniupnpd;
+    private InetAddress[] stunAccept;
 
     Router(NatType type, int index, Netns ns, InetAddress wanAddress, InetAddress lanAddress,
            PortRange externalPorts, int portDelta) {
@@ -127,6 +129,110 @@ public final class Router {
         ExecResult r = ns.exec(conntrack, "-F");
         if (!r.ok() && !r.stderr().contains("0 flow entries")) {
             r.orThrow();
+        }
+    }
+
+    /** The LAN as {@code a.b.c.0/24}. */
+    public String lanSubnet() {
+        byte[] a = lanAddress.getAddress();
+        return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + ".0/24";
+    }
+
+    /**
+     * Starts miniupnpd on this router (UPnP IGD, NAT-PMP and PCP as {@code config} says) and returns once it
+     * serves; close the result to stop it. A STUN server must already run at {@code config.stunServer()} (e.g.
+     * {@code Coturn.startStunServer(bed.server())}): miniupnpd only forwards once STUN told it its public address
+     * (our WAN addresses are TEST-NET, which it treats as private). The first start adapts the router's rules
+     * (see {@code docs/portmap.md}): {@code table inet filter} gets miniupnpd's chain {@code miniupnpd} and the
+     * forward chain jumps to it; the input chain accepts the STUN server's answers (RFC 5780 CHANGE-REQUEST answers
+     * come from the other address/port and would otherwise be dropped as unsolicited, making miniupnpd believe it
+     * sits behind a filtering NAT); a table {@code inet miniupnpd} holds its DNAT / SNAT chains. On routers without
+     * cone DNAT (port-restricted, symmetric) the forward chain's blanket {@code ct status dnat accept} is removed, so
+     * miniupnpd's own filter rule is what admits inbound traffic, as on a real gateway; on the full and restricted
+     * cone routers it must stay (their cone DNAT needs it), so there deleting miniupnpd's filter rule does not stop
+     * forwarding.
+     */
+    public synchronized Miniupnpd startMiniupnpd(MiniupnpdConfig config) {
+        if (miniupnpd != null && miniupnpd.process() != null) {
+            throw new IllegalStateException("miniupnpd already runs on " + this);
+        }
+        Miniupnpd.availability().ifPresent(reason -> {
+            throw new IllegalStateException(reason);
+        });
+        prepareMiniupnpdRules(config);
+        Miniupnpd m = new Miniupnpd(this, ns, config);
+        m.start();
+        miniupnpd = m;
+        return m;
+    }
+
+    /** The miniupnpd started on this router, if any. */
+    public synchronized java.util.Optional<Miniupnpd> miniupnpd() {
+        return java.util.Optional.ofNullable(miniupnpd);
+    }
+
+    private void prepareMiniupnpdRules(MiniupnpdConfig config) {
+        boolean prepared = ns.nftCommand("list", "chain", "inet", "filter", Miniupnpd.FORWARD_CHAIN).ok();
+        if (prepared) {
+            return;
+        }
+        String forward = ns.nftCommand("-a", "list", "chain", "inet", "filter", "forward").orThrow().stdout();
+        java.util.regex.Matcher dnat = java.util.regex.Pattern.compile("ct status dnat accept # handle (\\d+)").matcher(forward);
+        if (!dnat.find()) {
+            throw new IllegalStateException("unexpected forward chain on " + this + ":\n" + forward);
+        }
+        String handle = dnat.group(1);
+        boolean coneDnat = type == NatType.FULL_CONE || type == NatType.RESTRICTED_CONE;
+        StringBuilder s = new StringBuilder()
+                .append("add chain inet filter ").append(Miniupnpd.FORWARD_CHAIN).append('\n')
+                .append("insert rule inet filter forward handle ").append(handle).append(" jump ")
+                .append(Miniupnpd.FORWARD_CHAIN).append('\n');
+        if (!coneDnat) {
+            s.append("delete rule inet filter forward handle ").append(handle).append('\n');
+        }
+        s.append("insert rule inet filter input iifname \"").append(NatRules.WAN_IF).append("\" ip saddr { ")
+                .append(config.stunServer().getHostAddress()).append(", ").append(config.stunAlternate().getHostAddress())
+                .append(" } udp sport { ").append(config.stunPort()).append(", ").append(config.stunPort() + 1)
+                .append(" } accept\n");
+        s.append("""
+                table inet %1$s {
+                  chain %2$s {
+                  }
+                  chain %3$s {
+                  }
+                  chain prerouting {
+                    type nat hook prerouting priority dstnat - 5; policy accept;
+                    jump %2$s
+                  }
+                  chain postrouting {
+                    type nat hook postrouting priority srcnat - 5; policy accept;
+                    jump %3$s
+                  }
+                }
+                """.formatted(Miniupnpd.NAT_TABLE, Miniupnpd.PREROUTING_CHAIN, Miniupnpd.POSTROUTING_CHAIN));
+        ns.nft(s.toString());
+    }
+
+    /**
+     * Fault (c): gives the router a new WAN address (same /24, e.g. 203.0.113.201), as an ISP's new DHCP lease
+     * would: replaces the address on {@code wan0}, rewrites the NAT table for it, forgets conntrack state and, if
+     * miniupnpd runs, makes it re-learn its public address by STUN (SIGUSR1). Existing DNAT rules of miniupnpd stay
+     * (they match on the interface), so mappings keep their ports under the new address.
+     */
+    public synchronized void changeWanAddress(InetAddress newAddress) {
+        InetAddress old = wanAddress;
+        ns.ip("addr", "del", old.getHostAddress() + "/24", "dev", NatRules.WAN_IF);
+        ns.ip("addr", "add", newAddress.getHostAddress() + "/24", "dev", NatRules.WAN_IF);
+        String full = NatRules.ruleset(type, newAddress.getHostAddress(), lanSubnet(),
+                externalPorts == PortRange.KERNEL_NAT_DEFAULT ? null : externalPorts, portDelta);
+        String nat = full.substring(full.indexOf("table ip nat {"));
+        ns.nft("delete table ip nat\n" + nat);
+        wanAddress = newAddress;
+        if (canFlushConntrack()) {
+            flushConntrack();
+        }
+        if (miniupnpd != null) {
+            miniupnpd.signalAddressChange();
         }
     }
 
