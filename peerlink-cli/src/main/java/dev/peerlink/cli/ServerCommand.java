@@ -23,7 +23,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "STUN alternate address (a second IP) to enable RFC 5780 behaviour discovery.")
     InetSocketAddress stunAlternate;
 
-    @Option(names = "--relay", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:3479",
+    @Option(names = "--relay", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:3480",
             description = "TURN relay listen address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress relay;
 

@@ -8,7 +8,7 @@ import java.util.Optional;
 /** What the embedded server runs. Grows as signalling and monitors land. */
 public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate,
                                    Optional<Relay> relay) {
-    public static final int DEFAULT_RELAY_PORT = 3479;
+    public static final int DEFAULT_RELAY_PORT = 3480; // 3478/3479 are STUN and its RFC 5780 alternate port
 
     /**
      * The TURN relay next to STUN. {@code relayIp} empty: the listen IP, or the host's first
