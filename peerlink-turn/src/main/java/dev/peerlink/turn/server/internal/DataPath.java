@@ -62,7 +62,10 @@ final class DataPath {
             counters.droppedNoPermission.increment();
             return;
         }
-        toPeer(a, peer, in.retainedSlice(at + ChannelData.HEADER_LENGTH, dataLength), dirty);
+        // A copy, not a slice: the read buffer holds a whole recvmmsg batch and must not stay pinned
+        // by a datagram waiting in a send queue.
+        ByteBuf payload = a.relay.alloc().directBuffer(dataLength).writeBytes(in, at + ChannelData.HEADER_LENGTH, dataLength);
+        toPeer(a, peer, payload, dirty);
     }
 
     /** Takes ownership of {@code payload}. The write is flushed by the reader once its batch ends. */
