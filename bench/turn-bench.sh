@@ -1,117 +1,169 @@
 #!/usr/bin/env bash
-# TURN relay throughput on loopback: coturn's turnserver, [slot: our relay], and iperf3 -u as the
-# physical ceiling. Bounded: every run has a fixed duration and a timeout; servers are stopped on exit.
+# TURN relay throughput on loopback, one invocation, same load generator against:
+#   peerlink     our relay (dev.peerlink.bench.TurnBenchServer, 1 IO thread)
+#   coturn-1t    coturn turnserver --relay-threads 1 (its fastest setting on one pinned core)
+#   coturn-dflt  coturn turnserver with its default thread count (one per CPU)
+# plus iperf3 -u on loopback as the physical ceiling for one unrelayed flow.
+# Servers (and the iperf3 server) are pinned to SERVER_CPU, the generator (and iperf3 client) to
+# GEN_CPU, so each server gets one core and the generator never steals it. For each payload size the
+# generator steps the offered rate up until loss reaches 1 %, then bisects: the knee is the highest
+# offered rate with < 1 % loss. Every window records the CPU other processes used (CONTENDED > 10 %
+# of a core), so runs on a shared machine can be judged. Bounded: ~4-6 minutes, stops by itself.
 #
-#   bench/turn-bench.sh [--rate PPS] [--duration SEC] [--clients N] [--sizes 100,1200] [--transport udp|tcp]
+#   bench/turn-bench.sh
+#   SIZES=100,1200 FLOWS=8 START=20000 FACTOR=1.5 DURATION=2.5 WARMUP=0.7 bench/turn-bench.sh
+#   RATES=50000,100000 bench/turn-bench.sh     # fixed offered rates instead of the knee search
 #
-# Same load for every server in one run, so the rows compare. Loopback only.
+# Environment: SIZES, FLOWS, START, MAX, FACTOR, BISECT, WARMUP, DURATION, RATES, SERVER_CPU, GEN_CPU,
+# IO_THREADS (ours), TARGETS (subset of "peerlink coturn-1t coturn-dflt"), IPERF=0 (skip), OFFLINE=1 (mvn -o),
+# JVM_OPTS.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . scripts/env.sh
 peerlink_pick_jdk
 
-rate=20000 duration=10 clients=4 sizes=100,1200 transport=udp
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rate) rate=$2; shift 2 ;;
-    --duration) duration=$2; shift 2 ;;
-    --clients) clients=$2; shift 2 ;;
-    --sizes) sizes=$2; shift 2 ;;
-    --transport) transport=$2; shift 2 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
+SIZES=${SIZES:-100,1200}
+FLOWS=${FLOWS:-8}
+START=${START:-40000}
+MAX=${MAX:-2000000}
+FACTOR=${FACTOR:-1.5}
+BISECT=${BISECT:-2}
+WARMUP=${WARMUP:-0.7}
+DURATION=${DURATION:-2.5}
+SERVER_CPU=${SERVER_CPU:-0}
+GEN_CPU=${GEN_CPU:-1}
+IO_THREADS=${IO_THREADS:-1}
+TARGETS=${TARGETS:-peerlink coturn-1t coturn-dflt}
+JVM_OPTS=${JVM_OPTS:---enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false -Xms512m -Xmx512m}
+
+for tool in turnserver taskset iperf3; do
+  command -v "$tool" >/dev/null || { [ "$tool" = iperf3 ] && IPERF=0 && continue; echo "turn-bench: needs $tool" >&2; exit 1; }
 done
 
-work=$(mktemp -d /tmp/peerlink-turn-bench.XXXXXX)
+work="$(mktemp -d /tmp/turn-bench.XXXXXX)"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
-echo "== building peerlink-bench"
-# One reactor run: sibling modules resolve to their fresh target/ jars, no mvn install needed.
-# Each module writes the classpath file in turn; peerlink-bench comes last, so its list stays.
-mvn -q -B -o -pl peerlink-bench -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile="$work/cp.txt" >/dev/null
-cp="$root/peerlink-bench/target/classes:$(cat "$work/cp.txt")"
+echo "== build"
+mvn -q -B ${OFFLINE:+-o} -pl peerlink-bench -am package -DskipTests \
+    dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath" >/dev/null
+cp="$root/peerlink-bench/target/classes:$(cat "$work/classpath")"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-bench_time=$((duration * 2 + 30)) # per size: warmup, run, drain, allocation; generous but bounded
-
-run_bench() { # label port pid
-  timeout $(( bench_time * 3 )) java -cp "$cp" dev.peerlink.bench.TurnRelayBenchmark \
-    --label "$1" --server "127.0.0.1:$2" --server-pid "$3" --user bench --password bench \
-    --transport "$transport" --clients "$clients" --sizes "$sizes" --rate "$rate" --duration "$duration" \
-    | tee -a "$work/results.txt"
+free_port() {
+  python3 -c 'import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); print(u.getsockname()[1]); u.close()'
 }
 
-results_all=()
+wait_udp() { # port pid
+  for _ in $(seq 100); do
+    ss -Huln "sport = :$1" | grep -q . && return 0
+    kill -0 "$2" 2>/dev/null || { echo "turn-bench: server on port $1 died" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "turn-bench: nothing listening on UDP $1" >&2; return 1
+}
 
-# --- coturn ---------------------------------------------------------------------------------
-if command -v turnserver >/dev/null; then
-  port=$(free_port)
-  echo "== coturn turnserver on 127.0.0.1:$port"
-  turnserver -n --no-cli --no-tls --no-dtls --no-rfc5780 --listening-ip 127.0.0.1 --listening-port "$port" \
-    --relay-ip 127.0.0.1 --min-port 55000 --max-port 55999 --lt-cred-mech --user bench:bench --realm bench \
-    --allow-loopback-peers --no-multicast-peers --simple-log --log-file "$work/coturn.log" >/dev/null 2>&1 &
-  coturn_pid=$!
-  pids+=("$coturn_pid")
-  for _ in $(seq 50); do ss -lun | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
-  run_bench coturn "$port" "$coturn_pid"
-  kill "$coturn_pid"; wait "$coturn_pid" 2>/dev/null || true
-else
-  echo "== coturn: turnserver not installed, skipped"
-fi
+echo "== machine: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); net.core.rmem_max=$(sysctl -n net.core.rmem_max)"
+echo "== other busy processes at start (they compete for the same cores):"
+ps -eo pid,pcpu,etime,comm --sort=-pcpu | awk 'NR>1 && $2>5.0' | head -5 || true
 
-# --- peerlink relay (SLOT) ------------------------------------------------------------------
-# When our TURN server lands (branch turnserver), start it here with the same load, e.g.:
-#   port=$(free_port)
-#   ./peerlink relay --listen 127.0.0.1:$port --relay-ip 127.0.0.1 --realm bench \
-#       --users <(echo bench:bench) --allow-peer 127.0.0.0/8 &
-#   ours_pid=$!; pids+=("$ours_pid")
-#   (wait for the port)
-#   run_bench peerlink "$port" "$ours_pid"
-#   kill "$ours_pid"
-# Set PEERLINK_RELAY_CMD to a command line with {PORT} in it to run it now:
-if [ -n "${PEERLINK_RELAY_CMD:-}" ]; then
+targets=()
+coturn_common=(-n --no-cli --no-tls --no-dtls --no-rfc5780 --no-software-attribute --listening-ip 127.0.0.1
+               --relay-ip 127.0.0.1 --lt-cred-mech --user bench:bench --realm bench --allow-loopback-peers
+               --no-multicast-peers --simple-log --no-stdout-log)
+for t in $TARGETS; do
   port=$(free_port)
-  echo "== peerlink relay on 127.0.0.1:$port"
-  bash -c "exec ${PEERLINK_RELAY_CMD//\{PORT\}/$port}" >"$work/peerlink.log" 2>&1 &
-  ours_pid=$!
-  pids+=("$ours_pid")
-  for _ in $(seq 100); do ss -lun | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
-  run_bench peerlink "$port" "$ours_pid"
-  kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
-fi
+  case "$t" in
+    peerlink)
+      echo "== peerlink on 127.0.0.1:$port (CPU $SERVER_CPU, $IO_THREADS IO thread): java $JVM_OPTS dev.peerlink.bench.TurnBenchServer $port $IO_THREADS"
+      # shellcheck disable=SC2086
+      taskset -c "$SERVER_CPU" java $JVM_OPTS -cp "$cp" dev.peerlink.bench.TurnBenchServer "$port" "$IO_THREADS" \
+          >"$work/peerlink.log" 2>&1 &
+      ;;
+    coturn-1t|coturn-dflt)
+      flags=("${coturn_common[@]}" --listening-port "$port" --pidfile "$work/$t.pid" --log-file "$work/$t.log")
+      if [ "$t" = coturn-1t ]; then flags+=(--relay-threads 1 --min-port 57000 --max-port 57999)
+      else flags+=(--min-port 58000 --max-port 58999); fi
+      echo "== $t: coturn $(dpkg-query -W -f='${Version}' coturn 2>/dev/null || true) on 127.0.0.1:$port (CPU $SERVER_CPU): turnserver ${flags[*]}"
+      taskset -c "$SERVER_CPU" turnserver "${flags[@]}" >"$work/$t.out" 2>&1 &
+      ;;
+    *) echo "turn-bench: unknown target $t" >&2; exit 2 ;;
+  esac
+  pid=$!
+  pids+=("$pid")
+  wait_udp "$port" "$pid"
+  targets+=("$t=127.0.0.1:$port:$pid")
+done
+sleep 1
+for t in "${targets[@]}"; do
+  pid=${t##*:}
+  echo "   ${t%%=*}: pid $pid, $(ls /proc/"$pid"/task | wc -l) threads, affinity $(taskset -pc "$pid" | sed 's/.*: //')"
+done
+grep READY "$work/peerlink.log" 2>/dev/null || true
 
-# --- iperf3 -u: the loopback ceiling -----------------------------------------------------------
-if command -v iperf3 >/dev/null; then
-  echo "== iperf3 -u on loopback (unlimited rate), the physical ceiling for one UDP flow"
-  port=$(free_port)
-  iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
-  pids+=("$!")
-  sleep 0.5
-  for size in ${sizes//,/ }; do
-    timeout $((duration + 15)) iperf3 -c 127.0.0.1 -p "$port" -u -b 0 -l "$size" -t "$duration" -J >"$work/iperf-$size.json" || true
-    python3 - "$work/iperf-$size.json" "$size" <<'PY' | tee -a "$work/iperf.txt"
-import json, sys
-d = json.load(open(sys.argv[1])); s = d["end"]["sum"]
-size = int(sys.argv[2]); sent = s["packets"] / s["seconds"]; got = (s["packets"] - s["lost_packets"]) / s["seconds"]
-# delivered packets/s in the relayed_pps column: what crossed loopback, one direction, no relay
-print(f"iperf3\tudp\t1\t{size}\tunlimited\t{sent:.0f}\t{got:.0f}\t{got*size*8/1e6:.1f}\t{s['lost_percent']:.3f}\t-\t-\t-\t-")
-PY
-    iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
-    pids+=("$!")
+gen_args=(--flows "$FLOWS" --sizes "$SIZES" --start "$START" --max "$MAX" --factor "$FACTOR" --bisect "$BISECT"
+          --warmup "$WARMUP" --duration "$DURATION")
+[ -n "${RATES:-}" ] && gen_args+=(--rates "$RATES")
+echo "== load (generator on CPU $GEN_CPU): TurnLoadGenerator ${gen_args[*]}"
+# shellcheck disable=SC2086
+timeout 900 taskset -c "$GEN_CPU" java $JVM_OPTS -cp "$cp" dev.peerlink.bench.TurnLoadGenerator "${gen_args[@]}" "${targets[@]}" \
+    | tee "$work/generator.txt"
+
+# --- iperf3 -u: the loopback ceiling, pinned the same way ---------------------------------------
+if [ "${IPERF:-1}" != 0 ]; then
+  echo
+  echo "== iperf3 $(dpkg-query -W -f='${Version}' iperf3 2>/dev/null || true) -u -b 0 on loopback: server on CPU $SERVER_CPU, client on CPU $GEN_CPU, one flow, no relay"
+  echo -e "label\tbytes\tsent_pps\tdelivered_pps\tdelivered_Mbit_s\tloss_%\tserver_cpu_%\tcpu0_busy_%\tother_cpu_s"
+  for size in ${SIZES//,/ }; do
+    port=$(free_port)
+    taskset -c "$SERVER_CPU" iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+    ipid=$!
+    pids+=("$ipid")
     sleep 0.5
+    read -r c0 m0 s0 < <(python3 - "$ipid" <<'PY'
+import sys
+def busy(line):
+    f = [int(x) for x in line.split()[1:9]]; return (sum(f) - f[3] - f[4]) / 100
+st = open("/proc/stat").read().splitlines()
+p = open(f"/proc/{sys.argv[1]}/stat").read(); f = p[p.rindex(")") + 2:].split()
+print(busy([l for l in st if l.startswith("cpu0 ")][0]), busy(st[0]), (int(f[11]) + int(f[12])) / 100)
+PY
+)
+    timeout 30 taskset -c "$GEN_CPU" iperf3 -c 127.0.0.1 -p "$port" -u -b 0 -l "$size" -t "${IPERF_SECONDS:-4}" -J \
+        >"$work/iperf-$size.json" || true
+    python3 - "$work/iperf-$size.json" "$size" "$ipid" "$c0" "$m0" "$s0" <<'PY' | tee -a "$work/iperf.txt"
+import json, sys
+def busy(line):
+    f = [int(x) for x in line.split()[1:9]]; return (sum(f) - f[3] - f[4]) / 100
+d = json.load(open(sys.argv[1])); s = d["end"]["sum"]; size = int(sys.argv[2])
+st = open("/proc/stat").read().splitlines()
+try:
+    p = open(f"/proc/{sys.argv[3]}/stat").read(); f = p[p.rindex(")") + 2:].split(); srv = (int(f[11]) + int(f[12])) / 100 - float(sys.argv[6])
+except OSError:
+    srv = float("nan")
+cpu0 = busy([l for l in st if l.startswith("cpu0 ")][0]) - float(sys.argv[4])
+mach = busy(st[0]) - float(sys.argv[5])
+sec = s["seconds"]; sent = s["packets"] / sec; got = (s["packets"] - s["lost_packets"]) / sec
+cli = d["end"].get("cpu_utilization_percent", {}).get("host_total", 0) / 100 * sec
+print(f"iperf3\t{size}\t{sent:.0f}\t{got:.0f}\t{got*size*8/1e6:.1f}\t{s['lost_percent']:.3f}\t{100*srv/sec:.0f}\t{100*cpu0/sec:.0f}\t{max(0, mach - srv - cli):.2f}")
+PY
+    wait "$ipid" 2>/dev/null || true
   done
 fi
 
 echo
-echo "== summary (relayed_pps counts both relay directions; iperf3 row is one direction, no relay)"
-echo -e "label\ttransport\tclients\tbytes\ttarget_pps\tsent_pps\trelayed_pps\trelayed_Mbit_s\tloss_oneway_%\tloss_roundtrip_%\tserver_cpu_%\tserver_cpu_s_per_Gbit\tbench_cpu_%"
-grep -E "^(coturn|peerlink)	" "$work/results.txt" || true
+echo "== summary: knees (relayed_pps counts both directions through the relay; iperf3 is one direction, no relay)"
+grep -E "^(KNEE|RATIO)" "$work/generator.txt" || true
 cat "$work/iperf.txt" 2>/dev/null || true
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+for t in "${targets[@]}"; do
+  pid=${t##*:}
+  kill "$pid" 2>/dev/null || true
+done
+sleep 0.5
+grep stats "$work/peerlink.log" 2>/dev/null || true

@@ -94,7 +94,7 @@ public final class TurnServer implements AutoCloseable {
         int sockets = transport.reusePort() ? config.ioThreads() : 1;
         InetSocketAddress address = config.listen();
         for (int i = 0; i < sockets; i++) {
-            Channel ch = await(transport.udpListener(group, engine, sockets > 1).bind(address), "UDP " + address);
+            Channel ch = await(transport.udpListener(group, engine, sockets > 1, address).bind(address), "UDP " + address);
             out.add(ch);
             address = (InetSocketAddress) ch.localAddress();
         }

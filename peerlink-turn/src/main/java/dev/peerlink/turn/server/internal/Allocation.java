@@ -47,6 +47,7 @@ final class Allocation {
     ScheduledFuture<?> expiryTimer;
     ScheduledFuture<?> sweepTimer;
     boolean relayDirty;
+    final GsoRun run = new GsoRun(); // datagrams to peers not yet written to the relayed socket
 
     private final Map<InetAddress, Long> permissions = new HashMap<>();
     private final Map<Integer, Binding> channelsByNumber = new HashMap<>();
@@ -142,6 +143,7 @@ final class Allocation {
             sweepTimer.cancel(false);
         }
         if (relay != null) {
+            run.drain(relay); // written to a closing channel: released, not leaked
             relay.close();
         }
         counters.permissionsActive.add(-permissions.size());

@@ -43,8 +43,12 @@ public abstract sealed class ClientLink {
     void flushIfDirty() {
         if (dirty) {
             dirty = false;
+            drainRun();
             channel.flush();
         }
+    }
+
+    void drainRun() {
     }
 
     void writeAndFlush(ByteBuf buf) {
@@ -57,10 +61,24 @@ public abstract sealed class ClientLink {
             super(tuple, listener);
         }
 
+        private final GsoRun run = new GsoRun();
+
         @Override
         void write(ByteBuf buf) {
+            run.drain(channel); // keep the order of what this client is sent
             channel.write(new DatagramPacket(buf, tuple.client()), channel.voidPromise());
             super.markDirty();
+        }
+
+        /** Room for one datagram of {@code len} bytes to the client, coalesced with its neighbours when possible. */
+        ByteBuf append(int len) {
+            super.markDirty();
+            return run.append(channel, tuple.client(), len);
+        }
+
+        @Override
+        void drainRun() {
+            run.drain(channel);
         }
     }
 

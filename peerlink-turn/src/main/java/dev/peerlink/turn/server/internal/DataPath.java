@@ -41,7 +41,8 @@ final class DataPath {
         if (a == null || !a.isActive() || peer.isEmpty() || data.isEmpty()) {
             return;
         }
-        toPeer(a, peer.get().address(), Unpooled.wrappedBuffer(data.get().value()), dirty);
+        byte[] bytes = data.get().value();
+        toPeer(a, peer.get().address(), Unpooled.wrappedBuffer(bytes), 0, bytes.length, dirty);
     }
 
     void channelDataFromClient(ClientLink link, ByteBuf in, List<Allocation> dirty) {
@@ -62,24 +63,25 @@ final class DataPath {
             counters.droppedNoPermission.increment();
             return;
         }
-        toPeer(a, peer, in.retainedSlice(at + ChannelData.HEADER_LENGTH, dataLength), dirty);
+        toPeer(a, peer, in, at + ChannelData.HEADER_LENGTH, dataLength, dirty);
     }
 
-    /** Takes ownership of {@code payload}. The write is flushed by the reader once its batch ends. */
-    private void toPeer(Allocation a, InetSocketAddress peer, ByteBuf payload, List<Allocation> dirty) {
+    /**
+     * Copies {@code n} bytes of {@code src} at {@code index} into the allocation's send run (a copy, not
+     * a slice: a read buffer holds a whole recvmmsg batch and must not stay pinned by a queued datagram).
+     * Does not release {@code src}. The run is written and flushed by the reader once its batch ends.
+     */
+    private void toPeer(Allocation a, InetSocketAddress peer, ByteBuf src, int index, int n, List<Allocation> dirty) {
         long now = System.nanoTime();
-        int n = payload.readableBytes();
         if (!a.permitted(peer.getAddress(), now)) {
             counters.droppedNoPermission.increment();
-            payload.release();
             return;
         }
         if (a.bucket != null && !a.bucket.tryTake(n, now)) {
             counters.droppedBandwidth.increment();
-            payload.release();
             return;
         }
-        a.relay.write(new DatagramPacket(payload, peer), a.relay.voidPromise());
+        a.run.append(a.relay, peer, n).writeBytes(src, index, n);
         if (!a.relayDirty) {
             a.relayDirty = true;
             dirty.add(a);
@@ -107,9 +109,14 @@ final class DataPath {
         }
         int channel = a.channelOf(peer, now);
         ByteBuf out;
-        if (channel >= 0) {
+        if (channel >= 0 && a.link instanceof ClientLink.Udp udp) {
+            udp.append(ChannelData.HEADER_LENGTH + n).writeShort(channel).writeShort(n).writeBytes(content, content.readerIndex(), n);
+            counters.packetsToClients.increment();
+            counters.bytesToClients.add(n);
+            return;
+        } else if (channel >= 0) {
             int size = ChannelData.HEADER_LENGTH + n;
-            int framed = a.link.isTcp() ? (size + 3) & ~3 : size; // TCP frames are padded to 4 (RFC 8656 §12.5)
+            int framed = (size + 3) & ~3; // TCP frames are padded to 4 (RFC 8656 §12.5)
             out = alloc.directBuffer(framed).writeShort(channel).writeShort(n).writeBytes(content, content.readerIndex(), n)
                     .writeZero(framed - size);
         } else {

@@ -11,6 +11,7 @@ final class Flushing {
             Allocation a = dirty.get(i);
             a.relayDirty = false;
             if (a.relay != null) {
+                a.run.drain(a.relay);
                 a.relay.flush();
             }
         }

@@ -22,7 +22,7 @@ final class RelayBinder {
     private final DataPath data;
 
     RelayBinder(TurnTransport transport, InetAddress relayIp, RelayPorts ports, DataPath data) {
-        this.bootstrap = transport.relay();
+        this.bootstrap = transport.relay(relayIp);
         this.relayIp = relayIp;
         this.ports = ports;
         this.data = data;

@@ -3,6 +3,7 @@ package dev.peerlink.turn.server.internal;
 import dev.peerlink.stun.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -14,9 +15,13 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
  * Epoll or NIO for the TURN server: event loops, channel classes, socket options. Mirrors the STUN
@@ -32,6 +37,13 @@ public final class TurnTransport {
      * 300-datagram relay-to-relay burst on the test bed); the kernel clamps it to net.core.rmem_max.
      */
     private static final int RELAY_BUFFER = 1 << 20;
+    /**
+     * Datagrams per read. With epoll the receive buffer holds this many MAX_DATAGRAM slots and Netty
+     * reads them with one recvmmsg; nothing is truncated, since every slot fits the largest datagram.
+     * The buffer (1 MiB) comes from the pooled allocator and is not zeroed; the data path copies what
+     * it relays, so a read buffer is back in the pool as soon as its batch is handled.
+     */
+    static final int RECV_BATCH = 16;
 
     private final boolean epoll;
 
@@ -67,28 +79,40 @@ public final class TurnTransport {
     }
 
     /** The client-facing UDP listener; with epoll, several share the port so the kernel spreads clients over threads. */
-    public Bootstrap udpListener(EventLoopGroup group, TurnEngine engine, boolean reusePort) {
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .handler(new UdpListenerHandler(engine))
-                .option(ChannelOption.SO_RCVBUF, LISTENER_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, LISTENER_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(64));
+    public Bootstrap udpListener(EventLoopGroup group, TurnEngine engine, boolean reusePort, InetSocketAddress address) {
+        Bootstrap b = udp(new Bootstrap().group(group).handler(new UdpListenerHandler(engine)), address, LISTENER_BUFFER, 64);
         if (epoll) {
-            b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, reusePort);
-        } else {
-            b.channel(NioDatagramChannel.class);
+            b.option(EpollChannelOption.SO_REUSEPORT, reusePort);
         }
         return b;
     }
 
     /** A relayed socket: no SO_REUSEADDR/PORT, so a port in use elsewhere fails to bind and we try another. */
-    Bootstrap relay() {
-        return new Bootstrap()
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, RELAY_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, RELAY_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(32));
+    Bootstrap relay(InetAddress relayIp) {
+        return udp(new Bootstrap(), new InetSocketAddress(relayIp, 0), RELAY_BUFFER, 32);
+    }
+
+    /**
+     * UDP options shared by listeners and relayed sockets. An IPv4 address gets an IPv4 socket (a
+     * dual-stack one pays for the IPv6 path on every datagram); pooled buffers, because Netty's default
+     * adaptive allocator does not pool a buffer this large and would allocate and zero one per read;
+     * with epoll, recvmmsg of RECV_BATCH datagrams per call.
+     */
+    private Bootstrap udp(Bootstrap b, InetSocketAddress address, int socketBuffer, int maxReads) {
+        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        b.option(ChannelOption.SO_RCVBUF, socketBuffer)
+                .option(ChannelOption.SO_SNDBUF, socketBuffer)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        if (epoll) {
+            b.channelFactory(() -> new EpollDatagramChannel(family))
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH).maxMessagesPerRead(maxReads));
+        } else {
+            b.channelFactory(() -> new NioDatagramChannel(family))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(maxReads));
+        }
+        return b;
     }
 
     public ServerBootstrap tcpListener(EventLoopGroup group, TcpInitializer init) {
