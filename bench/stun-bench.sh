@@ -31,38 +31,9 @@ JVM_OPTS=${JVM_OPTS:---enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory
 command -v turnserver >/dev/null || { echo "stun-bench: needs coturn's turnserver (apt-get install coturn)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "stun-bench: needs taskset (util-linux)" >&2; exit 1; }
 
-work="$(mktemp -d /tmp/stun-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-echo "== build"
-mvn -q -B ${OFFLINE:+-o} -pl peerlink-bench -am package -DskipTests \
-    dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath"
-cp="$root/peerlink-bench/target/classes:$(cat "$work/classpath")"
-
-free_port() {
-  python3 -c 'import socket
-for _ in range(100):
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); p = u.getsockname()[1]
-    t = socket.socket(); 
-    try:
-        t.bind(("127.0.0.1", p)); print(p); break
-    except OSError: pass
-    finally: t.close(); u.close()'
-}
-
-wait_udp() { # port pid
-  for _ in $(seq 100); do
-    ss -Huln "sport = :$1" | grep -q . && return 0
-    kill -0 "$2" 2>/dev/null || { echo "stun-bench: server on port $1 died" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "stun-bench: nothing listening on UDP $1" >&2; return 1
-}
+BENCH_NAME=stun-bench
+. "$root/bench/lib.sh"
+build_bench_classpath
 
 ours_port=$(free_port)
 coturn_port=$(free_port)

@@ -41,32 +41,9 @@ for tool in turnserver taskset iperf3; do
   command -v "$tool" >/dev/null || { [ "$tool" = iperf3 ] && IPERF=0 && continue; echo "turn-bench: needs $tool" >&2; exit 1; }
 done
 
-work="$(mktemp -d /tmp/turn-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-echo "== build"
-mvn -q -B ${OFFLINE:+-o} -pl peerlink-bench -am package -DskipTests \
-    dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath" >/dev/null
-cp="$root/peerlink-bench/target/classes:$(cat "$work/classpath")"
-
-free_port() {
-  python3 -c 'import socket
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); print(u.getsockname()[1]); u.close()'
-}
-
-wait_udp() { # port pid
-  for _ in $(seq 100); do
-    ss -Huln "sport = :$1" | grep -q . && return 0
-    kill -0 "$2" 2>/dev/null || { echo "turn-bench: server on port $1 died" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "turn-bench: nothing listening on UDP $1" >&2; return 1
-}
+BENCH_NAME=turn-bench
+. "$root/bench/lib.sh"
+build_bench_classpath
 
 echo "== machine: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); net.core.rmem_max=$(sysctl -n net.core.rmem_max)"
 echo "== other busy processes at start (they compete for the same cores):"
