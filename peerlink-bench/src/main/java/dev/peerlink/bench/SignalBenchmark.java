@@ -51,7 +51,21 @@ public final class SignalBenchmark {
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), SignalBenchmark.class.getName(), "server",
                 Integer.toString(heartbeat)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
+        // Drain the child's stdout continuously: its log lines share it, and a full pipe would stall it.
+        java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread drain = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream()))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    if (l.startsWith("URL ") || l.startsWith("STATS ")) {
+                        out.add(l);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // child gone
+            }
+        }, "child-stdout");
+        drain.setDaemon(true);
+        drain.start();
         PrintWriter in = new PrintWriter(server.getOutputStream(), true);
         String url = line(out, "URL ");
         System.out.printf("server pid %d at %s%n", server.pid(), url);
@@ -117,17 +131,15 @@ public final class SignalBenchmark {
     }
 
     /** The child's next line with this prefix (its log lines may share stdout). */
-    private static String line(BufferedReader out, String prefix) throws Exception {
-        String l;
-        while ((l = out.readLine()) != null) {
-            if (l.startsWith(prefix)) {
-                return l.substring(prefix.length());
-            }
+    private static String line(java.util.concurrent.BlockingQueue<String> out, String prefix) throws Exception {
+        String l = out.poll(60, TimeUnit.SECONDS);
+        if (l == null || !l.startsWith(prefix)) {
+            throw new IllegalStateException("server child did not answer " + prefix.strip() + ": " + l);
         }
-        throw new IllegalStateException("server child exited");
+        return l.substring(prefix.length());
     }
 
-    private static String[] stats(PrintWriter in, BufferedReader out) throws Exception {
+    private static String[] stats(PrintWriter in, java.util.concurrent.BlockingQueue<String> out) throws Exception {
         in.println("stats");
         return line(out, "STATS ").split(" ");
     }
