@@ -2,6 +2,9 @@ package dev.peerlink.cli;
 
 import dev.peerlink.server.PeerlinkServer;
 import dev.peerlink.server.PeerlinkServerConfig;
+import dev.peerlink.server.signal.SignalServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -11,10 +14,47 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs the peerlink server on an embedded default configuration.",
-                "Today it serves STUN (UDP and TCP) and a TURN relay (UDP and TCP, REST-style credentials from a",
-                "shared secret); signalling and monitors join it as they land."})
+        description = {"Runs the peerlink server on an embedded default configuration:",
+                "signalling (WebSocket, /v1/signal; registry in SQLite), STUN (UDP and TCP) and a TURN relay",
+                "(UDP and TCP, time-limited credentials handed to registered devices)."})
 final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--listen", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:7000",
+            description = "Signalling (WebSocket) listen address (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress listen;
+
+    @Option(names = "--no-signal", description = "Run without signalling (STUN and relay only).")
+    boolean noSignal;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Registry directory (SQLite peerlink.db) (default: $PEERLINK_DATA, else ~/.peerlink/server).")
+    Path data;
+
+    @Option(names = "--enroll-token", paramLabel = "T",
+            description = "Closed deployment: a device's first registration must carry this token.")
+    String enrollToken;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve wss (needs --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--advertise", paramLabel = "IP",
+            description = "IP told to devices for STUN and the relay when they listen on a wildcard (default: first non-loopback IPv4).")
+    InetAddress advertise;
+
+    @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "25",
+            description = "Heartbeat interval devices are told; 3 missed intervals close a connection (default: ${DEFAULT-VALUE}).")
+    int heartbeatSeconds;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static Path defaultDataDir() {
+        String env = System.getenv("PEERLINK_DATA");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".peerlink", "server");
+    }
+
     @Option(names = "--stun", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:3478",
             description = "STUN primary address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress stun;
@@ -48,7 +88,24 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<PeerlinkServerConfig.Relay> r = noRelay ? Optional.empty() : Optional.of(new PeerlinkServerConfig.Relay(
                 relay, Optional.ofNullable(relayIp), realm, Optional.ofNullable(secret), allowPeers));
-        PeerlinkServerConfig config = new PeerlinkServerConfig(stun, Optional.ofNullable(stunAlternate), r);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        if (heartbeatSeconds < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--heartbeat must be at least 1 second");
+        }
+        Optional<SignalServerConfig> signal = Optional.empty();
+        if (!noSignal) {
+            SignalServerConfig.Builder sb = SignalServerConfig.builder().listen(listen)
+                    .dataDir(data != null ? data : defaultDataDir()).enrollToken(enrollToken)
+                    .heartbeat(Duration.ofSeconds(heartbeatSeconds));
+            if (tlsCert != null) {
+                sb.tls(tlsCert, tlsKey);
+            }
+            signal = Optional.of(sb.build());
+        }
+        PeerlinkServerConfig config = new PeerlinkServerConfig(stun, Optional.ofNullable(stunAlternate), r, signal,
+                Optional.ofNullable(advertise));
         try (PeerlinkServer server = PeerlinkServer.start(config)) {
             System.out.println(server.describe());
             System.out.flush();

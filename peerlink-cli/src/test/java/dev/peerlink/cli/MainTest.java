@@ -39,6 +39,19 @@ class MainTest {
     }
 
     @Test
+    void serverHelpListsTheSignallingOptions() {
+        Run r = run("server", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--listen=IP:PORT", "0.0.0.0:7000", "--stun=IP:PORT", "--stun-alternate=IP:PORT",
+                "--relay=IP:PORT", "--data=DIR", "--enroll-token=T", "--tls-cert=FILE", "--tls-key=FILE", "/v1/signal");
+    }
+
+    @Test
+    void serverTlsOptionsGoTogether() {
+        assertThat(run("server", "--tls-cert", "/nonexistent.pem", "--stun", "127.0.0.1:0", "--no-relay").exit()).isEqualTo(2);
+    }
+
+    @Test
     void mapWithoutPortIsAUsageError() {
         assertThat(run("map").exit()).isEqualTo(2);
     }

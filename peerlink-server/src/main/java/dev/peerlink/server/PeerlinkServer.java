@@ -1,5 +1,9 @@
 package dev.peerlink.server;
 
+import dev.peerlink.protocol.Endpoints;
+import dev.peerlink.protocol.RelayGrant;
+import dev.peerlink.server.signal.SignalServer;
+import dev.peerlink.server.signal.SignalServerConfig;
 import dev.peerlink.stun.server.StunServer;
 import dev.peerlink.stun.server.StunServerConfig;
 import dev.peerlink.turn.TurnCredentials;
@@ -8,11 +12,13 @@ import dev.peerlink.turn.server.TurnServerConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +30,7 @@ public final class PeerlinkServer implements AutoCloseable {
     private final StunServer stun;
     private final TurnServer relay;
     private final String relaySecret;
+    private volatile SignalServer signal;
 
     private PeerlinkServer(StunServer stun, TurnServer relay, String relaySecret) {
         this.stun = stun;
@@ -32,6 +39,39 @@ public final class PeerlinkServer implements AutoCloseable {
     }
 
     public static PeerlinkServer start(PeerlinkServerConfig config) throws IOException, InterruptedException {
+        PeerlinkServer server = startMedia(config);
+        if (config.signal().isPresent()) {
+            try {
+                server.startSignal(config.signal().get(), config.advertise());
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+        return server;
+    }
+
+    private void startSignal(SignalServerConfig sc, Optional<InetAddress> advertise) throws IOException, InterruptedException {
+        List<String> stunUrls = stun.udpAddresses().stream().limit(1).map(a -> Endpoints.format(advertised(a, advertise))).toList();
+        List<String> relayUrls = relay == null ? List.of() : List.of(Endpoints.format(advertised(relay.udpAddress(), advertise)));
+        Duration ttl = sc.relayCredentialTtl();
+        signal = SignalServer.start(sc, stunUrls, id -> relayCredentials(id.value(), ttl)
+                .map(c -> new RelayGrant(relayUrls, c.username(), c.password(), ttl.toSeconds())));
+    }
+
+    private static InetSocketAddress advertised(InetSocketAddress bound, Optional<InetAddress> advertise) {
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return bound;
+        }
+        return new InetSocketAddress(advertise.orElseGet(() -> defaultRelayIp(bound.getAddress())), bound.getPort());
+    }
+
+    /** The signalling service, if configured. */
+    public Optional<SignalServer> signal() {
+        return Optional.ofNullable(signal);
+    }
+
+    private static PeerlinkServer startMedia(PeerlinkServerConfig config) throws IOException, InterruptedException {
         StunServerConfig.Builder b = StunServerConfig.builder().primary(config.stunPrimary()).software("peerlink");
         config.stunAlternate().ifPresent(b::alternate);
         StunServer stun = StunServer.start(b.build());
@@ -99,11 +139,17 @@ public final class PeerlinkServer implements AutoCloseable {
         if (relay != null) {
             s += "; TURN relay on UDP " + relay.udpAddress() + " TCP " + relay.tcpAddress();
         }
+        if (signal != null) {
+            s += "; signalling on " + signal.url().replace("127.0.0.1", signal.address().getAddress().getHostAddress());
+        }
         return s;
     }
 
     @Override
     public void close() {
+        if (signal != null) {
+            signal.close();
+        }
         if (relay != null) {
             relay.close();
         }

@@ -3,11 +3,21 @@ package dev.peerlink.server;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import dev.peerlink.server.signal.SignalServerConfig;
 import java.util.Optional;
 
-/** What the embedded server runs. Grows as signalling and monitors land. */
+/**
+ * What the embedded server runs: STUN, optionally the TURN relay, optionally signalling.
+ * {@code advertise}: the IP the server tells devices for its STUN and relay when they listen on a
+ * wildcard (empty: the host's first non-loopback IPv4 address).
+ */
 public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate,
-                                   Optional<Relay> relay) {
+                                   Optional<Relay> relay, Optional<SignalServerConfig> signal,
+                                   Optional<InetAddress> advertise) {
+    public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay) {
+        this(stunPrimary, stunAlternate, relay, Optional.empty(), Optional.empty());
+    }
+
     public static final int DEFAULT_RELAY_PORT = 3480; // 3478/3479 are STUN and its RFC 5780 alternate port
 
     /**
@@ -32,6 +42,7 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
     }
 
     public static PeerlinkServerConfig defaults() {
-        return new PeerlinkServerConfig(new InetSocketAddress(3478), Optional.empty(), Optional.of(Relay.defaults()));
+        return new PeerlinkServerConfig(new InetSocketAddress(3478), Optional.empty(), Optional.of(Relay.defaults()),
+                Optional.of(SignalServerConfig.defaults()), Optional.empty());
     }
 }

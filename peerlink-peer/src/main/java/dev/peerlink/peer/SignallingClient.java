@@ -1,0 +1,582 @@
+package dev.peerlink.peer;
+
+import dev.peerlink.peer.internal.Backoff;
+import dev.peerlink.protocol.Aliases;
+import dev.peerlink.protocol.Ed25519;
+import dev.peerlink.protocol.ErrorCode;
+import dev.peerlink.protocol.Identity;
+import dev.peerlink.protocol.JsonBlob;
+import dev.peerlink.protocol.Message;
+import dev.peerlink.protocol.NetworkInfo;
+import dev.peerlink.protocol.PeerRef;
+import dev.peerlink.protocol.ProtocolException;
+import dev.peerlink.protocol.SignallingCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's signalling connection (JDK {@code java.net.http} WebSocket): registers with a
+ * signature over the server's challenge, keeps the session alive with heartbeats, reconnects with
+ * exponential backoff and jitter, and offers the brokering calls. All state lives on one
+ * scheduler thread; public methods are thread-safe and return futures. Handlers run on that
+ * thread and must not block.
+ */
+public final class SignallingClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SignallingClient.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Errors after which reconnecting cannot help. */
+    private static final Set<String> FATAL = Set.of(ErrorCode.KEY_MISMATCH, ErrorCode.BAD_SIGNATURE,
+            ErrorCode.ENROLL_REQUIRED, ErrorCode.ALIAS_TAKEN, ErrorCode.REPLACED, ErrorCode.INVALID);
+
+    public enum State { CONNECTING, REGISTERED, BACKING_OFF, FAILED, CLOSED }
+
+    private final URI uri;
+    private final DeviceIdentity identity;
+    private final Aliases aliases;
+    private final String enrollToken;
+    private final HttpClient http;
+    private final ScheduledExecutorService exec;
+    private final boolean ownExecutor;
+    private final Backoff backoff;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+    private final SignallingCodec codec = SignallingCodec.standard();
+    private final AtomicLong rids = new AtomicLong();
+
+    // confined to exec
+    private State state = State.CONNECTING;
+    private WebSocket ws;
+    private int attempt;
+    private NetworkInfo network;
+    private Message.Registered registered;
+    private ScheduledFuture<?> heartbeat;
+    private final Map<String, Pending> pending = new HashMap<>();
+    private CompletableFuture<Message.Registered> firstRegistration = new CompletableFuture<>();
+    private CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
+    private Consumer<IncomingRequest> incomingHandler = r -> r.reject("no handler");
+    private Consumer<Message.Signal> signalHandler = s -> {};
+    private Consumer<Message.Registered> registeredListener = r -> {};
+    private String fatalCode;
+
+    private record Pending(CompletableFuture<Message> future, ScheduledFuture<?> timeout) {}
+
+    private SignallingClient(Builder b) {
+        this.uri = Objects.requireNonNull(b.uri, "server");
+        this.identity = Objects.requireNonNull(b.identity, "identity");
+        this.aliases = b.aliases;
+        this.enrollToken = b.enrollToken;
+        this.network = b.network;
+        this.backoff = new Backoff(b.minBackoff, b.maxBackoff);
+        this.requestTimeout = b.requestTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.ownExecutor = b.executor == null;
+        this.exec = b.executor != null ? b.executor : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "peerlink-signal-" + identity.deviceId());
+            t.setDaemon(true);
+            return t;
+        });
+        if (b.httpClient != null) {
+            this.http = b.httpClient;
+        } else {
+            HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(connectTimeout);
+            if (b.sslContext != null) {
+                hb.sslContext(b.sslContext);
+            }
+            this.http = hb.build();
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Connects and registers; the future completes at the first successful registration. */
+    public CompletableFuture<Message.Registered> start() {
+        exec.execute(this::open);
+        return firstRegistration;
+    }
+
+    public State state() {
+        return call(() -> state);
+    }
+
+    /** The latest {@code registered} answer (STUN, relay credentials, heartbeat), or null. */
+    public Message.Registered registration() {
+        return call(() -> registered);
+    }
+
+    /** Handles connect requests from other devices (pushed by the server). */
+    public void onIncoming(Consumer<IncomingRequest> handler) {
+        exec.execute(() -> incomingHandler = Objects.requireNonNull(handler));
+    }
+
+    /** Receives signals from the other device of a session. */
+    public void onSignal(Consumer<Message.Signal> handler) {
+        exec.execute(() -> signalHandler = Objects.requireNonNull(handler));
+    }
+
+    /** Called after every (re-)registration. */
+    public void onRegistered(Consumer<Message.Registered> listener) {
+        exec.execute(() -> registeredListener = Objects.requireNonNull(listener));
+    }
+
+    /** Announces new network information (also sent with every re-registration). */
+    public CompletableFuture<Void> update(NetworkInfo info) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        exec.execute(() -> {
+            network = info;
+            if (state != State.REGISTERED) {
+                done.complete(null); // goes out with the next registration
+                return;
+            }
+            request(new Message.Update(rid(), info), requestTimeout).whenComplete((m, e) -> complete(done, e));
+        });
+        return done;
+    }
+
+    /**
+     * Asks the server to broker a session with {@code target}: the target receives {@code offer}
+     * and answers. Completes with the answer (accepted or not); fails with {@link SignallingException}
+     * ({@code offline}, {@code unknown-target}, {@code timeout}, ...).
+     */
+    public CompletableFuture<Brokered> connect(Identity target, JsonBlob offer, Duration timeout) {
+        String session = newSessionId();
+        CompletableFuture<Brokered> out = new CompletableFuture<>();
+        exec.execute(() -> requireRegistered()
+                .thenCompose(x -> request(new Message.Connect(rid(), target, session, offer), timeout))
+                .whenComplete((m, e) -> {
+                    if (e != null) {
+                        out.completeExceptionally(unwrap(e));
+                    } else if (m instanceof Message.Answered a) {
+                        out.complete(new Brokered(a.session(), a.from(), a.accept(), a.answer(), a.reason()));
+                    } else {
+                        out.completeExceptionally(new SignallingException(ErrorCode.UNEXPECTED, "unexpected " + m.type()));
+                    }
+                }));
+        return out;
+    }
+
+    public CompletableFuture<Brokered> connect(Identity target, JsonBlob offer) {
+        return connect(target, offer, Duration.ofSeconds(45));
+    }
+
+    /** Sends {@code data} to the other device of {@code session}; completes when the server relayed it. */
+    public CompletableFuture<Void> signal(String session, dev.peerlink.protocol.DeviceId to, JsonBlob data) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        exec.execute(() -> requireRegistered()
+                .thenCompose(x -> request(new Message.Signal(rid(), session, to, null, data), requestTimeout))
+                .whenComplete((m, e) -> complete(done, e)));
+        return done;
+    }
+
+    /** Pulls the sessions waiting for this device (reverse-connection pull mode). */
+    public CompletableFuture<List<IncomingRequest>> pending() {
+        CompletableFuture<List<IncomingRequest>> out = new CompletableFuture<>();
+        exec.execute(() -> requireRegistered()
+                .thenCompose(x -> request(new Message.Pending(rid()), requestTimeout))
+                .whenComplete((m, e) -> {
+                    if (e != null) {
+                        out.completeExceptionally(unwrap(e));
+                        return;
+                    }
+                    List<IncomingRequest> items = new ArrayList<>();
+                    for (Message.PendingItem i : ((Message.PendingList) m).items()) {
+                        items.add(new Request(i.session(), i.from(), i.offer()));
+                    }
+                    out.complete(items);
+                }));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            exec.execute(() -> {
+                state = State.CLOSED;
+                cancelHeartbeat();
+                failAll(new SignallingException(SignallingException.CLOSED, "client closed"));
+                firstRegistration.completeExceptionally(new SignallingException(SignallingException.CLOSED, "client closed"));
+                if (ws != null) {
+                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+                    ws.abort();
+                }
+                done.complete(null);
+            });
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("close: {}", e.toString());
+        }
+        if (ownExecutor) {
+            exec.shutdown();
+        }
+    }
+
+    // ---- connection -----------------------------------------------------------------------
+
+    private void open() {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        state = State.CONNECTING;
+        http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, new Listener())
+                .whenCompleteAsync((socket, e) -> {
+                    if (e != null) {
+                        LOG.debug("{}: cannot connect to {}: {}", identity.deviceId(), uri, unwrap(e).toString());
+                        scheduleReconnect();
+                    } else if (state == State.CLOSED) {
+                        socket.abort();
+                    } else {
+                        ws = socket;
+                    }
+                }, exec);
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                exec.execute(() -> onFrame(socket, text));
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            exec.execute(() -> onDisconnect(socket, "closed by server (" + statusCode + ")"));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            exec.execute(() -> onDisconnect(socket, error.toString()));
+        }
+    }
+
+    private void onDisconnect(WebSocket socket, String why) {
+        if (ws != null && socket != ws) {
+            return; // an old socket
+        }
+        ws = null;
+        cancelHeartbeat();
+        failAll(new SignallingException(SignallingException.DISCONNECTED, why));
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        LOG.info("{}: signalling lost: {}", identity.deviceId(), why);
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        state = State.BACKING_OFF;
+        Duration d = backoff.delay(attempt++);
+        exec.schedule(this::open, d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onFrame(WebSocket socket, String text) {
+        if (socket != ws && ws != null) {
+            return;
+        }
+        Message m;
+        try {
+            m = codec.decode(text);
+        } catch (ProtocolException e) {
+            LOG.warn("{}: unreadable frame from server: {}", identity.deviceId(), e.getMessage());
+            return;
+        }
+        switch (m) {
+            case Message.Challenge c -> {
+                ws = socket;
+                byte[] nonce = Ed25519.unb64(c.nonce());
+                String sig = Ed25519.signRegistration(identity.privateKey(), nonce, identity.deviceId());
+                request(new Message.Register(rid(), identity.deviceId(), identity.publicKeyText(), sig, aliases, enrollToken, network),
+                        requestTimeout).whenComplete((r, e) -> onRegisterResult(socket, r, e));
+            }
+            case Message.Incoming i -> dispatchIncoming(new Request(i.session(), i.from(), i.offer()));
+            case Message.Signal s -> {
+                try {
+                    signalHandler.accept(s);
+                } catch (RuntimeException e) {
+                    LOG.warn("signal handler failed", e);
+                }
+            }
+            case Message.Error e when e.rid() == null -> {
+                LOG.warn("{}: server error: {} {}", identity.deviceId(), e.code(), e.message());
+                if (FATAL.contains(e.code())) {
+                    fatal(e.code(), e.message());
+                }
+            }
+            default -> {
+                String rid = ridOf(m);
+                Pending p = rid == null ? null : pending.remove(rid);
+                if (p == null) {
+                    LOG.debug("{}: unmatched {}", identity.deviceId(), m.type());
+                    return;
+                }
+                p.timeout().cancel(false);
+                if (m instanceof Message.Error e) {
+                    p.future().completeExceptionally(new SignallingException(e.code(), e.message()));
+                } else {
+                    p.future().complete(m);
+                }
+            }
+        }
+    }
+
+    private void onRegisterResult(WebSocket socket, Message m, Throwable e) {
+        if (e != null) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof SignallingException se && FATAL.contains(se.code())) {
+                fatal(se.code(), se.getMessage());
+            } else {
+                socket.abort();
+            }
+            return;
+        }
+        registered = (Message.Registered) m;
+        state = State.REGISTERED;
+        attempt = 0;
+        long every = Math.max(50, registered.heartbeatMs());
+        heartbeat = exec.scheduleWithFixedDelay(() -> {
+            if (state == State.REGISTERED) {
+                send(new Message.Ping(null));
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("{}: registered at {}", identity.deviceId(), uri);
+        firstRegistration.complete(registered);
+        try {
+            registeredListener.accept(registered);
+        } catch (RuntimeException ex) {
+            LOG.warn("registered listener failed", ex);
+        }
+    }
+
+    private void fatal(String code, String message) {
+        LOG.error("{}: signalling refused: {} {}", identity.deviceId(), code, message);
+        fatalCode = code;
+        state = State.FAILED;
+        cancelHeartbeat();
+        firstRegistration.completeExceptionally(new SignallingException(code, message));
+        failAll(new SignallingException(code, message));
+        if (ws != null) {
+            ws.abort();
+            ws = null;
+        }
+    }
+
+    private void dispatchIncoming(IncomingRequest r) {
+        try {
+            incomingHandler.accept(r);
+        } catch (RuntimeException e) {
+            LOG.warn("incoming handler failed", e);
+            r.reject("handler failed");
+        }
+    }
+
+    private final class Request implements IncomingRequest {
+        private final String session;
+        private final PeerRef from;
+        private final JsonBlob offer;
+
+        Request(String session, PeerRef from, JsonBlob offer) {
+            this.session = session;
+            this.from = from;
+            this.offer = offer;
+        }
+
+        public String session() { return session; }
+        public PeerRef from() { return from; }
+        public JsonBlob offer() { return offer; }
+
+        public CompletableFuture<Void> accept(JsonBlob answer) {
+            return answer(true, answer, null);
+        }
+
+        public CompletableFuture<Void> reject(String reason) {
+            return answer(false, JsonBlob.EMPTY, reason);
+        }
+
+        private CompletableFuture<Void> answer(boolean accept, JsonBlob answer, String reason) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            exec.execute(() -> request(new Message.Answer(rid(), session, accept, answer, reason), requestTimeout)
+                    .whenComplete((m, e) -> complete(done, e)));
+            return done;
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------
+
+    private CompletableFuture<Void> requireRegistered() {
+        if (state == State.REGISTERED) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.failedFuture(new SignallingException(
+                state == State.FAILED ? fatalCode : SignallingException.DISCONNECTED, "not registered (" + state + ")"));
+    }
+
+    /** On exec: sends a request and waits for the answer carrying its rid. */
+    private CompletableFuture<Message> request(Message m, Duration timeout) {
+        String rid = ridOf(m);
+        CompletableFuture<Message> f = new CompletableFuture<>();
+        if (ws == null) {
+            f.completeExceptionally(new SignallingException(SignallingException.DISCONNECTED, "no connection"));
+            return f;
+        }
+        ScheduledFuture<?> t = exec.schedule(() -> {
+            Pending p = pending.remove(rid);
+            if (p != null) {
+                p.future().completeExceptionally(new SignallingException(ErrorCode.TIMEOUT, "no answer to " + m.type() + " in " + timeout));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        pending.put(rid, new Pending(f, t));
+        send(m);
+        return f;
+    }
+
+    private void send(Message m) {
+        WebSocket socket = ws;
+        if (socket == null) {
+            return;
+        }
+        String text = codec.encode(m);
+        sending = sending.handle((x, e) -> null).thenCompose(x -> socket.sendText(text, true).thenApply(s -> (Void) null));
+    }
+
+    private void failAll(SignallingException e) {
+        for (Pending p : pending.values()) {
+            p.timeout().cancel(false);
+            p.future().completeExceptionally(e);
+        }
+        pending.clear();
+    }
+
+    private void cancelHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+            heartbeat = null;
+        }
+    }
+
+    private String rid() {
+        return Long.toString(rids.incrementAndGet(), 36);
+    }
+
+    private static String ridOf(Message m) {
+        return switch (m) {
+            case Message.Register r -> r.rid();
+            case Message.Registered r -> r.rid();
+            case Message.Update u -> u.rid();
+            case Message.Ok o -> o.rid();
+            case Message.Ping p -> p.rid();
+            case Message.Pong p -> p.rid();
+            case Message.Connect c -> c.rid();
+            case Message.Answer a -> a.rid();
+            case Message.Answered a -> a.rid();
+            case Message.Signal s -> s.rid();
+            case Message.Pending p -> p.rid();
+            case Message.PendingList p -> p.rid();
+            case Message.Error e -> e.rid();
+            default -> null;
+        };
+    }
+
+    private static String newSessionId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Ed25519.b64(b);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private static void complete(CompletableFuture<Void> f, Throwable e) {
+        if (e != null) {
+            f.completeExceptionally(unwrap(e));
+        } else {
+            f.complete(null);
+        }
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> c) {
+        try {
+            return exec.submit(c).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("signalling client unresponsive", e);
+        }
+    }
+
+    public static final class Builder {
+        private URI uri;
+        private DeviceIdentity identity;
+        private Aliases aliases = Aliases.NONE;
+        private String enrollToken;
+        private NetworkInfo network = NetworkInfo.EMPTY;
+        private SSLContext sslContext;
+        private HttpClient httpClient;
+        private ScheduledExecutorService executor;
+        private Duration minBackoff = Duration.ofMillis(500);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+
+        /** {@code ws://host:port/v1/signal} or {@code wss://...}. */
+        public Builder server(URI uri) { this.uri = uri; return this; }
+        public Builder identity(DeviceIdentity identity) { this.identity = identity; return this; }
+        public Builder aliases(Aliases aliases) { this.aliases = aliases; return this; }
+        public Builder enrollToken(String token) { this.enrollToken = token; return this; }
+        public Builder network(NetworkInfo network) { this.network = network; return this; }
+        /** Trust for wss (default: the JDK's trust store). */
+        public Builder sslContext(SSLContext ctx) { this.sslContext = ctx; return this; }
+        /** Share one HttpClient among many clients (load generators). */
+        public Builder httpClient(HttpClient client) { this.httpClient = client; return this; }
+        /** Share one scheduler thread among many clients (load generators); not shut down by close. */
+        public Builder executor(ScheduledExecutorService exec) { this.executor = exec; return this; }
+        public Builder backoff(Duration min, Duration max) { this.minBackoff = min; this.maxBackoff = max; return this; }
+        public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
+        public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
+
+        public SignallingClient build() {
+            return new SignallingClient(this);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.peerlink.peer.internal;
+
+import dev.peerlink.protocol.NetworkInfo;
+import dev.peerlink.stun.nat.DiscoveryOptions;
+import dev.peerlink.stun.nat.FilteringBehavior;
+import dev.peerlink.stun.nat.MappingBehavior;
+import dev.peerlink.stun.nat.NatBehaviorDiscovery;
+import dev.peerlink.stun.nat.NatReport;
+import dev.peerlink.stun.nat.NatType;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The device's own view of its network: LAN addresses from its interfaces, NAT behaviour from STUN. */
+public final class NetworkMonitor {
+    private NetworkMonitor() {}
+
+    /** Up, non-loopback interface addresses (IPv6 link-local left out), each with {@code port}. */
+    public static List<InetSocketAddress> lanAddresses(int port) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : NetworkInterface.networkInterfaces().toList()) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : nif.inetAddresses().toList()) {
+                    if (a instanceof Inet6Address && (a.isLinkLocalAddress() || a.isMulticastAddress())) {
+                        continue;
+                    }
+                    if (out.size() < NetworkInfo.MAX_LAN) {
+                        out.add(new InetSocketAddress(a, port));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    /** Runs RFC 5780 discovery against {@code stun} (lifetime test off: it takes minutes). */
+    public static NatReport discover(InetSocketAddress stun) throws java.io.IOException, InterruptedException {
+        return new NatBehaviorDiscovery(stun, DiscoveryOptions.DEFAULT).run();
+    }
+
+    public static NetworkInfo.Nat nat(NatReport r) {
+        return new NetworkInfo.Nat(r.type().map(NatType::label).orElse(null), r.mapping().map(MappingBehavior::label).orElse(null),
+                r.filtering().map(FilteringBehavior::label).orElse(null), r.portAllocation().pattern().label(),
+                r.portAllocation().delta().orElse(null), r.hairpinning().orElse(null));
+    }
+
+    public static Optional<InetSocketAddress> publicAddress(NatReport r) {
+        return r.publicAddress();
+    }
+}

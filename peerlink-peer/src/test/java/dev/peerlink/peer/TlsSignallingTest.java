@@ -1,0 +1,96 @@
+package dev.peerlink.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.server.signal.SignalServer;
+import dev.peerlink.server.signal.SignalServerConfig;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** wss: a self-signed certificate made here, PEM files handed to the server, the client trusting it. */
+class TlsSignallingTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void registersOverTlsAndRefusesUntrustedClients() throws Exception {
+        KeyPair kp = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X500Name name = new X500Name("CN=127.0.0.1");
+        Instant now = Instant.now();
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
+                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), name,
+                kp.getPublic())
+                .addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+        Path certFile = tmp.resolve("cert.pem");
+        Path keyFile = tmp.resolve("key.pem");
+        Files.writeString(certFile, pem(cert));
+        Files.writeString(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null)));
+
+        try (SignalServer s = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+                .tls(certFile, keyFile).build(), List.of(), id -> Optional.empty())) {
+            assertThat(s.url()).startsWith("wss://127.0.0.1:");
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("server", cert);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            try (SignallingClient c = SignallingClient.builder().server(URI.create(s.url()))
+                    .identity(DeviceIdentity.ephemeral(DeviceId.of("tls-dev"))).sslContext(ctx).build()) {
+                assertThat(c.start().get(10, TimeUnit.SECONDS).deviceId()).isEqualTo(DeviceId.of("tls-dev"));
+            }
+            // A client without the certificate in its trust store never registers.
+            try (SignallingClient untrusting = SignallingClient.builder().server(URI.create(s.url()))
+                    .identity(DeviceIdentity.ephemeral(DeviceId.of("naive"))).backoff(Duration.ofMillis(50), Duration.ofMillis(100)).build()) {
+                var f = untrusting.start();
+                org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                        .until(() -> !f.isDone());
+                assertThat(s.onlineDevices()).isZero();
+            }
+            // Plain ws to the TLS port fails too.
+            try (SignallingClient plain = SignallingClient.builder().server(URI.create(s.url().replace("wss:", "ws:")))
+                    .identity(DeviceIdentity.ephemeral(DeviceId.of("plain"))).build()) {
+                var f = plain.start();
+                assertThat(f.isDone() && !f.isCompletedExceptionally()).isFalse();
+            }
+        }
+    }
+
+    private static String pem(Object o) throws Exception {
+        StringWriter sw = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+            w.writeObject(o);
+        }
+        return sw.toString();
+    }
+}

@@ -1,0 +1,244 @@
+package dev.peerlink.protocol;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A signalling message, protocol version {@value #VERSION}. Every message is one JSON object in one
+ * WebSocket text frame with {@code "v":1} and {@code "type"}; requests carry a client-chosen
+ * {@code rid} that the answer echoes. The full protocol, with an example of each message, is in
+ * {@code docs/protocol.md} ("Signalling").
+ */
+public sealed interface Message {
+    int VERSION = 1;
+
+    /** The wire name in {@code "type"}. */
+    String type();
+
+    /** Request ids: 1-64 printable ASCII characters. */
+    Pattern RID = Pattern.compile("[\\x21-\\x7e]{1,64}");
+    /** Session ids: 8-64 characters of [A-Za-z0-9_-], chosen at random by the initiator. */
+    Pattern SESSION = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
+    /** Server → client, first message of every connection. {@code nonce}: 32 random bytes, base64url. */
+    record Challenge(String nonce, long serverTime, String serverId) implements Message {
+        public Challenge {
+            Check.required(nonce, "nonce");
+            if (Ed25519.unb64(nonce).length != Ed25519.NONCE_BYTES) {
+                throw new IllegalArgumentException("nonce must be 32 bytes");
+            }
+            Check.shortText(Check.required(serverId, "serverId"), "serverId", 128);
+        }
+
+        public String type() {
+            return "challenge";
+        }
+    }
+
+    /** Client → server: proves the device key over the challenge nonce and names the device. */
+    record Register(String rid, DeviceId deviceId, String publicKey, String signature, Aliases aliases,
+                    String enrollToken, NetworkInfo network) implements Message {
+        public Register {
+            Check.rid(rid, true);
+            Check.required(deviceId, "deviceId");
+            Ed25519.checkPublicKey(publicKey);
+            Check.shortText(Check.required(signature, "signature"), "signature", 128);
+            aliases = aliases == null ? Aliases.NONE : aliases;
+            Check.shortText(enrollToken, "enrollToken", 256);
+            network = network == null ? NetworkInfo.EMPTY : network;
+        }
+
+        public String type() {
+            return "register";
+        }
+    }
+
+    /**
+     * Server → client: registration accepted. Where STUN is, the heartbeat interval, and relay
+     * credentials ({@code relay} null when the server runs no relay).
+     */
+    record Registered(String rid, DeviceId deviceId, long heartbeatMs, List<String> stun, RelayGrant relay,
+                      long serverTime) implements Message {
+        public Registered {
+            Check.rid(rid, false);
+            Check.required(deviceId, "deviceId");
+            if (heartbeatMs <= 0) {
+                throw new IllegalArgumentException("heartbeatMs must be positive");
+            }
+            stun = List.copyOf(stun == null ? List.of() : stun);
+            stun.forEach(Endpoints::parse);
+        }
+
+        public String type() {
+            return "registered";
+        }
+    }
+
+    /** Client → server: the device's network information changed. Answered with {@link Ok}. */
+    record Update(String rid, NetworkInfo network) implements Message {
+        public Update {
+            Check.rid(rid, true);
+            Check.required(network, "network");
+        }
+
+        public String type() {
+            return "update";
+        }
+    }
+
+    /** Server → client: the request {@code rid} succeeded. */
+    record Ok(String rid) implements Message {
+        public Ok {
+            Check.rid(rid, false);
+        }
+
+        public String type() {
+            return "ok";
+        }
+    }
+
+    /** Heartbeat, client → server every {@code heartbeatMs}; answered with {@link Pong}. */
+    record Ping(String rid) implements Message {
+        public Ping {
+            Check.rid(rid, false);
+        }
+
+        public String type() {
+            return "ping";
+        }
+    }
+
+    record Pong(String rid, long serverTime) implements Message {
+        public Pong {
+            Check.rid(rid, false);
+        }
+
+        public String type() {
+            return "pong";
+        }
+    }
+
+    /** Initiator → server: broker a session with {@code target}. The offer goes to the target verbatim. */
+    record Connect(String rid, Identity target, String session, JsonBlob offer) implements Message {
+        public Connect {
+            Check.rid(rid, true);
+            Check.required(target, "target");
+            Check.session(session);
+            offer = offer == null ? JsonBlob.EMPTY : offer;
+        }
+
+        public String type() {
+            return "connect";
+        }
+    }
+
+    /** Server → target: {@code from} wants a session; answer with {@link Answer}. */
+    record Incoming(String session, PeerRef from, JsonBlob offer) implements Message {
+        public Incoming {
+            Check.session(session);
+            Check.required(from, "from");
+            offer = offer == null ? JsonBlob.EMPTY : offer;
+        }
+
+        public String type() {
+            return "incoming";
+        }
+    }
+
+    /** Target → server: accept or refuse a session. Answered with {@link Ok}. */
+    record Answer(String rid, String session, boolean accept, JsonBlob answer, String reason) implements Message {
+        public Answer {
+            Check.rid(rid, true);
+            Check.session(session);
+            answer = answer == null ? JsonBlob.EMPTY : answer;
+            Check.shortText(reason, "reason", 256);
+        }
+
+        public String type() {
+            return "answer";
+        }
+    }
+
+    /** Server → initiator: the target's answer; {@code rid} is the connect's. */
+    record Answered(String rid, String session, PeerRef from, boolean accept, JsonBlob answer, String reason)
+            implements Message {
+        public Answered {
+            Check.rid(rid, false);
+            Check.session(session);
+            Check.required(from, "from");
+            answer = answer == null ? JsonBlob.EMPTY : answer;
+            Check.shortText(reason, "reason", 256);
+        }
+
+        public String type() {
+            return "answered";
+        }
+    }
+
+    /**
+     * Between the two devices of a brokered session, relayed by the server: a client sends it with
+     * {@code to}; the peer receives it with {@code from} set by the server ({@code to} and {@code from}
+     * are each null in the other direction). The server answers the sender with {@link Ok} when it
+     * carries a rid.
+     */
+    record Signal(String rid, String session, DeviceId to, DeviceId from, JsonBlob data) implements Message {
+        public Signal {
+            Check.rid(rid, false);
+            Check.session(session);
+            if ((to == null) == (from == null)) {
+                throw new IllegalArgumentException("signal carries exactly one of to and from");
+            }
+            data = data == null ? JsonBlob.EMPTY : data;
+        }
+
+        public String type() {
+            return "signal";
+        }
+    }
+
+    /** Client → server: list the sessions waiting for this device (reverse-connection pull). */
+    record Pending(String rid) implements Message {
+        public Pending {
+            Check.rid(rid, true);
+        }
+
+        public String type() {
+            return "pending";
+        }
+    }
+
+    /** Server → client: sessions offered to this device and not answered yet. */
+    record PendingList(String rid, List<PendingItem> items) implements Message {
+        public PendingList {
+            Check.rid(rid, false);
+            items = List.copyOf(items);
+        }
+
+        public String type() {
+            return "pending-list";
+        }
+    }
+
+    record PendingItem(String session, PeerRef from, JsonBlob offer, long expiresAt) {
+        public PendingItem {
+            Check.session(session);
+            Check.required(from, "from");
+            offer = offer == null ? JsonBlob.EMPTY : offer;
+        }
+    }
+
+    /** Server → client: a request failed, or the connection is about to be closed. */
+    record Error(String rid, String code, String message) implements Message {
+        public Error {
+            Check.rid(rid, false);
+            if (code == null || !code.matches("[a-z-]{1,40}")) {
+                throw new IllegalArgumentException("error code must be 1-40 characters of [a-z-]");
+            }
+            message = message == null ? "" : Check.shortText(message, "message", 1024);
+        }
+
+        public String type() {
+            return "error";
+        }
+    }
+}

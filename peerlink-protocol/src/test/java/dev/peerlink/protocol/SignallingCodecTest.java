@@ -1,0 +1,203 @@
+package dev.peerlink.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.peerlink.protocol.ProtocolException.Code;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SignallingCodecTest {
+    static final SignallingCodec CODEC = SignallingCodec.standard();
+    static final String KEY;
+    static final String NONCE = Ed25519.b64(new byte[32]);
+
+    static {
+        try {
+            KEY = Ed25519.encodePublicKey(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static NetworkInfo network() {
+        return new NetworkInfo(List.of(new InetSocketAddress("192.168.1.20", 5000), new InetSocketAddress("fe80::1", 5000)),
+                new InetSocketAddress("203.0.113.7", 40002),
+                new NetworkInfo.Nat("port-restricted-cone", "endpoint-independent", "address-and-port-dependent", "sequential", 2, true),
+                new NetworkInfo.Listen(5000, 5001),
+                List.of(new NetworkInfo.PortMapping("udp", new InetSocketAddress("203.0.113.7", 6000),
+                        new InetSocketAddress("192.168.1.20", 5001), 3600)));
+    }
+
+    static Stream<Message> everyMessage() throws Exception {
+        PeerRef peer = new PeerRef(DeviceId.of("pc-1"), KEY);
+        JsonBlob offer = new Offer(network(), new InetSocketAddress("192.168.1.20", 7001), List.of("lan", "direct", "reverse")).toBlob();
+        return Stream.of(
+                new Message.Challenge(NONCE, 1_700_000_000_000L, "srv-1"),
+                new Message.Register("r1", DeviceId.of("phone.1"), KEY, "c2ln", new Aliases("42", "AA-BB-CC-DD-EE-FF", "alice"), "tok", network()),
+                new Message.Register("r1", DeviceId.of("phone.1"), KEY, "c2ln", Aliases.NONE, null, NetworkInfo.EMPTY),
+                new Message.Registered("r1", DeviceId.of("phone.1"), 25_000, List.of("198.51.100.1:3478"),
+                        new RelayGrant(List.of("198.51.100.1:3479"), "1700000600:phone.1", "pw", 600), 1L),
+                new Message.Registered(null, DeviceId.of("phone.1"), 25_000, List.of(), null, 1L),
+                new Message.Update("u1", network()),
+                new Message.Ok("u1"),
+                new Message.Ping("p1"), new Message.Ping(null),
+                new Message.Pong("p1", 5L),
+                new Message.Connect("c1", Identity.mac("aabbccddeeff"), "sess-0123456789", offer),
+                new Message.Connect("c1", Identity.username("bob"), "sess-0123456789", JsonBlob.EMPTY),
+                new Message.Incoming("sess-0123456789", peer, offer),
+                new Message.Answer("a1", "sess-0123456789", true, JsonBlob.parse("{\"x\":[1,2,{\"y\":null}]}"), null),
+                new Message.Answer("a1", "sess-0123456789", false, JsonBlob.EMPTY, "busy"),
+                new Message.Answered("c1", "sess-0123456789", peer, true, JsonBlob.parse("{\"n\":1}"), null),
+                new Message.Signal("s1", "sess-0123456789", DeviceId.of("pc-1"), null, JsonBlob.parse("{\"punch\":{\"at\":5}}")),
+                new Message.Signal(null, "sess-0123456789", null, DeviceId.of("phone.1"), JsonBlob.EMPTY),
+                new Message.Pending("q1"),
+                new Message.PendingList("q1", List.of(new Message.PendingItem("sess-0123456789", peer, offer, 99L))),
+                new Message.PendingList("q1", List.of()),
+                new Message.Error("c1", ErrorCode.OFFLINE, "pc-1 is offline"),
+                new Message.Error(null, ErrorCode.MALFORMED, ""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyMessage")
+    void roundTrips(Message m) throws Exception {
+        String text = CODEC.encode(m);
+        assertThat(text).contains("\"v\":1").contains("\"type\":\"" + m.type() + "\"");
+        assertThat(CODEC.decode(text)).isEqualTo(m);
+        assertThat(CODEC.decode(text.getBytes(StandardCharsets.UTF_8))).isEqualTo(m);
+        assertThat(CODEC.encode(CODEC.decode(text))).isEqualTo(text);
+    }
+
+    @Test
+    void offerRoundTripsThroughItsBlobAndIgnoresUnknownFields() throws Exception {
+        Offer o = new Offer(network(), new InetSocketAddress("10.0.0.2", 9), List.of("relay"));
+        assertThat(Offer.from(o.toBlob())).isEqualTo(o);
+        Offer future = Offer.from(JsonBlob.parse("{\"paths\":[\"lan\"],\"quic\":{\"alpn\":\"x\"},\"network\":{\"lan\":[],\"new\":1}}"));
+        assertThat(future.paths()).containsExactly("lan");
+        assertThat(future.reverseTcp()).isNull();
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredAndBlobsKeepThem() throws Exception {
+        Message m = CODEC.decode("{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"future\":[1,2],\"target\":{\"device\":\"pc\",\"x\":1},"
+                + "\"session\":\"abcdefgh\",\"offer\":{\"quic\":true,\"network\":{\"lan\":[]}}}");
+        assertThat(m).isInstanceOf(Message.Connect.class);
+        Message.Connect c = (Message.Connect) m;
+        assertThat(c.target()).isEqualTo(Identity.device("pc"));
+        assertThat(c.offer().json()).contains("\"quic\":true");
+    }
+
+    @Test
+    void macAliasesAreNormalisedOnTheWire() throws Exception {
+        Message m = CODEC.decode("{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"target\":{\"mac\":\"AABB.CCDD.EEFF\"},\"session\":\"abcdefgh\"}");
+        assertThat(((Message.Connect) m).target()).isEqualTo(Identity.mac("aa:bb:cc:dd:ee:ff"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "null", "[]", "1", "\"x\"", "{", "{\"v\":1,", "{\"v\":1}{}", "{'v':1}",
+            "{\"v\":1,\"type\":\"ping\",\"type\":\"ping\"}", "\u0000", "{\"v\":NaN}"})
+    void malformed(String frame) {
+        assertCode(frame, Code.MALFORMED);
+    }
+
+    @Test
+    void invalidUtf8IsMalformed() {
+        byte[] bad = {'{', '"', 'v', '"', ':', '1', ',', '"', 't', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
+        assertThatThrownBy(() -> CODEC.decode(bad)).isInstanceOfSatisfying(ProtocolException.class,
+                e -> assertThat(e.code()).isEqualTo(Code.MALFORMED));
+    }
+
+    @Test
+    void versionIsCheckedBeforeTypeAndTheRidIsKept() {
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":2,\"type\":\"ping\",\"rid\":\"r9\"}")).isInstanceOfSatisfying(
+                ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(Code.UNSUPPORTED_VERSION);
+                    assertThat(e.rid()).isEqualTo("r9");
+                });
+        assertCode("{\"type\":\"ping\"}", Code.UNSUPPORTED_VERSION);
+        assertCode("{\"v\":\"1\",\"type\":\"ping\"}", Code.UNSUPPORTED_VERSION);
+        assertCode("{\"v\":1.0,\"type\":\"ping\"}", Code.UNSUPPORTED_VERSION);
+    }
+
+    @Test
+    void unknownTypeKeepsTheRid() {
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":1,\"type\":\"teleport\",\"rid\":\"r1\"}")).isInstanceOfSatisfying(
+                ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(Code.UNKNOWN_TYPE);
+                    assertThat(e.rid()).isEqualTo("r1");
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"v\":1}",
+            "{\"v\":1,\"type\":5}",
+            "{\"v\":1,\"type\":\"update\",\"rid\":\"u\"}",
+            "{\"v\":1,\"type\":\"update\",\"network\":{}}",
+            "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"lan\":[\"example.com:80\"]}}",
+            "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"lan\":[\"1.2.3.4:70000\"]}}",
+            "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"lan\":\"1.2.3.4:7\"}}",
+            "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"listen\":{\"tcp\":\"80\"}}}",
+            "{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"target\":{},\"session\":\"abcdefgh\"}",
+            "{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"target\":{\"device\":\"a\",\"user\":\"b\"},\"session\":\"abcdefgh\"}",
+            "{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"target\":{\"device\":\"a b\"},\"session\":\"abcdefgh\"}",
+            "{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"target\":{\"mac\":\"aa:bb\"},\"session\":\"abcdefgh\"}",
+            "{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"target\":{\"device\":\"a\"},\"session\":\"short\"}",
+            "{\"v\":1,\"type\":\"connect\",\"rid\":\"c\",\"target\":{\"device\":\"a\"},\"session\":\"abcdefgh\",\"offer\":[1]}",
+            "{\"v\":1,\"type\":\"register\",\"rid\":\"r\",\"deviceId\":\"a\",\"publicKey\":\"abc\",\"signature\":\"x\"}",
+            "{\"v\":1,\"type\":\"answer\",\"rid\":\"r\",\"session\":\"abcdefgh\",\"accept\":\"yes\"}",
+            "{\"v\":1,\"type\":\"signal\",\"session\":\"abcdefgh\"}",
+            "{\"v\":1,\"type\":\"ping\",\"rid\":\"has space\"}",
+            "{\"v\":1,\"type\":\"pong\",\"serverTime\":1e3}",
+    })
+    void invalid(String frame) {
+        assertCode(frame, Code.INVALID);
+    }
+
+    @Test
+    void limits() {
+        String deep = "{\"v\":1,\"type\":\"ping\",\"x\":" + "[".repeat(40) + "]".repeat(40) + "}";
+        assertCode(deep, Code.TOO_DEEP);
+        String big = "{\"v\":1,\"type\":\"ping\",\"x\":\"" + "a".repeat(70_000) + "\"}";
+        assertCode(big, Code.TOO_LARGE);
+        assertCode("{\"v\":1,\"type\":\"pong\",\"serverTime\":" + "9".repeat(40) + "}", Code.TOO_LARGE);
+        SignallingCodec small = new SignallingCodec(1024, 8);
+        assertThatThrownBy(() -> small.decode("{\"v\":1,\"type\":\"ping\",\"x\":\"" + "a".repeat(1100) + "\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(Code.TOO_LARGE));
+    }
+
+    @Test
+    void blobsCannotInjectFields() throws Exception {
+        assertThatThrownBy(() -> JsonBlob.parse("{\"a\":1},\"type\":\"error\"")).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> JsonBlob.parse("[1]")).isInstanceOf(ProtocolException.class);
+        assertThat(JsonBlob.parse(" { \"a\" : 1 } ").json()).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void registrationSignature() throws Exception {
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String pub = Ed25519.encodePublicKey(kp.getPublic());
+        byte[] nonce = new byte[32];
+        nonce[0] = 7;
+        String sig = Ed25519.signRegistration(kp.getPrivate(), nonce, DeviceId.of("a"));
+        assertThat(Ed25519.verifyRegistration(pub, sig, nonce, DeviceId.of("a"))).isTrue();
+        assertThat(Ed25519.verifyRegistration(pub, sig, nonce, DeviceId.of("b"))).isFalse();
+        assertThat(Ed25519.verifyRegistration(pub, sig, new byte[32], DeviceId.of("a"))).isFalse();
+        assertThat(Ed25519.verifyRegistration(KEY, sig, nonce, DeviceId.of("a"))).isFalse();
+        assertThat(Ed25519.verifyRegistration(pub, "!!", nonce, DeviceId.of("a"))).isFalse();
+        assertThat(Ed25519.decodePublicKey(pub)).isEqualTo(kp.getPublic());
+    }
+
+    private static void assertCode(String frame, Code code) {
+        assertThatThrownBy(() -> CODEC.decode(frame)).isInstanceOfSatisfying(ProtocolException.class,
+                e -> assertThat(e.code()).as(frame.length() > 200 ? frame.substring(0, 200) : frame).isEqualTo(code));
+    }
+}

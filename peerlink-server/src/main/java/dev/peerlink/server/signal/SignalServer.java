@@ -1,0 +1,191 @@
+package dev.peerlink.server.signal;
+
+import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.RelayGrant;
+import dev.peerlink.protocol.SignallingCodec;
+import dev.peerlink.server.signal.internal.Broker;
+import dev.peerlink.server.signal.internal.DeviceStore;
+import dev.peerlink.server.signal.internal.SignalChannelHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signalling service: WebSocket (wss with a certificate) at {@value SignalServerConfig#PATH},
+ * protocol v1 (docs/protocol.md), registry in SQLite. {@code stun} and {@code relayGrants} say what
+ * the {@code registered} answer tells each device about the server's STUN and TURN relay.
+ */
+public final class SignalServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalServer.class);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final Channel listener;
+    private final Broker broker;
+    private final DeviceStore store;
+    private final ScheduledExecutorService sweeper;
+    private final boolean tls;
+
+    private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls) {
+        this.group = group;
+        this.listener = listener;
+        this.broker = broker;
+        this.store = store;
+        this.tls = tls;
+        this.sweeper = group.next();
+    }
+
+    public static SignalServer start(SignalServerConfig config, List<String> stun,
+                                     Function<DeviceId, Optional<RelayGrant>> relayGrants) throws IOException, InterruptedException {
+        SslContext ssl = null;
+        if (config.tls().isPresent()) {
+            try {
+                ssl = SslContextBuilder.forServer(config.tls().get().certificateChain().toFile(),
+                        config.tls().get().privateKey().toFile()).build();
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot load TLS certificate/key: " + e.getMessage(), e);
+            }
+        }
+        DeviceStore store;
+        Broker broker;
+        try {
+            store = DeviceStore.open(config.dataDir().orElse(null));
+        } catch (SQLException e) {
+            throw new IOException("cannot open registry: " + e.getMessage(), e);
+        }
+        byte[] id = new byte[6];
+        new SecureRandom().nextBytes(id);
+        try {
+            broker = new Broker(config, store, stun, relayGrants, System::currentTimeMillis, "peerlink-" + HexFormat.of().formatHex(id));
+        } catch (SQLException e) {
+            store.close();
+            throw new IOException("cannot load registry: " + e.getMessage(), e);
+        }
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("signal-io", true), factory);
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        SignallingCodec codec = config.limits().maxFrameBytes() == SignallingCodec.DEFAULT_MAX_BYTES
+                ? SignallingCodec.standard() : new SignallingCodec(config.limits().maxFrameBytes(), SignallingCodec.DEFAULT_MAX_DEPTH);
+        WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(SignalServerConfig.PATH)
+                .checkStartsWith(false)
+                .handshakeTimeoutMillis(config.registerTimeout().toMillis())
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(config.limits().maxFrameBytes())
+                        .allowExtensions(false)
+                        .build())
+                .build();
+        long idleMs = config.heartbeat().toMillis() * config.missedHeartbeats();
+        SslContext sslContext = ssl;
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(group)
+                    .channel(channelClass)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            ChannelPipeline p = c.pipeline();
+                            if (sslContext != null) {
+                                p.addLast(sslContext.newHandler(c.alloc()));
+                            }
+                            p.addLast(new HttpServerCodec(4096, 8192, 8192));
+                            p.addLast(new HttpObjectAggregator(8192));
+                            p.addLast(new WebSocketServerProtocolHandler(ws));
+                            p.addLast(new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
+                            p.addLast(new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+                            p.addLast(new SignalChannelHandler(broker, codec, config.limits().messagesPerSecond(),
+                                    config.limits().burst(), config.registerTimeout().toMillis()));
+                        }
+                    })
+                    .bind(config.listen()).sync().channel();
+            SignalServer server = new SignalServer(group, ch, broker, store, ssl != null);
+            long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
+            server.sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    broker.sweep();
+                } catch (RuntimeException e) {
+                    LOG.warn("session sweep failed", e);
+                }
+            }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+            LOG.info("signalling on {}://{}{} ({})", ssl != null ? "wss" : "ws", ch.localAddress(), SignalServerConfig.PATH,
+                    epoll ? "epoll" : "nio");
+            return server;
+        } catch (InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            store.close();
+            throw e;
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            store.close();
+            throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** {@code ws://ip:port/v1/signal} or {@code wss://...}. */
+    public String url() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return (tls ? "wss://" : "ws://") + host + ":" + a.getPort() + SignalServerConfig.PATH;
+    }
+
+    public int onlineDevices() {
+        return broker.onlineCount();
+    }
+
+    public int registeredDevices() {
+        return broker.deviceCount();
+    }
+
+    public int liveSessions() {
+        return broker.sessionCount();
+    }
+
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        store.close();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.peerlink.server.signal;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The signalling service: where it listens, where it keeps its registry, and its limits.
+ *
+ * @param dataDir directory of the SQLite registry ({@code peerlink.db}); empty keeps it in memory (tests)
+ * @param enrollToken when present, a device's first registration must carry it (closed deployments)
+ * @param heartbeat interval the server asks devices to ping at; a connection silent for
+ *        {@code missedHeartbeats} intervals is closed
+ * @param registerTimeout a connection that has not registered by then is closed
+ * @param answerTimeout how long a connect request waits for the target's answer (and stays in its
+ *        pending list); then the initiator gets {@code error timeout}
+ * @param sessionIdle a brokered session with no signal for this long is forgotten
+ */
+public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Optional<Path> dataDir,
+                                 Optional<String> enrollToken, Duration heartbeat, int missedHeartbeats,
+                                 Duration registerTimeout, Duration answerTimeout, Duration sessionIdle,
+                                 Duration relayCredentialTtl, Limits limits) {
+    public static final int DEFAULT_PORT = 7000;
+    public static final String PATH = "/v1/signal";
+
+    /** PEM certificate chain and PEM (PKCS#8) private key. */
+    public record Tls(Path certificateChain, Path privateKey) {}
+
+    /**
+     * @param maxFrameBytes largest WebSocket message (after reassembly)
+     * @param messagesPerSecond sustained messages per connection; {@code burst} above it; beyond: closed
+     * @param registrationsPerIpPerMinute register attempts per source IP per minute; beyond: refused and closed
+     * @param maxSessionsPerDevice live brokered sessions a device may have initiated
+     * @param maxProtocolErrors malformed or refused frames a connection may send before it is closed
+     */
+    public record Limits(int maxFrameBytes, double messagesPerSecond, int burst, int registrationsPerIpPerMinute,
+                         int maxSessionsPerDevice, int maxProtocolErrors) {
+        public static Limits defaults() {
+            return new Limits(64 * 1024, 20, 60, 60, 32, 10);
+        }
+    }
+
+    public SignalServerConfig {
+        if (missedHeartbeats < 1 || heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("heartbeat must be positive");
+        }
+        enrollToken = enrollToken.filter(t -> !t.isEmpty());
+    }
+
+    public static SignalServerConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private InetSocketAddress listen = new InetSocketAddress(DEFAULT_PORT);
+        private Tls tls;
+        private Path dataDir;
+        private String enrollToken;
+        private Duration heartbeat = Duration.ofSeconds(25);
+        private int missedHeartbeats = 3;
+        private Duration registerTimeout = Duration.ofSeconds(10);
+        private Duration answerTimeout = Duration.ofSeconds(30);
+        private Duration sessionIdle = Duration.ofMinutes(10);
+        private Duration relayCredentialTtl = Duration.ofHours(1);
+        private Limits limits = Limits.defaults();
+
+        public Builder listen(InetSocketAddress a) { this.listen = a; return this; }
+        public Builder tls(Path cert, Path key) { this.tls = new Tls(cert, key); return this; }
+        public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
+        public Builder enrollToken(String token) { this.enrollToken = token; return this; }
+        public Builder heartbeat(Duration d) { this.heartbeat = d; return this; }
+        public Builder missedHeartbeats(int n) { this.missedHeartbeats = n; return this; }
+        public Builder registerTimeout(Duration d) { this.registerTimeout = d; return this; }
+        public Builder answerTimeout(Duration d) { this.answerTimeout = d; return this; }
+        public Builder sessionIdle(Duration d) { this.sessionIdle = d; return this; }
+        public Builder relayCredentialTtl(Duration d) { this.relayCredentialTtl = d; return this; }
+        public Builder limits(Limits l) { this.limits = l; return this; }
+
+        public SignalServerConfig build() {
+            return new SignalServerConfig(listen, Optional.ofNullable(tls), Optional.ofNullable(dataDir),
+                    Optional.ofNullable(enrollToken), heartbeat, missedHeartbeats, registerTimeout, answerTimeout,
+                    sessionIdle, relayCredentialTtl, limits);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.peerlink.server.signal.internal;
+
+import dev.peerlink.protocol.Aliases;
+import dev.peerlink.protocol.DeviceId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persistent registry: devices (id, key, times, last network information) and their aliases in
+ * SQLite ({@code DATA/peerlink.db}, WAL). One connection, used under this object's lock; bindings are
+ * written synchronously (a device is acknowledged only once its key is on disk), last-seen and network
+ * updates asynchronously on a single writer thread.
+ */
+public final class DeviceStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceStore.class);
+
+    /** A stored device as loaded at start. */
+    public record Row(DeviceId id, String publicKey, long createdAt, long lastSeen, String networkJson, Aliases aliases) {}
+
+    private final Connection db;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "signal-db");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private DeviceStore(Connection db) {
+        this.db = db;
+    }
+
+    /** Opens (creating and migrating) {@code dir/peerlink.db}, or an in-memory database when dir is null. */
+    public static DeviceStore open(Path dir) throws SQLException {
+        String url;
+        if (dir == null) {
+            url = "jdbc:sqlite::memory:";
+        } else {
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new SQLException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+            }
+            url = "jdbc:sqlite:" + dir.resolve("peerlink.db").toAbsolutePath();
+        }
+        Connection c = DriverManager.getConnection(url);
+        try (Statement s = c.createStatement()) {
+            if (dir != null) {
+                s.execute("PRAGMA journal_mode=WAL");
+            }
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA foreign_keys=ON");
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        Migrator.migrate(c);
+        return new DeviceStore(c);
+    }
+
+    public synchronized List<Row> loadAll() throws SQLException {
+        Map<String, String[]> aliases = new HashMap<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT kind, value, device_id FROM aliases")) {
+            while (rs.next()) {
+                String[] a = aliases.computeIfAbsent(rs.getString(3), k -> new String[3]);
+                switch (rs.getString(1)) {
+                    case "user" -> a[0] = rs.getString(2);
+                    case "mac" -> a[1] = rs.getString(2);
+                    case "username" -> a[2] = rs.getString(2);
+                    default -> LOG.warn("ignoring alias of unknown kind {}", rs.getString(1));
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT device_id, public_key, created_at, last_seen, network_json FROM devices")) {
+            while (rs.next()) {
+                String[] a = aliases.getOrDefault(rs.getString(1), new String[3]);
+                rows.add(new Row(DeviceId.of(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                        new Aliases(a[0], a[1], a[2])));
+            }
+        }
+        return rows;
+    }
+
+    /** Binds a device to its key and sets its aliases, durably, in one transaction. */
+    public synchronized void bind(DeviceId id, String publicKey, long createdAt, long lastSeen, String networkJson, Aliases aliases)
+            throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO devices(device_id, public_key, created_at, last_seen, network_json) "
+                    + "VALUES (?,?,?,?,?) ON CONFLICT(device_id) DO UPDATE SET last_seen = excluded.last_seen, network_json = excluded.network_json")) {
+                ps.setString(1, id.value());
+                ps.setString(2, publicKey);
+                ps.setLong(3, createdAt);
+                ps.setLong(4, lastSeen);
+                ps.setString(5, networkJson);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM aliases WHERE device_id = ?")) {
+                ps.setString(1, id.value());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO aliases(kind, value, device_id) VALUES (?,?,?)")) {
+                for (var alias : aliases.identities()) {
+                    ps.setString(1, alias.kind().wire());
+                    ps.setString(2, alias.value());
+                    ps.setString(3, id.value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    /** Records last-seen time and network information, on the writer thread. */
+    public void touchAsync(DeviceId id, long lastSeen, String networkJson) {
+        if (writer.isShutdown()) {
+            return;
+        }
+        writer.execute(() -> {
+            synchronized (this) {
+                try (PreparedStatement ps = db.prepareStatement("UPDATE devices SET last_seen = ?, network_json = ? WHERE device_id = ?")) {
+                    ps.setLong(1, lastSeen);
+                    ps.setString(2, networkJson);
+                    ps.setString(3, id.value());
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    LOG.warn("cannot record last-seen of {}: {}", id, e.toString());
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("registry writer did not finish in 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            try {
+                db.close();
+            } catch (SQLException e) {
+                LOG.warn("closing registry: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.peerlink.server.signal.internal;
+
+import dev.peerlink.protocol.ErrorCode;
+import dev.peerlink.protocol.Message;
+import dev.peerlink.protocol.ProtocolException;
+import dev.peerlink.protocol.SignallingCodec;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection: sends the challenge after the handshake, rate-limits and decodes text
+ * frames, hands messages to the {@link Broker}, and closes silent or unregistered connections.
+ * Plain HTTP: {@code GET /healthz} answers 200, anything else 404.
+ */
+public final class SignalChannelHandler extends SimpleChannelInboundHandler<Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalChannelHandler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Broker broker;
+    private final SignallingCodec codec;
+    private final double rate;
+    private final int burst;
+    private final long registerTimeoutMs;
+    private NettyConn conn;
+    private TokenBucket bucket;
+
+    public SignalChannelHandler(Broker broker, SignallingCodec codec, double rate, int burst, long registerTimeoutMs) {
+        this.broker = broker;
+        this.codec = codec;
+        this.rate = rate;
+        this.burst = burst;
+        this.registerTimeoutMs = registerTimeoutMs;
+    }
+
+    final class NettyConn extends Conn {
+        final Channel ch;
+
+        NettyConn(Channel ch, byte[] nonce) {
+            super(nonce, ((InetSocketAddress) ch.remoteAddress()).getAddress());
+            this.ch = ch;
+        }
+
+        @Override
+        public void send(Message m) {
+            ch.writeAndFlush(new TextWebSocketFrame(codec.encode(m)), ch.voidPromise());
+        }
+
+        @Override
+        public void sendAndClose(Message m) {
+            ch.writeAndFlush(new TextWebSocketFrame(codec.encode(m)));
+            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void close() {
+            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            byte[] nonce = new byte[32];
+            RANDOM.nextBytes(nonce);
+            conn = new NettyConn(ctx.channel(), nonce);
+            bucket = new TokenBucket(rate, burst, System.nanoTime());
+            conn.send(broker.challenge(conn));
+            ctx.executor().schedule(() -> {
+                if (conn.deviceId() == null && ctx.channel().isActive()) {
+                    conn.sendAndClose(new Message.Error(null, ErrorCode.TIMEOUT, "no registration in time"));
+                }
+            }, registerTimeoutMs, TimeUnit.MILLISECONDS);
+        } else if (evt instanceof IdleStateEvent) {
+            LOG.debug("closing silent connection {} ({})", ctx.channel().remoteAddress(), conn == null ? "-" : conn.deviceId());
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest req) {
+            boolean health = req.uri().equals("/healthz");
+            byte[] body = (health ? "ok\n" : "peerlink signalling: open a WebSocket to /v1/signal\n").getBytes(StandardCharsets.UTF_8);
+            DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    health ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND, Unpooled.wrappedBuffer(body));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!(msg instanceof WebSocketFrame frame) || conn == null) {
+            return;
+        }
+        if (!bucket.take(System.nanoTime())) {
+            LOG.debug("rate limit: closing {} ({})", ctx.channel().remoteAddress(), conn.deviceId());
+            conn.sendAndClose(new Message.Error(null, ErrorCode.RATE_LIMITED, "more than " + rate + " messages/s"));
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        if (frame instanceof BinaryWebSocketFrame) {
+            conn.sendAndClose(new Message.Error(null, ErrorCode.MALFORMED, "signalling uses text frames"));
+            return;
+        }
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            return;
+        }
+        Message m;
+        try {
+            m = codec.decode(ByteBufUtil.getBytes(text.content()));
+        } catch (ProtocolException e) {
+            if (broker.protocolError(conn, e)) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            return;
+        }
+        broker.onMessage(conn, m);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (conn != null) {
+            broker.onClose(conn);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("signalling connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}
