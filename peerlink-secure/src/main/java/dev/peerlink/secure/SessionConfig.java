@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param keepaliveInterval how often each side sends a keepalive (QUIC: a keepalive DATAGRAM frame; TLS: a mux PING)
  * @param idleTimeout a session that hears nothing from its peer for this long is closed as dead
  * @param handshakeTimeout the handshake (including the pin check) must finish within this
- * @param streamWindow per-stream receive window in bytes (flow control)
+ * @param streamWindow per-stream receive window in bytes (flow control), at least 256 KiB
  * @param connectionWindow QUIC connection-level receive window in bytes
  * @param maxStreams the most concurrent streams the peer may open
  */
@@ -23,7 +23,7 @@ public record SessionConfig(Duration keepaliveInterval, Duration idleTimeout, Du
         if (keepaliveInterval.isNegative() || keepaliveInterval.isZero() || idleTimeout.compareTo(keepaliveInterval) <= 0) {
             throw new IllegalArgumentException("need 0 < keepaliveInterval < idleTimeout");
         }
-        if (streamWindow < 16 * 1024 || connectionWindow < streamWindow || maxStreams < 1) {
+        if (streamWindow < 256 * 1024 || connectionWindow < streamWindow || maxStreams < 1) {
             throw new IllegalArgumentException("windows too small or no streams");
         }
     }

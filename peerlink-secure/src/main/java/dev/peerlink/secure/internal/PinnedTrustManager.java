@@ -28,6 +28,12 @@ public final class PinnedTrustManager extends X509ExtendedTrustManager {
     }
 
     private volatile PinMismatchException lastFailure;
+    private volatile boolean accepted;
+
+    /** True once this manager has accepted the pinned peer's certificate. */
+    public boolean accepted() {
+        return accepted;
+    }
 
     /** The last certificate this manager refused, if any. */
     public PinMismatchException lastFailure() {
@@ -42,6 +48,7 @@ public final class PinnedTrustManager extends X509ExtendedTrustManager {
     public void verify(X509Certificate[] chain) throws CertificateException {
         try {
             check(chain);
+            accepted = true;
         } catch (PinMismatchException e) {
             lastFailure = e;
             throw e;

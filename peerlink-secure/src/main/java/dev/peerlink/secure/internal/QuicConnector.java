@@ -128,7 +128,7 @@ public final class QuicConnector implements AutoCloseable {
             result.completeExceptionally(new SecureHandshakeException("cannot start QUIC: " + e, e, false));
             return result;
         }
-        QuicSecureSession session = new QuicSecureSession(udp, expected, config);
+        QuicSecureSession session = new QuicSecureSession(udp, expected, config, true);
         QuicChannel.newBootstrap(udp)
                 .handler(session.connectionHandler())
                 .streamHandler(QuicSecureSession.streamInitializer(true))
@@ -162,7 +162,7 @@ public final class QuicConnector implements AutoCloseable {
                     q.close(); // one session per socket; later connection attempts are refused
                     return;
                 }
-                QuicSecureSession session = new QuicSecureSession(udpRef[0], expected, config);
+                QuicSecureSession session = new QuicSecureSession(udpRef[0], expected, config, false);
                 q.pipeline().replace(this, "session", session.connectionHandler());
                 session.handshake.whenComplete((s, err) -> {
                     if (err == null && taken.compareAndSet(false, true)) {
@@ -217,10 +217,12 @@ public final class QuicConnector implements AutoCloseable {
             udp.close();
             PinnedTrustManager.PinMismatchException local = tm.lastFailure();
             QuicConnectionCloseEvent peerClose = session.peerCloseEvent();
-            boolean refusedByPeer = peerClose != null && peerClose.isTlsError()
+            // we accepted the pinned peer, then it closed the handshake (or sent a certificate alert): it refused us
+            boolean refusedByPeer = tm.accepted() || peerClose != null && peerClose.isTlsError()
                     && isCertificateAlert(QuicConnectionCloseEvent.extractTlsError(peerClose.error()));
             String msg = local != null ? "peer is not the pinned device: " + local.getMessage()
-                    : refusedByPeer ? "peer refused our identity (TLS alert " + QuicConnectionCloseEvent.extractTlsError(peerClose.error()) + ")"
+                    : refusedByPeer ? "the pinned peer refused our identity" + (peerClose != null && peerClose.isTlsError()
+                            ? " (TLS alert " + QuicConnectionCloseEvent.extractTlsError(peerClose.error()) + ")" : "")
                     : "QUIC handshake failed: " + err;
             result.completeExceptionally(new SecureHandshakeException(msg, local != null ? local : err,
                     local != null || refusedByPeer));

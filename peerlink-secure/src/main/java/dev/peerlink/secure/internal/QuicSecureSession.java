@@ -34,8 +34,12 @@ public final class QuicSecureSession extends AbstractSession {
     static final AttributeKey<QuicSecureStream> STREAM = AttributeKey.valueOf("peerlink.quic.stream");
     static final byte DGRAM_APP = 0;
     static final byte DGRAM_KEEPALIVE = 1;
+    /** Sent by the server once its handshake is done, i.e. after it accepted the client's certificate. */
+    static final byte DGRAM_CONFIRM = 2;
 
     private final Channel udp;
+    private final boolean client;
+    private volatile boolean tlsDone;
     private final SessionConfig config;
     /** Completes with this session when the handshake succeeds (pin verified). */
     final CompletableFuture<QuicSecureSession> handshake = new CompletableFuture<>();
@@ -46,8 +50,9 @@ public final class QuicSecureSession extends AbstractSession {
     private volatile int maxDatagram;
     private ScheduledFuture<?> keepalive;
 
-    QuicSecureSession(Channel udp, PeerIdentity peer, SessionConfig config) {
+    QuicSecureSession(Channel udp, PeerIdentity peer, SessionConfig config, boolean client) {
         super(peer);
+        this.client = client;
         this.udp = udp;
         this.config = config;
     }
@@ -110,7 +115,13 @@ public final class QuicSecureSession extends AbstractSession {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent e) {
                 if (e.isSuccess()) {
-                    established();
+                    // The client's TLS 1.3 handshake ends before the server has checked the client's certificate:
+                    // the client waits for the server's first datagram (CONFIRM, or any keepalive if it was lost).
+                    tlsDone = true;
+                    if (!client) {
+                        established();
+                        quic.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {DGRAM_CONFIRM}));
+                    }
                 } else {
                     failure = e.cause();
                 }
@@ -126,6 +137,9 @@ public final class QuicSecureSession extends AbstractSession {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf buf) {
                 try {
+                    if (client && tlsDone && !handshake.isDone()) {
+                        established();
+                    }
                     if (buf.isReadable() && buf.readByte() == DGRAM_APP) {
                         byte[] d = new byte[buf.readableBytes()];
                         buf.readBytes(d);
