@@ -149,6 +149,7 @@ public final class QuicConnector implements AutoCloseable {
         PinnedTrustManager tm = new PinnedTrustManager(expected);
         AtomicBoolean taken = new AtomicBoolean();
         Channel[] udpRef = new Channel[1];
+        Throwable[] lastError = new Throwable[1];
         ChannelHandler perConnection = new ChannelInboundHandlerAdapter() {
             @Override
             public boolean isSharable() {
@@ -171,6 +172,9 @@ public final class QuicConnector implements AutoCloseable {
                         s.close();
                     }
                     // a failed handshake (wrong peer) leaves the wait running; the timeout reports it
+                    if (err != null) {
+                        lastError[0] = err;
+                    }
                 });
             }
         };
@@ -192,10 +196,12 @@ public final class QuicConnector implements AutoCloseable {
         udp.eventLoop().schedule(() -> {
             if (!result.isDone()) {
                 PinnedTrustManager.PinMismatchException last = tm.lastFailure();
+                Throwable other = lastError[0];
                 result.completeExceptionally(new SecureHandshakeException(
                         last != null ? "no handshake from the pinned peer; refused: " + last.getMessage()
-                                : "no QUIC handshake from the pinned peer within " + config.handshakeTimeout(),
-                        last, last != null));
+                                : "no QUIC handshake from the pinned peer within " + config.handshakeTimeout()
+                                + (other != null ? "; last failure: " + other : ""),
+                        last != null ? last : other, last != null));
                 udp.close();
             }
         }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);

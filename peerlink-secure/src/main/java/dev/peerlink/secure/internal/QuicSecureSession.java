@@ -124,6 +124,8 @@ public final class QuicSecureSession extends AbstractSession {
                     }
                 } else {
                     failure = e.cause();
+                    handshake.completeExceptionally(e.cause());
+                    quic.close();
                 }
             } else if (evt instanceof QuicDatagramExtensionEvent e) {
                 maxDatagram = Math.max(0, e.maxLength() - 1);
@@ -157,6 +159,10 @@ public final class QuicSecureSession extends AbstractSession {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (failure == null) {
                 failure = cause;
+            }
+            if (!handshake.isDone() && cause instanceof javax.net.ssl.SSLException) {
+                handshake.completeExceptionally(cause);
+                quic.close();
             }
         }
     }
