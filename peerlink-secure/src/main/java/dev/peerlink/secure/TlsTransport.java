@@ -1,0 +1,117 @@
+package dev.peerlink.secure;
+
+import dev.peerlink.secure.internal.MuxSession;
+import dev.peerlink.secure.internal.PinnedTrustManager;
+import dev.peerlink.secure.internal.SingleKeyManager;
+import dev.peerlink.secure.internal.TlsCredentials;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+/**
+ * Secure sessions over TCP paths: TLS 1.3 only (JDK), mutual authentication with both device keys pinned, and our
+ * stream multiplexer ({@link dev.peerlink.secure.mux}) on top for several streams, datagrams and keepalive.
+ *
+ * <p>The path is given: the connection ladder hands over a connected {@link Socket} (direct, LAN or reverse
+ * connection). The initiator runs {@link #connect}, the other side {@link #accept}; both block for the handshake
+ * (call them from a virtual thread). The session owns the socket.
+ */
+public final class TlsTransport {
+    private static final String ALPN = "peerlink/1";
+    /** The server's first application byte: "I accepted your certificate". */
+    private static final int CONFIRM = 0x50;
+
+    private TlsTransport() {
+    }
+
+    /** Initiator side (TLS client). */
+    public static SecureSession connect(Socket socket, DeviceIdentity self, PeerIdentity expectedPeer,
+                                        SessionConfig config) throws IOException {
+        return start(socket, self, expectedPeer, config, true);
+    }
+
+    /** Responder side (TLS server). */
+    public static SecureSession accept(Socket socket, DeviceIdentity self, PeerIdentity expectedPeer,
+                                       SessionConfig config) throws IOException {
+        return start(socket, self, expectedPeer, config, false);
+    }
+
+    private static SecureSession start(Socket socket, DeviceIdentity self, PeerIdentity expected, SessionConfig config,
+                                       boolean client) throws IOException {
+        PinnedTrustManager tm = new PinnedTrustManager(expected);
+        SSLSocket tls;
+        try {
+            // A fresh context per session: no session cache, so no resumption that would skip the pin check.
+            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+            ctx.init(new KeyManager[] {new SingleKeyManager(TlsCredentials.create(self), false)},
+                    new TrustManager[] {tm}, null);
+            tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket,
+                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        } catch (GeneralSecurityException e) {
+            socket.close();
+            throw new SecureHandshakeException("cannot set up TLS: " + e, e, false);
+        }
+        try {
+            SSLParameters p = tls.getSSLParameters();
+            p.setProtocols(new String[] {"TLSv1.3"});
+            p.setApplicationProtocols(new String[] {ALPN});
+            p.setEndpointIdentificationAlgorithm(null);
+            if (!client) {
+                p.setNeedClientAuth(true);
+            }
+            tls.setSSLParameters(p);
+            tls.setUseClientMode(client);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) config.handshakeTimeout().toMillis());
+            tls.startHandshake();
+            // In TLS 1.3 the client finishes before the server has checked the client's certificate, and would learn
+            // of a refusal only on its first read. So the server confirms with one byte and the client waits for it:
+            // both sides then know the handshake (and both pin checks) succeeded.
+            if (client) {
+                int b;
+                try {
+                    b = tls.getInputStream().read();
+                } catch (IOException e) {
+                    b = -2;
+                }
+                if (b != CONFIRM) {
+                    // We verified the server is the pinned device; it broke off after seeing our certificate.
+                    tls.close();
+                    throw new SecureHandshakeException("the pinned peer refused our identity (no handshake confirmation)",
+                            null, true);
+                }
+            } else {
+                tls.getOutputStream().write(CONFIRM);
+                tls.getOutputStream().flush();
+            }
+            socket.setSoTimeout(0);
+        } catch (SecureHandshakeException e) {
+            throw e;
+        } catch (IOException e) {
+            tls.close();
+            throw handshakeFailure(e, tm);
+        }
+        return new MuxSession("tls", expected, new BufferedInputStream(tls.getInputStream(), 64 * 1024),
+                tls.getOutputStream(), tls, client, config);
+    }
+
+    static SecureHandshakeException handshakeFailure(IOException e, PinnedTrustManager tm) {
+        if (tm.lastFailure() != null) {
+            return new SecureHandshakeException("peer is not the pinned device: " + tm.lastFailure().getMessage(),
+                    tm.lastFailure(), true);
+        }
+        String m = String.valueOf(e.getMessage());
+        // we had accepted the pinned peer's certificate, then the handshake broke: the peer refused ours
+        boolean refused = tm.accepted() || m.contains("bad_certificate") || m.contains("certificate_unknown")
+                || m.contains("certificate_required") || m.contains("unsupported_certificate");
+        return new SecureHandshakeException(refused ? "peer refused our identity: " + m : "TLS handshake failed: " + m,
+                e, refused);
+    }
+}

@@ -1,0 +1,352 @@
+package dev.peerlink.secure.internal;
+
+import dev.peerlink.secure.CloseReason;
+import dev.peerlink.secure.PeerIdentity;
+import dev.peerlink.secure.SecureStream;
+import dev.peerlink.secure.SessionConfig;
+import dev.peerlink.secure.mux.MuxCodec;
+import dev.peerlink.secure.mux.MuxDecodeException;
+import dev.peerlink.secure.mux.MuxFrame;
+import dev.peerlink.secure.mux.MuxFrame.Type;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Streams, datagrams and keepalive multiplexed over one reliable, ordered byte pipe (TLS 1.3 over TCP in
+ * production). Stream ids: odd for the initiator, even for the responder. Each stream starts with a receive window
+ * of {@link #INITIAL_WINDOW}; the opener's SYN and the acceptor's ACK window updates grow it to each side's
+ * configured window. A sender never sends more than the window the receiver granted; a receiver that gets more
+ * treats it as a protocol violation and ends the session.
+ */
+public final class MuxSession extends AbstractSession {
+    public static final int INITIAL_WINDOW = 256 * 1024;
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "peerlink-mux-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String transport;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Closeable connection;
+    private final SessionConfig config;
+    private final Map<Integer, MuxStream> streams = new ConcurrentHashMap<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final byte[] writeBuffer = new byte[MuxFrame.HEADER_LENGTH + MuxFrame.MAX_PAYLOAD];
+    private int nextStreamId;
+    private int lastPeerStreamId;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile boolean goAwayReceived;
+    private volatile boolean closing;
+    private final ScheduledFuture<?> keepalive;
+    private final Thread reader;
+
+    public MuxSession(String transport, PeerIdentity peer, InputStream in, OutputStream out, Closeable connection,
+                      boolean initiator, SessionConfig config) {
+        super(peer);
+        this.transport = transport;
+        this.in = in;
+        this.out = out;
+        this.connection = connection;
+        this.config = config;
+        this.nextStreamId = initiator ? 1 : 2;
+        this.lastPeerStreamId = initiator ? 0 : -1;
+        long k = config.keepaliveInterval().toMillis();
+        this.keepalive = TIMER.scheduleAtFixedRate(this::tick, k, k, TimeUnit.MILLISECONDS);
+        this.reader = Thread.ofPlatform().daemon().name("peerlink-mux-reader").start(this::readLoop);
+    }
+
+    @Override
+    public String transport() {
+        return transport;
+    }
+
+    SessionConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------- liveness
+
+    private void tick() {
+        if (!isOpen()) {
+            return;
+        }
+        long silent = System.nanoTime() - lastHeardNanos;
+        if (silent > config.idleTimeout().toNanos()) {
+            fail(CloseReason.IDLE_TIMEOUT, null);
+            return;
+        }
+        // never block the timer on a stuck socket: if a writer holds the lock, bytes are moving (or the idle check
+        // above will end it)
+        if (writeLock.tryLock()) {
+            try {
+                writeFrameLocked(Type.PING, 0, 0, System.nanoTime() & 0xffffffffL, null, 0, 0);
+            } catch (IOException e) {
+                fail(CloseReason.ERROR, e);
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    void writeFrame(Type type, int flags, int streamId, long value, byte[] payload, int off, int len) throws IOException {
+        writeLock.lock();
+        try {
+            writeFrameLocked(type, flags, streamId, value, payload, off, len);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void writeFrameLocked(Type type, int flags, int streamId, long value, byte[] payload, int off, int len)
+            throws IOException {
+        if (!isOpen() && type != Type.GO_AWAY) {
+            throw new IOException("session closed");
+        }
+        MuxCodec.encodeHeader(type, flags, streamId, value, writeBuffer, 0);
+        if (len > 0) {
+            System.arraycopy(payload, off, writeBuffer, MuxFrame.HEADER_LENGTH, len);
+        }
+        try {
+            out.write(writeBuffer, 0, MuxFrame.HEADER_LENGTH + len);
+            out.flush();
+        } catch (IOException e) {
+            fail(CloseReason.ERROR, e);
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private void readLoop() {
+        ByteBuffer buf = ByteBuffer.allocate(2 * (MuxFrame.HEADER_LENGTH + MuxFrame.MAX_PAYLOAD));
+        try {
+            while (true) {
+                int n = in.read(buf.array(), buf.position(), buf.remaining());
+                if (n < 0) {
+                    if (goAwayReceived) {
+                        fail(CloseReason.PEER_CLOSE, null);
+                    } else {
+                        fail(CloseReason.ERROR, new EOFException("connection closed by the peer without GO_AWAY"));
+                    }
+                    return;
+                }
+                lastHeardNanos = System.nanoTime();
+                buf.position(buf.position() + n);
+                buf.flip();
+                MuxFrame f;
+                while ((f = MuxCodec.decode(buf)) != null) {
+                    handle(f);
+                    if (!isOpen()) {
+                        return;
+                    }
+                }
+                buf.compact();
+            }
+        } catch (MuxDecodeException e) {
+            protocolError("malformed frame: " + e.getMessage());
+        } catch (IOException e) {
+            fail(isOpen() && !closing ? CloseReason.ERROR : CloseReason.LOCAL_CLOSE, e);
+        } catch (ProtocolViolation e) {
+            protocolError(e.getMessage());
+        }
+    }
+
+    private static final class ProtocolViolation extends Exception {
+        ProtocolViolation(String m) {
+            super(m, null, false, false);
+        }
+    }
+
+    private void handle(MuxFrame f) throws ProtocolViolation {
+        switch (f.type()) {
+            case PING -> {
+                if (!f.has(MuxFrame.ACK)) {
+                    sendQuietly(Type.PING, MuxFrame.ACK, 0, f.value());
+                }
+            }
+            case GO_AWAY -> {
+                goAwayReceived = true;
+                fail(CloseReason.PEER_CLOSE, null);
+            }
+            case DATAGRAM -> deliverDatagram(f.payload());
+            case DATA, WINDOW_UPDATE -> handleStreamFrame(f);
+        }
+    }
+
+    private void handleStreamFrame(MuxFrame f) throws ProtocolViolation {
+        int id = f.streamId();
+        MuxStream s = streams.get(id);
+        if (f.has(MuxFrame.SYN)) {
+            if (s != null || !isPeerStreamId(id) || id <= lastPeerStreamId) {
+                throw new ProtocolViolation("bad SYN for stream " + id);
+            }
+            lastPeerStreamId = id;
+            long delta = f.type() == Type.WINDOW_UPDATE ? f.value() : 0;
+            if (streams.size() >= config.maxStreams()) {
+                sendQuietly(Type.WINDOW_UPDATE, MuxFrame.RST, id, 0);
+                return;
+            }
+            s = new MuxStream(this, id, INITIAL_WINDOW + delta, config.streamWindow());
+            streams.put(id, s);
+            sendQuietly(Type.WINDOW_UPDATE, MuxFrame.ACK, id, config.streamWindow() - INITIAL_WINDOW);
+            incomingStream(s);
+            if (f.type() == Type.DATA) {
+                s.onData(f.payload());
+            }
+        } else if (s == null) {
+            return; // late frame for a stream already reset or finished
+        } else if (f.type() == Type.WINDOW_UPDATE) {
+            s.onWindowUpdate(f.value());
+        } else {
+            s.onData(f.payload());
+        }
+        if (f.has(MuxFrame.FIN)) {
+            s.onFin();
+        }
+        if (f.has(MuxFrame.RST)) {
+            s.onReset();
+        }
+    }
+
+    private boolean isPeerStreamId(int id) {
+        return (id & 1) != (nextStreamId & 1);
+    }
+
+    /**
+     * Control frames sent by the reader must never block it: if a writer holds the lock (and may be stuck on a full
+     * socket whose peer is itself stuck writing to us), the frame goes out from a virtual thread instead.
+     */
+    private void sendQuietly(Type type, int flags, int id, long value) {
+        if (writeLock.tryLock()) {
+            try {
+                writeFrameLocked(type, flags, id, value, null, 0, 0);
+            } catch (IOException ignored) {
+                // the session is failing; fail() reports it
+            } finally {
+                writeLock.unlock();
+            }
+        } else if (type != Type.PING) { // a PING reply can be skipped: data is flowing
+            Thread.ofVirtual().start(() -> {
+                try {
+                    writeFrame(type, flags, id, value, null, 0, 0);
+                } catch (IOException ignored) {
+                    // as above
+                }
+            });
+        }
+    }
+
+    void protocolError(String message) {
+        if (writeLock.tryLock()) {
+            try {
+                writeFrameLocked(Type.GO_AWAY, 0, 0, 1, null, 0, 0);
+            } catch (IOException ignored) {
+                // closing anyway
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        fail(CloseReason.ERROR, new IOException("mux protocol violation: " + message));
+    }
+
+    void removeStream(int id) {
+        streams.remove(id);
+    }
+
+    // ---------------------------------------------------------------- API
+
+    @Override
+    public SecureStream openStream() throws IOException {
+        int id;
+        MuxStream s;
+        writeLock.lock();
+        try {
+            if (!isOpen()) {
+                throw new IOException("session closed");
+            }
+            id = nextStreamId;
+            if (id < 0) {
+                throw new IOException("stream ids exhausted");
+            }
+            nextStreamId += 2;
+            s = new MuxStream(this, id, INITIAL_WINDOW, config.streamWindow());
+            streams.put(id, s);
+            writeFrameLocked(Type.WINDOW_UPDATE, MuxFrame.SYN, id, config.streamWindow() - INITIAL_WINDOW, null, 0, 0);
+        } finally {
+            writeLock.unlock();
+        }
+        return s;
+    }
+
+    @Override
+    public void sendDatagram(byte[] payload) throws IOException {
+        if (payload.length > MuxFrame.MAX_PAYLOAD) {
+            throw new IOException("datagram of " + payload.length + " bytes exceeds " + MuxFrame.MAX_PAYLOAD);
+        }
+        writeFrame(Type.DATAGRAM, 0, 0, payload.length, payload, 0, payload.length);
+    }
+
+    @Override
+    public int maxDatagramSize() {
+        return MuxFrame.MAX_PAYLOAD;
+    }
+
+    @Override
+    public void close() {
+        if (!isOpen()) {
+            return;
+        }
+        closing = true;
+        try {
+            if (writeLock.tryLock(200, TimeUnit.MILLISECONDS)) {
+                try {
+                    writeFrameLocked(Type.GO_AWAY, 0, 0, 0, null, 0, 0);
+                } catch (IOException ignored) {
+                    // best effort
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        fail(CloseReason.LOCAL_CLOSE, null);
+    }
+
+    /** Ends the session once: closes the connection, fails every stream, tells listeners. */
+    void fail(CloseReason reason, Throwable cause) {
+        if (closing && reason == CloseReason.ERROR) {
+            reason = CloseReason.LOCAL_CLOSE;
+            cause = null;
+        }
+        if (!markClosed(reason, cause)) {
+            return;
+        }
+        keepalive.cancel(false);
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+        IOException e = new IOException("session closed: " + reason);
+        for (MuxStream s : streams.values()) {
+            s.onSessionClosed(e);
+        }
+        streams.clear();
+    }
+}

@@ -1,0 +1,256 @@
+package dev.peerlink.secure.internal;
+
+import dev.peerlink.secure.DeviceIdentity;
+import dev.peerlink.secure.PeerIdentity;
+import dev.peerlink.secure.SecureHandshakeException;
+import dev.peerlink.secure.SecureSession;
+import dev.peerlink.secure.SessionConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.BoringSSLContextOption;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Builds QUIC sessions on Netty: codec on a datagram channel, pinned TLS contexts, handshake bookkeeping. */
+public final class QuicConnector implements AutoCloseable {
+    public static final String ALPN = "peerlink/1";
+    /** Largest UDP payload we send: fits a 1400-byte path MTU with room for a TURN ChannelData header. */
+    public static final int MAX_UDP_PAYLOAD = 1350;
+
+    /**
+     * Test hook: "DIRECT_ED25519" makes QUIC present the raw Ed25519 certificate (and offer the ed25519 signature
+     * algorithm), to show what BoringSSL does with it. Not for production.
+     */
+    static final String CERT_MODE_PROPERTY = "peerlink.secure.quicCertMode";
+
+    /**
+     * No Retry round trip: address validation buys nothing here (one expected peer per socket, refused at the TLS
+     * pin), and a Retry would cost an extra round trip on every setup.
+     */
+    private static final io.netty.handler.codec.quic.QuicTokenHandler NO_RETRY = new io.netty.handler.codec.quic.QuicTokenHandler() {
+        @Override
+        public boolean writeToken(io.netty.buffer.ByteBuf out, io.netty.buffer.ByteBuf dcid, InetSocketAddress address) {
+            return false;
+        }
+
+        @Override
+        public int validateToken(io.netty.buffer.ByteBuf token, InetSocketAddress address) {
+            return 0;
+        }
+
+        @Override
+        public int maxTokenLength() {
+            return 0;
+        }
+    };
+
+    private final EventLoopGroup group;
+
+    public QuicConnector(int threads) {
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("peerlink-quic", true),
+                NioIoHandler.newFactory());
+    }
+
+    private static TlsCredentials.Mode certMode() {
+        return TlsCredentials.Mode.valueOf(System.getProperty(CERT_MODE_PROPERTY, "BOUND_P256"));
+    }
+
+    static QuicSslContext sslContext(DeviceIdentity self, PinnedTrustManager tm, boolean server) {
+        TlsCredentials.Mode mode = certMode();
+        SingleKeyManager km = new SingleKeyManager(TlsCredentials.create(self, mode), true);
+        QuicSslContextBuilder b = server
+                ? QuicSslContextBuilder.forServer(km, null).clientAuth(ClientAuth.REQUIRE)
+                : QuicSslContextBuilder.forClient().keyManager(km, null);
+        b.trustManager(tm).applicationProtocols(ALPN).earlyData(false);
+        if (mode == TlsCredentials.Mode.DIRECT_ED25519 && !Boolean.getBoolean("peerlink.secure.quicDefaultSigalgs")) {
+            b.option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"});
+        }
+        return b.build();
+    }
+
+    private static <B extends QuicCodecBuilder<B>> B configure(B b, SessionConfig c) {
+        return b.maxIdleTimeout(c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(c.connectionWindow())
+                .initialMaxStreamDataBidirectionalLocal(c.streamWindow())
+                .initialMaxStreamDataBidirectionalRemote(c.streamWindow())
+                .initialMaxStreamsBidirectional(c.maxStreams())
+                .initialMaxStreamsUnidirectional(0)
+                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxRecvUdpPayloadSize(65_527)
+                .datagram(1024, 1024);
+    }
+
+    /** Registers the given socket with Netty (it stays bound where the ladder bound it). */
+    private Channel register(DatagramChannel socket, ChannelHandler codec) throws IOException {
+        socket.configureBlocking(false);
+        Bootstrap b = new Bootstrap().group(group)
+                .channelFactory(() -> new NioDatagramChannel(socket))
+                .handler(codec);
+        try {
+            return b.register().sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
+    public CompletableFuture<SecureSession> connect(DatagramChannel socket, InetSocketAddress remote,
+                                                    DeviceIdentity self, PeerIdentity expected, SessionConfig config) {
+        CompletableFuture<SecureSession> result = new CompletableFuture<>();
+        PinnedTrustManager tm = new PinnedTrustManager(expected);
+        Channel udp;
+        try {
+            ChannelHandler codec = configure(new QuicClientCodecBuilder(), config)
+                    .sslContext(sslContext(self, tm, false)).build();
+            udp = register(socket, codec);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            result.completeExceptionally(new SecureHandshakeException("cannot start QUIC: " + e, e, false));
+            return result;
+        }
+        QuicSecureSession session = new QuicSecureSession(udp, expected, config, true);
+        QuicChannel.newBootstrap(udp)
+                .handler(session.connectionHandler())
+                .streamHandler(QuicSecureSession.streamInitializer(true))
+                .remoteAddress(remote)
+                .connect()
+                .addListener(f -> {
+                    if (!f.isSuccess() && !session.handshake.isDone()) {
+                        session.handshake.completeExceptionally(f.cause());
+                    }
+                });
+        finish(session, udp, tm, config, result);
+        return result;
+    }
+
+    public CompletableFuture<SecureSession> accept(DatagramChannel socket, DeviceIdentity self,
+                                                   PeerIdentity expected, SessionConfig config) {
+        CompletableFuture<SecureSession> result = new CompletableFuture<>();
+        PinnedTrustManager tm = new PinnedTrustManager(expected);
+        AtomicBoolean taken = new AtomicBoolean();
+        Channel[] udpRef = new Channel[1];
+        Throwable[] lastError = new Throwable[1];
+        ChannelHandler perConnection = new ChannelInboundHandlerAdapter() {
+            @Override
+            public boolean isSharable() {
+                return true;
+            }
+
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                QuicChannel q = (QuicChannel) ctx.channel();
+                if (result.isDone()) {
+                    q.close(); // one session per socket; later connection attempts are refused
+                    return;
+                }
+                QuicSecureSession session = new QuicSecureSession(udpRef[0], expected, config, false);
+                q.pipeline().replace(this, "session", session.connectionHandler());
+                session.handshake.whenComplete((s, err) -> {
+                    if (err == null && taken.compareAndSet(false, true)) {
+                        result.complete(s);
+                    } else if (err == null) {
+                        s.close();
+                    }
+                    // a failed handshake (wrong peer) leaves the wait running; the timeout reports it
+                    if (err != null) {
+                        lastError[0] = err;
+                    }
+                });
+            }
+        };
+        ChannelHandler codec;
+        try {
+            codec = configure(new QuicServerCodecBuilder(), config)
+                    .sslContext(sslContext(self, tm, true))
+                    .tokenHandler(NO_RETRY)
+                    .handler(perConnection)
+                    .streamHandler(QuicSecureSession.streamInitializer(true))
+                    .build();
+            udpRef[0] = register(socket, codec);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            result.completeExceptionally(new SecureHandshakeException("cannot start QUIC: " + e, e, false));
+            return result;
+        }
+        Channel udp = udpRef[0];
+        udp.eventLoop().schedule(() -> {
+            if (!result.isDone()) {
+                PinnedTrustManager.PinMismatchException last = tm.lastFailure();
+                Throwable other = lastError[0];
+                result.completeExceptionally(new SecureHandshakeException(
+                        last != null ? "no handshake from the pinned peer; refused: " + last.getMessage()
+                                : "no QUIC handshake from the pinned peer within " + config.handshakeTimeout()
+                                + (other != null ? "; last failure: " + other : ""),
+                        last != null ? last : other, last != null));
+                udp.close();
+            }
+        }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    private static void finish(QuicSecureSession session, Channel udp, PinnedTrustManager tm, SessionConfig config,
+                               CompletableFuture<SecureSession> result) {
+        io.netty.util.concurrent.ScheduledFuture<?> timeout = udp.eventLoop().schedule(() -> {
+            session.handshake.completeExceptionally(new IOException("QUIC handshake timed out after "
+                    + config.handshakeTimeout()));
+        }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        session.handshake.whenComplete((s, err) -> {
+            timeout.cancel(false);
+            if (err == null) {
+                result.complete(s);
+                return;
+            }
+            udp.close();
+            PinnedTrustManager.PinMismatchException local = tm.lastFailure();
+            QuicConnectionCloseEvent peerClose = session.peerCloseEvent();
+            // we accepted the pinned peer, then it closed the handshake (or sent a certificate alert): it refused us
+            boolean refusedByPeer = tm.accepted() || peerClose != null && peerClose.isTlsError()
+                    && isCertificateAlert(QuicConnectionCloseEvent.extractTlsError(peerClose.error()));
+            String msg = local != null ? "peer is not the pinned device: " + local.getMessage()
+                    : refusedByPeer ? "the pinned peer refused our identity" + (peerClose != null && peerClose.isTlsError()
+                            ? " (TLS alert " + QuicConnectionCloseEvent.extractTlsError(peerClose.error()) + ")" : "")
+                    : "QUIC handshake failed: " + err;
+            result.completeExceptionally(new SecureHandshakeException(msg, local != null ? local : err,
+                    local != null || refusedByPeer));
+        });
+    }
+
+    /** TLS alerts that mean "your certificate is not acceptable". */
+    static boolean isCertificateAlert(int alert) {
+        return alert == 42 || alert == 43 || alert == 44 || alert == 45 || alert == 46 || alert == 48
+                || alert == 49 || alert == 51 || alert == 116;
+    }
+
+    private static void closeQuietly(DatagramChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}
