@@ -292,4 +292,26 @@ class UploadServiceTest {
         // the empty content is a valid, trivially complete upload
         assertThat(s.send("alice", new byte[0])).isZero();
     }
+
+    @Test
+    void skippedChunkThatVanishedBeforeFinishIsAskedForAgain() throws Exception {
+        Server s = new Server("central");
+        byte[] data = random(10, 500_000);
+        Manifest m = Manifest.build(data, ChunkingParams.DEFAULT);
+        s.send("alice", data);
+        UploadService.Started st = s.uploads.start("bob", m);
+        UploadService.Plan plan = s.uploads.prove("bob", st.sessionId(),
+                ProofOfPossession.respond(st.challenge(), ProofOfPossession.RangeSource.of(data)));
+        assertThat(plan.nothingToSend()).isTrue();
+        s.blobs.delete(m.chunk(1).id()); // e.g. lost between proof and finish
+        assertThatThrownBy(() -> s.uploads.finish("bob", st.sessionId()))
+                .isInstanceOfSatisfying(UploadException.class, e -> assertThat(e.reason()).isEqualTo(UploadException.Reason.INCOMPLETE));
+        assertThat(s.uploads.resume("bob", st.sessionId()).needed()).isEqualTo(BitSet.valueOf(new long[] {0b10}));
+        s.uploads.putChunk("bob", st.sessionId(), 1, chunk(data, m, 1));
+        assertThat(s.uploads.finish("bob", st.sessionId()).contentId()).isEqualTo(m.contentId());
+        assertThat(StoredContent.verify(m, s.blobs)).isTrue();
+        // bit rot in a stored blob is caught by re-verification
+        java.nio.file.Files.write(s.blobs.pathOf(m.chunk(0).id()), new byte[m.chunk(0).length()]);
+        assertThat(StoredContent.verify(m, s.blobs)).isFalse();
+    }
 }
