@@ -1,0 +1,71 @@
+package dev.peerlink.transfer;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Transfer metadata: stored contents (with their manifests and chunk lists), chunks, which device owns
+ * which content, deliveries and resumable upload sessions. Every method is durable when it returns.
+ * The default is {@link SqliteMetadataStore}; PostgreSQL fits the same interface. Errors surface as
+ * {@link StoreException}.
+ */
+public interface MetadataStore extends AutoCloseable {
+    /** Records a verified content and its chunk list; idempotent. */
+    void putContent(Manifest manifest, long now);
+
+    Optional<Manifest> content(ContentId id);
+
+    /** Records a verified chunk blob; idempotent. */
+    void putChunk(ContentId chunk, int size, long now);
+
+    boolean hasChunk(ContentId chunk);
+
+    /** True when some stored content lists this chunk (it must not be garbage-collected). */
+    boolean chunkReferenced(ContentId chunk);
+
+    /** Removes a chunk record (the caller deletes the blob). */
+    void deleteChunk(ContentId chunk);
+
+    void addOwner(String device, ContentId content, long now);
+
+    boolean isOwner(String device, ContentId content);
+
+    List<ContentId> ownedBy(String device);
+
+    long createDelivery(ContentId content, String senderDevice, String targetDevice, long now);
+
+    Optional<Delivery> delivery(long id);
+
+    /** Pending deliveries to a device, oldest first. */
+    List<Delivery> pendingFor(String targetDevice);
+
+    /** Counts one more delivery attempt. */
+    void deliveryAttempted(long id, long now);
+
+    void setDeliveryState(long id, Delivery.State state, long now);
+
+    void createUpload(UploadRecord upload);
+
+    Optional<UploadRecord> upload(String id);
+
+    void setUploadState(String id, UploadRecord.State state, BitSet needed, long now);
+
+    /** Marks a chunk of the session received; idempotent. */
+    void chunkReceived(String id, int index, long now);
+
+    BitSet receivedChunks(String id);
+
+    /** Sessions of a device that are neither complete nor failed. */
+    List<String> openUploads(String device);
+
+    @Override
+    void close();
+
+    /** An unchecked storage failure (the store's own exception is the cause). */
+    final class StoreException extends RuntimeException {
+        public StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.peerlink.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+    @TempDir
+    Path dir;
+
+    static byte[] random(long seed, int n) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void blobStoreVerifiesHashAndLayout() throws Exception {
+        FileBlobStore s = FileBlobStore.open(dir.resolve("blobs"), 1 << 20);
+        byte[] data = random(1, 100_000);
+        ContentId id = ContentId.of(data);
+        assertThat(s.put(id, new ByteArrayInputStream(data), Long.MAX_VALUE)).isEqualTo(BlobStore.PutOutcome.STORED);
+        String hex = id.hex();
+        assertThat(dir.resolve("blobs").resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex)).isRegularFile();
+        assertThat(s.contains(id)).isTrue();
+        assertThat(s.size(id)).isEqualTo(100_000);
+        try (InputStream in = s.open(id)) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+        assertThat(s.read(id, 500, 10)).isEqualTo(java.util.Arrays.copyOfRange(data, 500, 510));
+        // idempotent
+        assertThat(s.put(id, new ByteArrayInputStream(data), Long.MAX_VALUE)).isEqualTo(BlobStore.PutOutcome.ALREADY_PRESENT);
+        assertThat(tmpFiles(s)).isEmpty();
+    }
+
+    @Test
+    void blobStoreRefusesMismatchAndOversizeStoringNothing() throws Exception {
+        FileBlobStore s = FileBlobStore.open(dir.resolve("blobs"), 1 << 20);
+        byte[] data = random(2, 50_000);
+        ContentId id = ContentId.of(data);
+        byte[] corrupt = data.clone();
+        corrupt[49_999] ^= 1;
+        assertThatThrownBy(() -> s.put(id, new ByteArrayInputStream(corrupt), Long.MAX_VALUE))
+                .isInstanceOfSatisfying(BlobRejectedException.class, e -> assertThat(e.reason()).isEqualTo(BlobRejectedException.Reason.HASH_MISMATCH));
+        assertThat(s.contains(id)).isFalse();
+        assertThatThrownBy(() -> s.put(id, new ByteArrayInputStream(data), 49_999))
+                .isInstanceOfSatisfying(BlobRejectedException.class, e -> assertThat(e.reason()).isEqualTo(BlobRejectedException.Reason.TOO_LARGE));
+        byte[] big = random(3, (1 << 20) + 1);
+        assertThatThrownBy(() -> s.put(ContentId.of(big), new ByteArrayInputStream(big), Long.MAX_VALUE))
+                .isInstanceOfSatisfying(BlobRejectedException.class, e -> assertThat(e.reason()).isEqualTo(BlobRejectedException.Reason.TOO_LARGE));
+        assertThat(s.contains(id)).isFalse();
+        assertThat(tmpFiles(s)).isEmpty();
+        try (Stream<Path> all = Files.walk(s.root())) {
+            assertThat(all.filter(Files::isRegularFile).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void blobStoreCleansTempFilesLeftByACrash() throws Exception {
+        FileBlobStore s = FileBlobStore.open(dir.resolve("blobs"), 1 << 20);
+        Files.writeString(s.root().resolve("tmp").resolve("put-crashed.part"), "half");
+        FileBlobStore reopened = FileBlobStore.open(dir.resolve("blobs"), 1 << 20);
+        assertThat(tmpFiles(reopened)).isEmpty();
+    }
+
+    static List<Path> tmpFiles(FileBlobStore s) throws Exception {
+        try (Stream<Path> t = Files.list(s.root().resolve("tmp"))) {
+            return t.toList();
+        }
+    }
+
+    @Test
+    void metadataSurvivesReopen() {
+        Path file = dir.resolve("meta").resolve("transfer.db");
+        byte[] data = random(5, 400_000);
+        Manifest m = Manifest.build(data, ChunkingParams.DEFAULT);
+        BitSet needed = new BitSet();
+        needed.set(1);
+        needed.set(3);
+        long deliveryId;
+        try (SqliteMetadataStore s = SqliteMetadataStore.open(file)) {
+            s.putContent(m, 10);
+            s.putContent(m, 11); // idempotent
+            for (Manifest.Chunk c : m.chunks()) {
+                s.putChunk(c.id(), c.length(), 10);
+            }
+            s.addOwner("dev-a", m.contentId(), 12);
+            s.addOwner("dev-a", m.contentId(), 13);
+            deliveryId = s.createDelivery(m.contentId(), "dev-a", "dev-b", 14);
+            s.deliveryAttempted(deliveryId, 15);
+            s.createUpload(new UploadRecord("u1", "dev-c", m, UploadRecord.State.CHALLENGED, new byte[] {1, 2}, null, 20, 20));
+            s.setUploadState("u1", UploadRecord.State.UPLOADING, needed, 21);
+            s.chunkReceived("u1", 3, 22);
+            s.chunkReceived("u1", 3, 23);
+            s.createUpload(new UploadRecord("u2", "dev-c", m, UploadRecord.State.CHALLENGED, new byte[] {3}, null, 24, 24));
+            s.setUploadState("u2", UploadRecord.State.UPLOADING, new BitSet(), 25);
+        }
+        try (SqliteMetadataStore s = SqliteMetadataStore.open(file)) {
+            assertThat(s.content(m.contentId())).contains(m);
+            assertThat(s.content(ContentId.of(new byte[0]))).isEmpty();
+            assertThat(s.hasChunk(m.chunk(0).id())).isTrue();
+            assertThat(s.chunkReferenced(m.chunk(1).id())).isTrue();
+            assertThat(s.chunkReferenced(ContentId.of(new byte[] {1}))).isFalse();
+            assertThat(s.isOwner("dev-a", m.contentId())).isTrue();
+            assertThat(s.isOwner("dev-b", m.contentId())).isFalse();
+            assertThat(s.ownedBy("dev-a")).containsExactly(m.contentId());
+            assertThat(s.pendingFor("dev-b")).singleElement().satisfies(d -> {
+                assertThat(d.id()).isEqualTo(deliveryId);
+                assertThat(d.attempts()).isEqualTo(1);
+                assertThat(d.senderDevice()).isEqualTo("dev-a");
+                assertThat(d.updatedAt()).isEqualTo(15);
+            });
+            s.setDeliveryState(deliveryId, Delivery.State.DELIVERED, 30);
+            assertThat(s.pendingFor("dev-b")).isEmpty();
+            assertThat(s.delivery(deliveryId).orElseThrow().state()).isEqualTo(Delivery.State.DELIVERED);
+            UploadRecord u = s.upload("u1").orElseThrow();
+            assertThat(u.manifest()).isEqualTo(m);
+            assertThat(u.state()).isEqualTo(UploadRecord.State.UPLOADING);
+            assertThat(u.needed()).isEqualTo(needed);
+            assertThat(u.challenge()).containsExactly(1, 2);
+            assertThat(s.upload("u2").orElseThrow().needed()).isEqualTo(new BitSet());
+            assertThat(s.receivedChunks("u1")).isEqualTo(BitSet.valueOf(new long[] {1L << 3}));
+            assertThat(s.openUploads("dev-c")).containsExactly("u1", "u2");
+            s.setUploadState("u2", UploadRecord.State.COMPLETE, null, 40);
+            assertThat(s.openUploads("dev-c")).containsExactly("u1");
+            assertThat(s.upload("u2").orElseThrow().needed()).isEqualTo(new BitSet());
+        }
+    }
+
+    @Test
+    void migratorRecordsVersionAndRefusesANewerDatabase() throws Exception {
+        Path file = dir.resolve("transfer.db");
+        SqliteMetadataStore.open(file).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            var rs = st.executeQuery("SELECT version, name FROM transfer_schema_version");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getString(2)).isEqualTo("V1__transfer.sql");
+            st.execute("INSERT INTO transfer_schema_version VALUES (2, 'V2__future.sql', 'x', 0)");
+        }
+        assertThatThrownBy(() -> SqliteMetadataStore.open(file)).hasMessageContaining("newer");
+    }
+}
