@@ -49,6 +49,7 @@ public final class MappingMonitorBench {
             return t;
         });
         DatagramChannel responder = DatagramChannel.open();
+        responder.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 8 << 20); // it stands for N devices' sockets
         responder.bind(new InetSocketAddress("0.0.0.0", 0));
         int port = ((InetSocketAddress) responder.getLocalAddress()).getPort();
         Map<String, DeviceId> owner = new ConcurrentHashMap<>(); // nonce -> device, filled by the prober wrapper

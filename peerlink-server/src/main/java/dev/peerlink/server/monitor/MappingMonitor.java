@@ -89,6 +89,10 @@ public final class MappingMonitor implements AutoCloseable {
     private final Map<InetAddress, Integer> perIp = new HashMap<>();
     private final Map<String, Entry> byNonce = new HashMap<>();
     private double budget;
+    /** Probes one tick may send at most: two ticks' worth of the budget, so bursts stay small (socket buffers). */
+    private final double burst;
+    private long lastEventLogSecond;
+    private int eventLogsThisSecond;
     private long lastRefill;
     private long probesSent, probesAnswered, roundsFailed, remapsSent, repaired, refused, deferred;
     private long ttrCount, ttrSum, ttrMax, ttrLast = -1;
@@ -106,7 +110,8 @@ public final class MappingMonitor implements AutoCloseable {
         this.clock = clock;
         this.nonces = nonces;
         this.lastRefill = clock.getAsLong();
-        this.budget = config.maxProbesPerSecond();
+        this.burst = Math.max(1.0, 2.0 * config.maxProbesPerSecond() * config.tick().toMillis() / 1000.0);
+        this.budget = burst;
     }
 
     public MonitorConfig config() {
@@ -288,7 +293,7 @@ public final class MappingMonitor implements AutoCloseable {
                 ttrLast = ttr;
                 e.brokenSince = -1;
                 e.lastRemapAt = -1;
-                LOG.info("mapping {} {} of {} healthy again: time to repair {} ms", e.mapping.protocol(),
+                if (eventLog(now)) LOG.info("mapping {} {} of {} healthy again: time to repair {} ms", e.mapping.protocol(),
                         e.mapping.external(), device, ttr);
             } else if (e.health == Health.PENDING) {
                 LOG.debug("mapping {} {} of {} verified", e.mapping.protocol(), e.mapping.external(), device);
@@ -310,8 +315,7 @@ public final class MappingMonitor implements AutoCloseable {
         List<Probe> probes = new ArrayList<>();
         List<Remap> remaps = new ArrayList<>();
         synchronized (this) {
-            budget = Math.min(config.maxProbesPerSecond(),
-                    budget + (now - lastRefill) * config.maxProbesPerSecond() / 1000.0);
+            budget = Math.min(burst, budget + (now - lastRefill) * config.maxProbesPerSecond() / 1000.0);
             lastRefill = now;
             for (Entry e : entries.values()) {
                 if (e.nonce != null) {
@@ -377,7 +381,7 @@ public final class MappingMonitor implements AutoCloseable {
         e.nextProbeAt = now + config.interval().toMillis();
         if (e.brokenSince < 0) {
             e.brokenSince = now;
-            LOG.info("mapping {} {} of {} broken: {} probes unanswered", e.mapping.protocol(), e.mapping.external(),
+            if (eventLog(now)) LOG.info("mapping {} {} of {} broken: {} probes unanswered", e.mapping.protocol(), e.mapping.external(),
                     e.key.device(), config.retries() + 1);
         }
         // one remap per failed round: a device that could not fix it on the first order is asked again
@@ -385,6 +389,16 @@ public final class MappingMonitor implements AutoCloseable {
         e.health = Health.REPAIRING;
         remapsSent++;
         remaps.add(new Remap(e.key.device(), new Message.Remap(null, e.mapping, "probe-failed")));
+    }
+
+    /** Per-mapping state changes are logged at most 10 a second (the periodic summary has the counts). */
+    private boolean eventLog(long now) {
+        long second = now / 1000;
+        if (second != lastEventLogSecond) {
+            lastEventLogSecond = second;
+            eventLogsThisSecond = 0;
+        }
+        return ++eventLogsThisSecond <= 10;
     }
 
     // ---- observation ------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ public final class NetProber implements Prober, AutoCloseable {
     public NetProber(ScheduledExecutorService timer, Duration timeout, int maxTcpInFlight) throws IOException {
         this.udp4 = DatagramChannel.open(StandardProtocolFamily.INET);
         this.udp4.configureBlocking(false);
+        this.udp4.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 1 << 20);
         this.udp4.bind(new InetSocketAddress(0));
         this.timer = timer;
         this.timeoutMs = timeout.toMillis();
