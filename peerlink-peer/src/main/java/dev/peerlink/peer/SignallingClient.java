@@ -76,6 +76,7 @@ public final class SignallingClient implements AutoCloseable {
     private Consumer<IncomingRequest> incomingHandler = r -> r.reject("no handler");
     private Consumer<Message.Signal> signalHandler = s -> {};
     private Consumer<Message.Registered> registeredListener = r -> {};
+    private Consumer<Message.Remap> remapHandler = r -> LOG.info("remap of {} ordered but nothing keeps mappings", r.mapping().external());
     private String fatalCode;
 
     private record Pending(CompletableFuture<Message> future, ScheduledFuture<?> timeout) {}
@@ -138,6 +139,29 @@ public final class SignallingClient implements AutoCloseable {
     /** Called after every (re-)registration. */
     public void onRegistered(Consumer<Message.Registered> listener) {
         exec.execute(() -> registeredListener = Objects.requireNonNull(listener));
+    }
+
+    /** Receives the mapping monitor's {@code remap} orders (a {@link MappingKeeper} installs itself here). */
+    public void onRemap(Consumer<Message.Remap> handler) {
+        exec.execute(() -> remapHandler = Objects.requireNonNull(handler));
+    }
+
+    /**
+     * Tells the server a monitor probe with {@code nonce} (base64url, from {@link dev.peerlink.protocol.ProbePacket})
+     * arrived. Fire and forget: dropped when not registered (the monitor retries).
+     */
+    public void probeAck(String nonce) {
+        Message.ProbeAck ack = new Message.ProbeAck(null, nonce);
+        exec.execute(() -> {
+            if (state == State.REGISTERED) {
+                send(ack);
+            }
+        });
+    }
+
+    /** The network information last announced (or given to the builder), or null. */
+    public NetworkInfo network() {
+        return call(() -> network);
     }
 
     /** Announces new network information (also sent with every re-registration). */
@@ -333,6 +357,13 @@ public final class SignallingClient implements AutoCloseable {
                     signalHandler.accept(s);
                 } catch (RuntimeException e) {
                     LOG.warn("signal handler failed", e);
+                }
+            }
+            case Message.Remap r -> {
+                try {
+                    remapHandler.accept(r);
+                } catch (RuntimeException e) {
+                    LOG.warn("remap handler failed", e);
                 }
             }
             case Message.Error e when e.rid() == null -> {

@@ -114,6 +114,8 @@ final class Json {
                         optDeviceId(root, "to"), optDeviceId(root, "from"), optBlob(root, "data"));
                 case "pending" -> new Message.Pending(optStr(root, "rid"));
                 case "pending-list" -> new Message.PendingList(optStr(root, "rid"), pendingItems(root));
+                case "remap" -> new Message.Remap(optStr(root, "rid"), mapping(obj(root, "mapping")), str(root, "reason"));
+                case "probe-ack" -> new Message.ProbeAck(optStr(root, "rid"), str(root, "nonce"));
                 case "error" -> new Message.Error(optStr(root, "rid"), str(root, "code"), optStr(root, "message"));
                 default -> throw new ProtocolException(Code.UNKNOWN_TYPE,
                         "unknown type " + (type.length() > 40 ? type.substring(0, 40) + "..." : type), rid);
@@ -171,6 +173,11 @@ final class Json {
         return new RelayGrant(strings(node, "urls", 8), str(node, "username"), str(node, "password"), lng(node, "ttlSeconds"));
     }
 
+    static NetworkInfo.PortMapping mapping(JsonNode m) throws ProtocolException {
+        return new NetworkInfo.PortMapping(str(m, "protocol"), Endpoints.parse(str(m, "external")),
+                Endpoints.parse(str(m, "internal")), lng(m, "leaseSeconds"), optStr(m, "method"));
+    }
+
     static NetworkInfo network(JsonNode node) throws ProtocolException {
         if (node == null) {
             return NetworkInfo.EMPTY;
@@ -197,8 +204,7 @@ final class Json {
             }
             for (JsonNode m : ms) {
                 requireObject(m, "mappings[]");
-                mappings.add(new NetworkInfo.PortMapping(str(m, "protocol"), Endpoints.parse(str(m, "external")),
-                        Endpoints.parse(str(m, "internal")), lng(m, "leaseSeconds")));
+                mappings.add(mapping(m));
             }
         }
         return new NetworkInfo(lan, pub == null ? null : Endpoints.parse(pub), nat, listen, mappings);
@@ -494,6 +500,15 @@ final class Json {
                     item.put("expiresAt", i.expiresAt());
                 }
             }
+            case Message.Remap r -> {
+                putOpt(o, "rid", r.rid());
+                writeMapping(o.putObject("mapping"), r.mapping());
+                o.put("reason", r.reason());
+            }
+            case Message.ProbeAck a -> {
+                putOpt(o, "rid", a.rid());
+                o.put("nonce", a.nonce());
+            }
             case Message.Error e -> {
                 putOpt(o, "rid", e.rid());
                 o.put("code", e.code());
@@ -565,13 +580,17 @@ final class Json {
         if (!n.mappings().isEmpty()) {
             ArrayNode ms = o.putArray("mappings");
             for (NetworkInfo.PortMapping m : n.mappings()) {
-                ObjectNode mo = ms.addObject();
-                mo.put("protocol", m.protocol());
-                mo.put("external", Endpoints.format(m.external()));
-                mo.put("internal", Endpoints.format(m.internal()));
-                mo.put("leaseSeconds", m.leaseSeconds());
+                writeMapping(ms.addObject(), m);
             }
         }
+    }
+
+    static void writeMapping(ObjectNode mo, NetworkInfo.PortMapping m) {
+        mo.put("protocol", m.protocol());
+        mo.put("external", Endpoints.format(m.external()));
+        mo.put("internal", Endpoints.format(m.internal()));
+        mo.put("leaseSeconds", m.leaseSeconds());
+        putOpt(mo, "method", m.method());
     }
 
     /** Network info as a standalone JSON object (the server stores it). */

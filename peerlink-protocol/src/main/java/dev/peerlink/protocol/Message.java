@@ -227,6 +227,46 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Server → device (mapping monitor): the server's probes of {@code mapping} failed; delete and re-add it, then
+     * report the result with {@link Update}. {@code reason}: {@code probe-failed}, or another 1-40 character
+     * [a-z-] label. {@code rid} is unused (null) today.
+     */
+    record Remap(String rid, NetworkInfo.PortMapping mapping, String reason) implements Message {
+        public Remap {
+            Check.rid(rid, false);
+            Check.required(mapping, "mapping");
+            if (reason == null || !reason.matches("[a-z-]{1,40}")) {
+                throw new IllegalArgumentException("reason must be 1-40 characters of [a-z-]");
+            }
+        }
+
+        public String type() {
+            return "remap";
+        }
+    }
+
+    /**
+     * Device → server: the probe datagram (or TCP probe) carrying {@code nonce} reached the device through one of
+     * its reported mappings. {@code nonce}: the 16 probe bytes, base64url without padding. Not answered (unless it
+     * carries a rid: then {@link Ok}); unknown nonces are ignored.
+     */
+    record ProbeAck(String rid, String nonce) implements Message {
+        public static final int NONCE_BYTES = 16;
+
+        public ProbeAck {
+            Check.rid(rid, false);
+            Check.required(nonce, "nonce");
+            if (!nonce.matches("[A-Za-z0-9_-]{22}") || Ed25519.unb64(nonce).length != NONCE_BYTES) {
+                throw new IllegalArgumentException("nonce must be 16 bytes, base64url");
+            }
+        }
+
+        public String type() {
+            return "probe-ack";
+        }
+    }
+
     /** Server → client: a request failed, or the connection is about to be closed. */
     record Error(String rid, String code, String message) implements Message {
         public Error {

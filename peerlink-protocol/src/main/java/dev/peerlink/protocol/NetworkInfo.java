@@ -52,11 +52,29 @@ public record NetworkInfo(List<InetSocketAddress> lan, InetSocketAddress publicA
         }
     }
 
-    /** A gateway port mapping: {@code protocol} is {@code tcp} or {@code udp}. */
-    public record PortMapping(String protocol, InetSocketAddress external, InetSocketAddress internal, long leaseSeconds) {
+    /** The same information with {@code mappings} replaced. */
+    public NetworkInfo withMappings(List<PortMapping> newMappings) {
+        return new NetworkInfo(lan, publicAddress, nat, listen, newMappings);
+    }
+
+    /**
+     * A gateway port mapping: {@code protocol} is {@code tcp} or {@code udp}; {@code method} the gateway protocol that
+     * made it, {@code upnp}, {@code natpmp} or {@code pcp} (null when not said; optional on the wire).
+     */
+    public record PortMapping(String protocol, InetSocketAddress external, InetSocketAddress internal, long leaseSeconds,
+                              String method) {
+        public static final java.util.Set<String> METHODS = java.util.Set.of("upnp", "natpmp", "pcp");
+
+        public PortMapping(String protocol, InetSocketAddress external, InetSocketAddress internal, long leaseSeconds) {
+            this(protocol, external, internal, leaseSeconds, null);
+        }
+
         public PortMapping {
             if (!"tcp".equals(protocol) && !"udp".equals(protocol)) {
                 throw new IllegalArgumentException("mapping protocol must be tcp or udp");
+            }
+            if (method != null && !METHODS.contains(method)) {
+                throw new IllegalArgumentException("mapping method must be upnp, natpmp or pcp");
             }
             if (external == null || internal == null) {
                 throw new IllegalArgumentException("mapping needs external and internal addresses");

@@ -62,6 +62,12 @@ class SignallingCodecTest {
                 new Message.Pending("q1"),
                 new Message.PendingList("q1", List.of(new Message.PendingItem("sess-0123456789", peer, offer, 99L))),
                 new Message.PendingList("q1", List.of()),
+                new Message.Update("u2", network().withMappings(List.of(new NetworkInfo.PortMapping("tcp",
+                        new InetSocketAddress("203.0.113.7", 6001), new InetSocketAddress("192.168.1.20", 5002), 0, "upnp")))),
+                new Message.Remap(null, new NetworkInfo.PortMapping("udp", new InetSocketAddress("203.0.113.7", 6000),
+                        new InetSocketAddress("192.168.1.20", 5001), 3600, "pcp"), "probe-failed"),
+                new Message.ProbeAck(null, Ed25519.b64(new byte[16])),
+                new Message.ProbeAck("k1", Ed25519.b64(new byte[16])),
                 new Message.Error("c1", ErrorCode.OFFLINE, "pc-1 is offline"),
                 new Message.Error(null, ErrorCode.MALFORMED, ""));
     }
@@ -157,9 +163,32 @@ class SignallingCodecTest {
             "{\"v\":1,\"type\":\"signal\",\"session\":\"abcdefgh\"}",
             "{\"v\":1,\"type\":\"ping\",\"rid\":\"has space\"}",
             "{\"v\":1,\"type\":\"pong\",\"serverTime\":1e3}",
+            "{\"v\":1,\"type\":\"probe-ack\"}",
+            "{\"v\":1,\"type\":\"probe-ack\",\"nonce\":\"AAAA\"}",
+            "{\"v\":1,\"type\":\"probe-ack\",\"nonce\":\"AAAAAAAAAAAAAAAAAAAAA=\"}",
+            "{\"v\":1,\"type\":\"remap\",\"reason\":\"probe-failed\"}",
+            "{\"v\":1,\"type\":\"remap\",\"reason\":\"Probe failed\",\"mapping\":{\"protocol\":\"udp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0}}",
+            "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"mappings\":[{\"protocol\":\"udp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0,\"method\":\"socks\"}]}}",
+            "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"mappings\":[{\"protocol\":\"sctp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0}]}}",
     })
     void invalid(String frame) {
         assertCode(frame, Code.INVALID);
+    }
+
+    @Test
+    void mappingMonitorMessagesOnTheWire() throws Exception {
+        String remap = "{\"v\":1,\"type\":\"remap\",\"mapping\":{\"protocol\":\"udp\",\"external\":\"203.0.113.7:7001\","
+                + "\"internal\":\"192.168.1.20:7001\",\"leaseSeconds\":3600,\"method\":\"upnp\"},\"reason\":\"probe-failed\"}";
+        Message.Remap r = (Message.Remap) CODEC.decode(remap);
+        assertThat(r.mapping().method()).isEqualTo("upnp");
+        assertThat(r.mapping().external()).isEqualTo(new InetSocketAddress("203.0.113.7", 7001));
+        assertThat(CODEC.encode(r)).isEqualTo(remap);
+        String ack = "{\"v\":1,\"type\":\"probe-ack\",\"nonce\":\"3q2-7wABAgMEBQYHCAkKCw\"}";
+        assertThat(CODEC.encode(CODEC.decode(ack))).isEqualTo(ack);
+        // a v1 mapping without "method" (older devices) still decodes
+        Message.Update u = (Message.Update) CODEC.decode("{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"mappings\":"
+                + "[{\"protocol\":\"tcp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0}]}}");
+        assertThat(u.network().mappings().getFirst().method()).isNull();
     }
 
     @Test

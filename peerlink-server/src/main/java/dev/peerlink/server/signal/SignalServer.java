@@ -3,6 +3,8 @@ package dev.peerlink.server.signal;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.SignallingCodec;
+import dev.peerlink.server.monitor.MappingMonitor;
+import dev.peerlink.server.monitor.NetProber;
 import dev.peerlink.server.signal.internal.Broker;
 import dev.peerlink.server.signal.internal.DeviceStore;
 import dev.peerlink.server.signal.internal.SignalChannelHandler;
@@ -57,6 +59,8 @@ public final class SignalServer implements AutoCloseable {
     private final DeviceStore store;
     private final ScheduledExecutorService sweeper;
     private final boolean tls;
+    private MappingMonitor monitor;
+    private NetProber prober;
 
     private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls) {
         this.group = group;
@@ -142,6 +146,15 @@ public final class SignalServer implements AutoCloseable {
                     LOG.warn("session sweep failed", e);
                 }
             }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+            if (config.mappingMonitor().isPresent()) {
+                var mc = config.mappingMonitor().get();
+                server.prober = new NetProber(server.sweeper, mc.probeTimeout(), 256);
+                server.monitor = new MappingMonitor(mc, server.prober, broker::sendTo, System::currentTimeMillis);
+                broker.attachMonitor(server.monitor);
+                server.monitor.start(group.next());
+                LOG.info("mapping monitor: probe interval {} ms, probes from UDP port {}", mc.interval().toMillis(),
+                        server.prober.udpPort());
+            }
             LOG.info("signalling on {}://{}{} ({})", ssl != null ? "wss" : "ws", ch.localAddress(), SignalServerConfig.PATH,
                     epoll ? "epoll" : "nio");
             return server;
@@ -170,6 +183,11 @@ public final class SignalServer implements AutoCloseable {
         return (tls ? "wss://" : "ws://") + host + ":" + a.getPort() + SignalServerConfig.PATH;
     }
 
+    /** The mapping monitor (health of reported port mappings), when enabled. */
+    public Optional<MappingMonitor> mappingMonitor() {
+        return Optional.ofNullable(monitor);
+    }
+
     public int onlineDevices() {
         return broker.onlineCount();
     }
@@ -184,6 +202,10 @@ public final class SignalServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (monitor != null) {
+            monitor.close();
+            prober.close();
+        }
         listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         store.close();

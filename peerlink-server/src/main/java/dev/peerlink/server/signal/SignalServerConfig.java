@@ -1,5 +1,6 @@
 package dev.peerlink.server.signal;
 
+import dev.peerlink.server.monitor.MonitorConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +17,13 @@ import java.util.Optional;
  * @param answerTimeout how long a connect request waits for the target's answer (and stays in its
  *        pending list); then the initiator gets {@code error timeout}
  * @param sessionIdle a brokered session with no signal for this long is forgotten
+ * @param mappingMonitor probes the port mappings devices report and orders remaps (docs/protocol.md, "Mapping
+ *        monitor"); empty disables it
  */
 public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Optional<Path> dataDir,
                                  Optional<String> enrollToken, Duration heartbeat, int missedHeartbeats,
                                  Duration registerTimeout, Duration answerTimeout, Duration sessionIdle,
-                                 Duration relayCredentialTtl, Limits limits) {
+                                 Duration relayCredentialTtl, Limits limits, Optional<MonitorConfig> mappingMonitor) {
     public static final int DEFAULT_PORT = 7000;
     public static final String PATH = "/v1/signal";
 
@@ -68,6 +71,7 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         private Duration sessionIdle = Duration.ofMinutes(10);
         private Duration relayCredentialTtl = Duration.ofHours(1);
         private Limits limits = Limits.defaults();
+        private MonitorConfig mappingMonitor = MonitorConfig.defaults();
 
         public Builder listen(InetSocketAddress a) { this.listen = a; return this; }
         public Builder tls(Path cert, Path key) { this.tls = new Tls(cert, key); return this; }
@@ -80,11 +84,13 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         public Builder sessionIdle(Duration d) { this.sessionIdle = d; return this; }
         public Builder relayCredentialTtl(Duration d) { this.relayCredentialTtl = d; return this; }
         public Builder limits(Limits l) { this.limits = l; return this; }
+        /** Null disables the mapping monitor. */
+        public Builder mappingMonitor(MonitorConfig m) { this.mappingMonitor = m; return this; }
 
         public SignalServerConfig build() {
             return new SignalServerConfig(listen, Optional.ofNullable(tls), Optional.ofNullable(dataDir),
                     Optional.ofNullable(enrollToken), heartbeat, missedHeartbeats, registerTimeout, answerTimeout,
-                    sessionIdle, relayCredentialTtl, limits);
+                    sessionIdle, relayCredentialTtl, limits, Optional.ofNullable(mappingMonitor));
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.peerlink.protocol.PeerRef;
 import dev.peerlink.protocol.ProtocolException;
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.SignallingCodec;
+import dev.peerlink.server.monitor.MappingMonitor;
 import dev.peerlink.server.signal.SignalServerConfig;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,7 @@ public final class Broker {
     private final Map<DeviceId, Integer> initiated = new HashMap<>();
     private final Map<InetAddress, int[]> registrations = new HashMap<>();
     private long registrationWindow;
+    private volatile MappingMonitor monitor;
 
     public Broker(SignalServerConfig config, DeviceStore store, List<String> stun,
                   Function<DeviceId, Optional<RelayGrant>> relayGrants, LongSupplier clock, String serverId) throws SQLException {
@@ -123,6 +125,24 @@ public final class Broker {
             }
         }
         LOG.info("signalling registry: {} devices", devices.size());
+    }
+
+    /** Feeds reported mappings to {@code m}, and its acks; null detaches. */
+    public void attachMonitor(MappingMonitor m) {
+        this.monitor = m;
+    }
+
+    /** Sends {@code m} to {@code device} if it is online (the mapping monitor's {@code remap}). */
+    public boolean sendTo(DeviceId device, Message m) {
+        Conn c;
+        synchronized (this) {
+            c = online.get(device);
+        }
+        if (c == null) {
+            return false;
+        }
+        c.send(m);
+        return true;
     }
 
     public String serverId() {
@@ -179,6 +199,17 @@ public final class Broker {
             case Message.Signal s -> {
                 if (requireRegistered(c, s.rid())) {
                     signal(c, s);
+                }
+            }
+            case Message.ProbeAck a -> {
+                if (requireRegistered(c, a.rid())) {
+                    MappingMonitor mon = monitor;
+                    if (mon != null) {
+                        mon.ack(c.deviceId, a.nonce());
+                    }
+                    if (a.rid() != null) {
+                        c.send(new Message.Ok(a.rid()));
+                    }
                 }
             }
             case Message.Pending p -> {
@@ -269,6 +300,10 @@ public final class Broker {
             d.lastSeen = now;
             c.deviceId = d.id;
             replaced = online.put(d.id, c);
+            MappingMonitor mon = monitor;
+            if (mon != null) {
+                mon.report(d.id, c.ip, d.network.mappings()); // lock order: broker, then monitor
+            }
             if (!fresh && !aliasesChanged) {
                 store.touchAsync(d.id, now, codec.encodeNetwork(d.network));
             }
@@ -304,6 +339,10 @@ public final class Broker {
             d.network = u.network();
             d.lastSeen = now;
             store.touchAsync(d.id, now, codec.encodeNetwork(d.network));
+            MappingMonitor mon = monitor;
+            if (mon != null) {
+                mon.report(d.id, c.ip, d.network.mappings());
+            }
         }
         c.send(new Message.Ok(u.rid()));
     }
@@ -427,6 +466,10 @@ public final class Broker {
         synchronized (this) {
             if (c.deviceId != null && online.get(c.deviceId) == c) {
                 online.remove(c.deviceId);
+                MappingMonitor mon = monitor;
+                if (mon != null) {
+                    mon.deviceGone(c.deviceId);
+                }
                 Device d = devices.get(c.deviceId);
                 d.lastSeen = now;
                 store.touchAsync(d.id, now, codec.encodeNetwork(d.network));

@@ -1,0 +1,438 @@
+package dev.peerlink.server.monitor;
+
+import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.Ed25519;
+import dev.peerlink.protocol.Message;
+import dev.peerlink.protocol.NetworkInfo.PortMapping;
+import dev.peerlink.protocol.ProbePacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server-side health of devices' gateway port mappings (seed 002). Devices report mappings ({@code register} /
+ * {@code update}); every {@link MonitorConfig#interval()} the monitor sends each mapped external endpoint a probe with a
+ * fresh random nonce ({@link ProbePacket}); the device's probe unit answers {@code probe-ack} with the nonce over its
+ * signalling connection ({@link #ack}). A round with no answer after {@code 1 + retries} probes fails: the device gets
+ * {@code remap}; the new mapping it reports is verified the same way, and the time from the failed round to the first
+ * answered probe is recorded as the time to repair.
+ *
+ * <p>Anti-abuse: only mappings of registered, online devices are monitored ({@link #deviceGone} drops them), and only
+ * those whose external IP is the IP the device's signalling connection comes from (unless configured); at most
+ * {@code maxMappings} in all and {@code maxMappingsPerIp} per IP; probes are paced by a server-wide budget; the monitor
+ * never answers inbound traffic, so it cannot be used as a reflector.
+ *
+ * <p>Driven by {@link #tick()} (a scheduler calls it every {@link MonitorConfig#tick()}; tests call it with a fake
+ * clock). Thread-safe; the prober and the remap sender are called outside the lock.
+ */
+public final class MappingMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MappingMonitor.class);
+
+    /** Delivers a message to an online device; false when the device is not connected. */
+    public interface Sender extends BiPredicate<DeviceId, Message> {}
+
+    record Key(DeviceId device, String protocol, InetSocketAddress internal) {}
+
+    static final class Entry {
+        final Key key;
+        PortMapping mapping;
+        InetAddress externalIp;
+        Health health = Health.PENDING;
+        String nonce;
+        String previousNonce;
+        int attempt;
+        long deadline;
+        long nextProbeAt;
+        long lastProbeAt = -1;
+        long lastOkAt = -1;
+        long brokenSince = -1;
+        long lastRemapAt = -1;
+        int failures;
+        int repairs;
+        long lastTimeToRepair = -1;
+
+        Entry(Key key, PortMapping mapping, long now) {
+            this.key = key;
+            this.mapping = mapping;
+            this.externalIp = mapping.external().getAddress();
+            this.nextProbeAt = now;
+        }
+    }
+
+    /** One mapping's state, for operators and tests. Times are the monitor clock's milliseconds, -1 when never. */
+    public record Status(DeviceId device, PortMapping mapping, Health health, long lastProbeAt, long lastOkAt,
+                         int consecutiveFailures, int repairs, long lastTimeToRepairMs) {}
+
+    private final MonitorConfig config;
+    private final Prober prober;
+    private final Sender sender;
+    private final LongSupplier clock;
+    private final Supplier<byte[]> nonces;
+
+    private final Map<Key, Entry> entries = new LinkedHashMap<>();
+    private final Map<DeviceId, Set<Key>> byDevice = new HashMap<>();
+    private final Map<InetAddress, Integer> perIp = new HashMap<>();
+    private final Map<String, Entry> byNonce = new HashMap<>();
+    private double budget;
+    /** Probes one tick may send at most: two ticks' worth of the budget, so bursts stay small (socket buffers). */
+    private final double burst;
+    private long lastEventLogSecond;
+    private int eventLogsThisSecond;
+    private long lastRefill;
+    private long probesSent, probesAnswered, roundsFailed, remapsSent, repaired, refused, deferred;
+    private long ttrCount, ttrSum, ttrMax, ttrLast = -1;
+    private ScheduledFuture<?> task;
+    private long lastLog;
+
+    public MappingMonitor(MonitorConfig config, Prober prober, Sender sender, LongSupplier clock) {
+        this(config, prober, sender, clock, ProbePacket::newNonce);
+    }
+
+    MappingMonitor(MonitorConfig config, Prober prober, Sender sender, LongSupplier clock, Supplier<byte[]> nonces) {
+        this.config = config;
+        this.prober = prober;
+        this.sender = sender;
+        this.clock = clock;
+        this.nonces = nonces;
+        this.lastRefill = clock.getAsLong();
+        this.burst = Math.max(1.0, 2.0 * config.maxProbesPerSecond() * config.tick().toMillis() / 1000.0);
+        this.budget = burst;
+    }
+
+    public MonitorConfig config() {
+        return config;
+    }
+
+    /** Runs {@link #tick()} every {@code config.tick()} on {@code exec}, and logs the counts once per interval. */
+    public synchronized void start(ScheduledExecutorService exec) {
+        long t = config.tick().toMillis();
+        task = exec.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+                logSummary();
+            } catch (RuntimeException e) {
+                LOG.warn("mapping monitor tick failed", e);
+            }
+        }, t, t, TimeUnit.MILLISECONDS);
+    }
+
+    private void logSummary() {
+        long now = clock.getAsLong();
+        MonitorStats s;
+        synchronized (this) {
+            if (now - lastLog < Math.max(config.interval().toMillis(), 10_000) || entries.isEmpty() && probesSent == 0) {
+                return;
+            }
+            lastLog = now;
+            s = stats();
+        }
+        LOG.info("mapping monitor: {}", s.line());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    // ---- input from the broker ------------------------------------------------------------------------
+
+    /**
+     * The complete set of mappings {@code device} reports now ({@code register} or {@code update}); {@code observed}
+     * is the IP its signalling connection comes from. Mappings it no longer reports are forgotten.
+     */
+    public void report(DeviceId device, InetAddress observed, List<PortMapping> mappings) {
+        long now = clock.getAsLong();
+        synchronized (this) {
+            Set<Key> old = byDevice.getOrDefault(device, Set.of());
+            Set<Key> now_ = new HashSet<>();
+            for (PortMapping m : mappings) {
+                Key k = new Key(device, m.protocol(), m.internal());
+                if (!now_.add(k)) {
+                    continue; // the same internal endpoint twice: keep the first
+                }
+                Entry e = entries.get(k);
+                if (!eligible(m, observed)) {
+                    refused++;
+                    LOG.debug("not monitoring {} of {}: external {} is not the device's address {}", m.protocol(), device,
+                            m.external(), observed);
+                    if (e != null) {
+                        drop(e);
+                    }
+                    now_.remove(k);
+                    continue;
+                }
+                if (e == null) {
+                    InetAddress ip = m.external().getAddress();
+                    if (entries.size() >= config.maxMappings() || perIp.getOrDefault(ip, 0) >= config.maxMappingsPerIp()) {
+                        refused++;
+                        LOG.debug("not monitoring {} of {}: monitor full", m.external(), device);
+                        now_.remove(k);
+                        continue;
+                    }
+                    e = new Entry(k, m, now);
+                    entries.put(k, e);
+                    perIp.merge(ip, 1, Integer::sum);
+                    LOG.debug("monitoring {} {} -> {} of {}", m.protocol(), m.external(), m.internal(), device);
+                } else if (!e.mapping.external().equals(m.external())) {
+                    // a new external endpoint for the same internal one (typically after a remap): verify it now
+                    LOG.info("{} reports {} mapping {} (was {}), verifying", device, m.protocol(), m.external(),
+                            e.mapping.external());
+                    InetAddress ip = m.external().getAddress();
+                    if (!ip.equals(e.externalIp)) {
+                        perIp.computeIfPresent(e.externalIp, (a, n) -> n <= 1 ? null : n - 1);
+                        perIp.merge(ip, 1, Integer::sum);
+                        e.externalIp = ip;
+                    }
+                    e.mapping = m;
+                    endRound(e);
+                    e.nextProbeAt = now;
+                } else {
+                    e.mapping = m; // lease may differ
+                }
+            }
+            for (Key k : old) {
+                if (!now_.contains(k)) {
+                    Entry e = entries.get(k);
+                    if (e != null) {
+                        drop(e);
+                    }
+                }
+            }
+            if (now_.isEmpty()) {
+                byDevice.remove(device);
+            } else {
+                byDevice.put(device, now_);
+            }
+        }
+    }
+
+    private boolean eligible(PortMapping m, InetAddress observed) {
+        InetAddress ip = m.external().getAddress();
+        if (ip == null || ip.isAnyLocalAddress() || ip.isMulticastAddress() || m.external().getPort() == 0) {
+            return false;
+        }
+        return config.allowForeignExternal() || ip.equals(observed);
+    }
+
+    /** The device went offline (or was replaced and its new connection reports afresh): stop probing its mappings. */
+    public synchronized void deviceGone(DeviceId device) {
+        Set<Key> keys = byDevice.remove(device);
+        if (keys != null) {
+            for (Key k : keys) {
+                Entry e = entries.get(k);
+                if (e != null) {
+                    drop(e);
+                }
+            }
+        }
+    }
+
+    private void drop(Entry e) {
+        entries.remove(e.key);
+        endRound(e);
+        perIp.computeIfPresent(e.externalIp, (a, n) -> n <= 1 ? null : n - 1);
+        Set<Key> keys = byDevice.get(e.key.device());
+        if (keys != null) {
+            keys.remove(e.key);
+        }
+    }
+
+    private void endRound(Entry e) {
+        if (e.nonce != null) {
+            byNonce.remove(e.nonce);
+        }
+        if (e.previousNonce != null) {
+            byNonce.remove(e.previousNonce);
+        }
+        e.nonce = null;
+        e.previousNonce = null;
+        e.attempt = 0;
+    }
+
+    /**
+     * {@code device} says a probe with {@code nonce} reached it. Returns true when the nonce is one of the device's
+     * outstanding probes; anything else (unknown, late, or another device's nonce) is ignored.
+     */
+    public boolean ack(DeviceId device, String nonce) {
+        long now = clock.getAsLong();
+        synchronized (this) {
+            Entry e = byNonce.get(nonce);
+            if (e == null || !e.key.device().equals(device)) {
+                return false;
+            }
+            endRound(e);
+            probesAnswered++;
+            e.lastOkAt = now;
+            e.failures = 0;
+            e.nextProbeAt = now + config.interval().toMillis();
+            if (e.health == Health.BROKEN || e.health == Health.REPAIRING) {
+                long ttr = now - e.brokenSince;
+                e.repairs++;
+                e.lastTimeToRepair = ttr;
+                repaired++;
+                ttrCount++;
+                ttrSum += ttr;
+                ttrMax = Math.max(ttrMax, ttr);
+                ttrLast = ttr;
+                e.brokenSince = -1;
+                e.lastRemapAt = -1;
+                if (eventLog(now)) LOG.info("mapping {} {} of {} healthy again: time to repair {} ms", e.mapping.protocol(),
+                        e.mapping.external(), device, ttr);
+            } else if (e.health == Health.PENDING) {
+                LOG.debug("mapping {} {} of {} verified", e.mapping.protocol(), e.mapping.external(), device);
+            }
+            e.health = Health.HEALTHY;
+            return true;
+        }
+    }
+
+    // ---- the clock ----------------------------------------------------------------------------------------
+
+    private record Probe(boolean tcp, InetSocketAddress to, byte[] nonce) {}
+
+    private record Remap(DeviceId device, Message.Remap message) {}
+
+    /** Sends due probes, ends rounds past their deadline, orders remaps. */
+    public void tick() {
+        long now = clock.getAsLong();
+        List<Probe> probes = new ArrayList<>();
+        List<Remap> remaps = new ArrayList<>();
+        synchronized (this) {
+            budget = Math.min(burst, budget + (now - lastRefill) * config.maxProbesPerSecond() / 1000.0);
+            lastRefill = now;
+            for (Entry e : entries.values()) {
+                if (e.nonce != null) {
+                    if (now < e.deadline) {
+                        continue;
+                    }
+                    if (e.attempt < config.retries()) {
+                        if (send(e, now, probes)) {
+                            e.attempt++;
+                        }
+                        continue;
+                    }
+                    fail(e, now, remaps);
+                } else if (now >= e.nextProbeAt) {
+                    e.attempt = 0;
+                    send(e, now, probes);
+                }
+            }
+        }
+        for (Probe p : probes) {
+            try {
+                prober.probe(p.tcp(), p.to(), p.nonce());
+            } catch (RuntimeException ex) {
+                LOG.debug("probe to {} failed to send: {}", p.to(), ex.toString());
+            }
+        }
+        List<DeviceId> unreachable = new ArrayList<>();
+        for (Remap r : remaps) {
+            if (!sender.test(r.device(), r.message())) {
+                unreachable.add(r.device());
+            }
+        }
+        unreachable.forEach(this::deviceGone);
+    }
+
+    private boolean send(Entry e, long now, List<Probe> probes) {
+        if (budget < 1) {
+            deferred++;
+            return false;
+        }
+        budget--;
+        byte[] n = nonces.get();
+        String b64 = Ed25519.b64(n);
+        if (e.nonce != null) {
+            if (e.previousNonce != null) {
+                byNonce.remove(e.previousNonce);
+            }
+            e.previousNonce = e.nonce; // a late answer to the first probe of the round still counts
+        }
+        e.nonce = b64;
+        byNonce.put(b64, e);
+        e.deadline = now + config.probeTimeout().toMillis();
+        e.lastProbeAt = now;
+        probesSent++;
+        probes.add(new Probe("tcp".equals(e.mapping.protocol()), e.mapping.external(), n));
+        return true;
+    }
+
+    private void fail(Entry e, long now, List<Remap> remaps) {
+        endRound(e);
+        roundsFailed++;
+        e.failures++;
+        e.nextProbeAt = now + config.interval().toMillis();
+        if (e.brokenSince < 0) {
+            e.brokenSince = now;
+            if (eventLog(now)) LOG.info("mapping {} {} of {} broken: {} probes unanswered", e.mapping.protocol(), e.mapping.external(),
+                    e.key.device(), config.retries() + 1);
+        }
+        // one remap per failed round: a device that could not fix it on the first order is asked again
+        e.lastRemapAt = now;
+        e.health = Health.REPAIRING;
+        remapsSent++;
+        remaps.add(new Remap(e.key.device(), new Message.Remap(null, e.mapping, "probe-failed")));
+    }
+
+    /** Per-mapping state changes are logged at most 10 a second (the periodic summary has the counts). */
+    private boolean eventLog(long now) {
+        long second = now / 1000;
+        if (second != lastEventLogSecond) {
+            lastEventLogSecond = second;
+            eventLogsThisSecond = 0;
+        }
+        return ++eventLogsThisSecond <= 10;
+    }
+
+    // ---- observation ------------------------------------------------------------------------------------
+
+    public synchronized MonitorStats stats() {
+        int pending = 0, healthy = 0, broken = 0;
+        for (Entry e : entries.values()) {
+            switch (e.health) {
+                case PENDING -> pending++;
+                case HEALTHY -> healthy++;
+                case BROKEN, REPAIRING -> broken++;
+            }
+        }
+        return new MonitorStats(entries.size(), pending, healthy, broken, probesSent, probesAnswered, roundsFailed,
+                remapsSent, repaired, refused, deferred, ttrLast < 0 ? null : Duration.ofMillis(ttrLast),
+                ttrCount == 0 ? null : Duration.ofMillis(ttrSum / ttrCount), ttrCount == 0 ? null : Duration.ofMillis(ttrMax));
+    }
+
+    public synchronized List<Status> mappings() {
+        List<Status> out = new ArrayList<>(entries.size());
+        for (Entry e : entries.values()) {
+            out.add(new Status(e.key.device(), e.mapping, e.health, e.lastProbeAt, e.lastOkAt, e.failures, e.repairs,
+                    e.lastTimeToRepair));
+        }
+        return out;
+    }
+
+    public synchronized List<Status> mappings(DeviceId device) {
+        return mappings().stream().filter(s -> s.device().equals(device)).toList();
+    }
+
+    /** Outstanding nonces (for the memory-bound test). */
+    synchronized int outstandingNonces() {
+        return byNonce.size();
+    }
+
+}
