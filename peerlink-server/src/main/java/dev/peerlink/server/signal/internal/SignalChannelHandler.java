@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -54,8 +55,13 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
         this.registerTimeoutMs = registerTimeoutMs;
     }
 
+    /** How long a connection being closed may keep sending before the socket is closed anyway. */
+    private static final long CLOSE_DRAIN_MS = 2000;
+
     final class NettyConn extends Conn {
         final Channel ch;
+        /** Set once we have said goodbye: later frames are read and dropped, never processed. */
+        volatile boolean closing;
 
         NettyConn(Channel ch, byte[] nonce) {
             super(nonce, ((InetSocketAddress) ch.remoteAddress()).getAddress());
@@ -69,9 +75,17 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
 
         @Override
         public void sendAndClose(Message m) {
+            closing = true;
             ch.writeAndFlush(new TextWebSocketFrame(codec.encode(m)));
-            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION))
-                    .addListener(ChannelFutureListener.CLOSE);
+            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION)).addListener(f -> {
+                // Half-close and keep draining instead of closing: closing a socket with unread input
+                // makes the kernel send RST, and an RST can destroy the error frame in the client's
+                // receive queue before it is read. The client's close frame (or the drain limit) ends it.
+                if (ch instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                }
+                ch.eventLoop().schedule(() -> ch.close(), CLOSE_DRAIN_MS, TimeUnit.MILLISECONDS);
+            });
         }
 
         @Override
@@ -113,13 +127,12 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (!(msg instanceof WebSocketFrame frame) || conn == null) {
+        if (!(msg instanceof WebSocketFrame frame) || conn == null || conn.closing) {
             return;
         }
         if (!bucket.take(System.nanoTime())) {
             LOG.debug("rate limit: closing {} ({})", ctx.channel().remoteAddress(), conn.deviceId());
             conn.sendAndClose(new Message.Error(null, ErrorCode.RATE_LIMITED, "more than " + rate + " messages/s"));
-            ctx.channel().config().setAutoRead(false);
             return;
         }
         if (frame instanceof BinaryWebSocketFrame) {
