@@ -2,6 +2,7 @@ package dev.peerlink.cli;
 
 import dev.peerlink.server.PeerlinkServer;
 import dev.peerlink.server.PeerlinkServerConfig;
+import dev.peerlink.server.monitor.MonitorConfig;
 import dev.peerlink.server.signal.SignalServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,14 @@ final class ServerCommand implements Callable<Integer> {
             description = "Heartbeat interval devices are told; 3 missed intervals close a connection (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
+    @Option(names = "--monitor-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Mapping monitor: seconds between probe rounds of one reported port mapping; the probe timeout is"
+                    + " 3 s or a tenth of the interval, whichever is shorter (default: ${DEFAULT-VALUE}).")
+    int monitorIntervalSeconds;
+
+    @Option(names = "--no-monitor", description = "Do not probe the port mappings devices report.")
+    boolean noMonitor;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +93,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--allow-peer", paramLabel = "CIDR", description = "Open a refused peer range (repeatable).")
     List<String> allowPeers = List.of();
 
+    /** The defaults, with probe timeout and scheduler tick scaled down for intervals shorter than the default. */
+    static MonitorConfig monitorConfig(Duration interval) {
+        MonitorConfig d = MonitorConfig.defaults();
+        Duration timeout = interval.dividedBy(10).compareTo(d.probeTimeout()) < 0 ? interval.dividedBy(10) : d.probeTimeout();
+        Duration tick = interval.dividedBy(50).compareTo(d.tick()) < 0 ? interval.dividedBy(50) : d.tick();
+        return new MonitorConfig(interval, timeout, d.retries(), d.maxProbesPerSecond(), d.maxMappings(), d.maxMappingsPerIp(),
+                d.allowForeignExternal(), tick);
+    }
+
     @Override
     public Integer call() throws Exception {
         Optional<PeerlinkServerConfig.Relay> r = noRelay ? Optional.empty() : Optional.of(new PeerlinkServerConfig.Relay(
@@ -94,11 +112,15 @@ final class ServerCommand implements Callable<Integer> {
         if (heartbeatSeconds < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--heartbeat must be at least 1 second");
         }
+        if (monitorIntervalSeconds < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--monitor-interval must be at least 1 second");
+        }
         Optional<SignalServerConfig> signal = Optional.empty();
         if (!noSignal) {
             SignalServerConfig.Builder sb = SignalServerConfig.builder().listen(listen)
                     .dataDir(data != null ? data : defaultDataDir()).enrollToken(enrollToken)
-                    .heartbeat(Duration.ofSeconds(heartbeatSeconds));
+                    .heartbeat(Duration.ofSeconds(heartbeatSeconds))
+                    .mappingMonitor(noMonitor ? null : monitorConfig(Duration.ofSeconds(monitorIntervalSeconds)));
             if (tlsCert != null) {
                 sb.tls(tlsCert, tlsKey);
             }

@@ -65,6 +65,8 @@ public final class MappingMonitor implements AutoCloseable {
         int failures;
         int repairs;
         long lastTimeToRepair = -1;
+        /** A remap was ordered and the device has not reported since: its next report is verified at once. */
+        boolean remapOrdered;
 
         Entry(Key key, PortMapping mapping, long now) {
             this.key = key;
@@ -201,10 +203,19 @@ public final class MappingMonitor implements AutoCloseable {
                         e.externalIp = ip;
                     }
                     e.mapping = m;
+                    e.remapOrdered = false;
                     endRound(e);
                     e.nextProbeAt = now;
                 } else {
                     e.mapping = m; // lease may differ
+                    if (e.remapOrdered && e.health == Health.REPAIRING) {
+                        // re-made after a remap order on the same external endpoint (the gateway granted the same
+                        // port): verify it now, as a new endpoint would be. Once per order, so reports cannot make
+                        // the monitor probe more often than one extra round per failed round.
+                        e.remapOrdered = false;
+                        endRound(e);
+                        e.nextProbeAt = now;
+                    }
                 }
             }
             for (Key k : old) {
@@ -296,7 +307,7 @@ public final class MappingMonitor implements AutoCloseable {
                 if (eventLog(now)) LOG.info("mapping {} {} of {} healthy again: time to repair {} ms", e.mapping.protocol(),
                         e.mapping.external(), device, ttr);
             } else if (e.health == Health.PENDING) {
-                LOG.debug("mapping {} {} of {} verified", e.mapping.protocol(), e.mapping.external(), device);
+                if (eventLog(now)) LOG.info("mapping {} {} of {} verified", e.mapping.protocol(), e.mapping.external(), device);
             }
             e.health = Health.HEALTHY;
             return true;
@@ -386,6 +397,7 @@ public final class MappingMonitor implements AutoCloseable {
         }
         // one remap per failed round: a device that could not fix it on the first order is asked again
         e.lastRemapAt = now;
+        e.remapOrdered = true;
         e.health = Health.REPAIRING;
         remapsSent++;
         remaps.add(new Remap(e.key.device(), new Message.Remap(null, e.mapping, "probe-failed")));

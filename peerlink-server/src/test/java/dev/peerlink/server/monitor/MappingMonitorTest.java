@@ -126,6 +126,31 @@ class MappingMonitorTest {
     }
 
     @Test
+    void remadeMappingOnTheSameExternalEndpointIsVerifiedAtOnceButOnlyOncePerRemapOrder() {
+        MappingMonitor m = monitor(CONFIG);
+        m.report(DEV, PUBLIC, List.of(udp(40001)));
+        advance(m, 210); // both probes unanswered: remap ordered
+        assertThat(remaps).hasSize(1);
+        advance(m, 50);
+        // the gateway granted the same external port again: the report is identical, still probed at once
+        int before = probes.size();
+        m.report(DEV, PUBLIC, List.of(udp(40001)));
+        m.tick();
+        assertThat(probes).hasSize(before + 1);
+        // the same report again (an unrelated update) does not start another round
+        m.report(DEV, PUBLIC, List.of(udp(40001)));
+        m.tick();
+        assertThat(probes).hasSize(before + 1);
+        m.ack(DEV, last().nonce());
+        assertThat(m.stats().repaired()).isEqualTo(1);
+        assertThat(m.stats().lastTimeToRepair()).isEqualTo(Duration.ofMillis(50));
+        // healthy mappings re-reported unchanged are not probed early either
+        m.report(DEV, PUBLIC, List.of(udp(40001)));
+        m.tick();
+        assertThat(probes).hasSize(before + 1);
+    }
+
+    @Test
     void lateAnswerToTheFirstProbeOfARoundStillCounts() {
         MappingMonitor m = monitor(CONFIG);
         m.report(DEV, PUBLIC, List.of(udp(40001)));

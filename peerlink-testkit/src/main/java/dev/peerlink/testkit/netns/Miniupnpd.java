@@ -164,8 +164,9 @@ public final class Miniupnpd implements AutoCloseable {
     /**
      * Fault (a): deletes the filter rule that lets inbound traffic for {@code internalPort} through, behind
      * miniupnpd's back. miniupnpd lists its mappings from the DNAT rules, so the mapping stays listed (UPnP
-     * GetSpecificPortMappingEntry still finds it) while the router drops the traffic. Also forgets conntrack state
-     * so flows already admitted stop too. Returns how many rules were deleted.
+     * GetSpecificPortMappingEntry still finds it) while the router drops the traffic. Also forgets the conntrack
+     * entries of flows to that port (when the conntrack tool exists), so flows already admitted stop too; other
+     * flows of the LAN keep their NAT state, as on a router whose rule was deleted. Returns how many rules were deleted.
      */
     public int deleteForwardingRule(String protocol, int internalPort) {
         String proto = switch (protocol.toLowerCase(java.util.Locale.ROOT)) {
@@ -189,7 +190,7 @@ public final class Miniupnpd implements AutoCloseable {
         if (n > 0) {
             ns.nft(script.toString());
             if (Router.canFlushConntrack()) {
-                router.flushConntrack();
+                router.deleteConntrack(protocol, internalPort);
             }
         }
         return n;

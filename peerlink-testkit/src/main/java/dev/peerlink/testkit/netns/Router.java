@@ -132,6 +132,21 @@ public final class Router {
         }
     }
 
+    /**
+     * Forgets only the conntrack entries whose reply comes from LAN port {@code internalPort} ({@code protocol} udp
+     * or tcp): the inbound flows a port forwarding to that port admitted (and outbound flows from that port). Other
+     * flows, e.g. a LAN host's TCP connection to a server, keep their NAT state. Needs the {@code conntrack} tool.
+     */
+    public void deleteConntrack(String protocol, int internalPort) {
+        String conntrack = Netns.conntrackTool().orElseThrow(() -> new IllegalStateException(
+                "deleteConntrack needs the 'conntrack' tool (Debian package conntrack)"));
+        ExecResult r = ns.exec(conntrack, "-D", "-p", protocol.toLowerCase(java.util.Locale.ROOT),
+                "--reply-port-src", String.valueOf(internalPort));
+        if (!r.ok() && !r.stderr().contains("0 flow entries")) {
+            r.orThrow();
+        }
+    }
+
     /** The LAN as {@code a.b.c.0/24}. */
     public String lanSubnet() {
         byte[] a = lanAddress.getAddress();
