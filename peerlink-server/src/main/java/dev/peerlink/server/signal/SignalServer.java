@@ -155,8 +155,9 @@ public final class SignalServer implements AutoCloseable {
                 LOG.info("mapping monitor: probe interval {} ms, probes from UDP port {}", mc.interval().toMillis(),
                         server.prober.udpPort());
             }
-            LOG.info("signalling on {}://{}{} ({})", ssl != null ? "wss" : "ws", ch.localAddress(), SignalServerConfig.PATH,
-                    epoll ? "epoll" : "nio");
+            InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+            LOG.info("signalling on {}://{}:{}{} ({})", ssl != null ? "wss" : "ws", bound.getAddress().getHostAddress(),
+                    bound.getPort(), SignalServerConfig.PATH, epoll ? "epoll" : "nio");
             return server;
         } catch (InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
