@@ -1,6 +1,6 @@
 package dev.peerlink.transfer;
 
-import dev.peerlink.transfer.internal.Migrator;
+import dev.peerlink.sqlite.SchemaMigrator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +17,11 @@ import java.util.Optional;
 
 /**
  * {@link MetadataStore} on one SQLite file ({@code transfer.db}, WAL, synchronous=FULL so a returned write
- * survives power loss), schema from {@code /db/transfer/V*.sql} applied by the {@link Migrator} and recorded
+ * survives power loss), schema from {@code /db/transfer/V*.sql} applied by the {@link SchemaMigrator} and recorded
  * in {@code transfer_schema_version}. One connection, methods synchronized: SQLite serialises writers anyway.
  */
 public final class SqliteMetadataStore implements MetadataStore {
-    static final Migrator MIGRATOR = new Migrator("/db/transfer/", List.of("V1__transfer.sql"), "transfer_schema_version");
+    static final SchemaMigrator MIGRATOR = new SchemaMigrator("/db/transfer/", List.of("V1__transfer.sql"), "transfer_schema_version");
     /** Manifests are decoded with this ceiling; the upload service enforces its own, lower, limits. */
     private static final long MANIFEST_SIZE_CEILING = Long.MAX_VALUE;
 

@@ -2,6 +2,7 @@ package dev.peerlink.server.signal.internal;
 
 import dev.peerlink.protocol.Aliases;
 import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.sqlite.SchemaMigrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceStore.class);
+    /** Numbered scripts in /db/migration; never edit a shipped one, add the next. */
+    private static final SchemaMigrator MIGRATOR =
+            new SchemaMigrator("/db/migration/", List.of("V1__devices.sql"), "schema_version");
 
     /** A stored device as loaded at start. */
     public record Row(DeviceId id, String publicKey, long createdAt, long lastSeen, String networkJson, Aliases aliases) {}
@@ -65,7 +69,7 @@ public final class DeviceStore implements AutoCloseable {
             s.execute("PRAGMA foreign_keys=ON");
             s.execute("PRAGMA busy_timeout=5000");
         }
-        Migrator.migrate(c);
+        MIGRATOR.migrate(c);
         return new DeviceStore(c);
     }
 

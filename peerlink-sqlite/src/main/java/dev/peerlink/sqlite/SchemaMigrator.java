@@ -1,4 +1,4 @@
-package dev.peerlink.server.signal.internal;
+package dev.peerlink.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,41 +15,54 @@ import java.util.List;
 
 /**
  * A small forward-only schema migrator (Flyway's model without Flyway): numbered SQL scripts on the
- * classpath, applied in order inside a transaction each, recorded with a SHA-256 checksum in
- * {@code schema_version}. A changed script that was already applied, or a database newer than this
- * build, stops the server instead of guessing. See docs/operations.md for why not Flyway.
+ * classpath, applied in order inside a transaction each, recorded with a SHA-256 checksum in a version
+ * table. A changed script that was already applied, or a database newer than this build, stops the
+ * caller instead of guessing.
+ *
+ * <p>Each schema owner passes its own script folder and version table (the signalling registry uses
+ * {@code /db/migration/} and {@code schema_version}, the transfer store {@code /db/transfer/} and
+ * {@code transfer_schema_version}), so several schemas can share one database file without colliding.
  */
-public final class Migrator {
-    /** Every migration, in order. Never edit one that has shipped: add the next. */
-    static final List<String> MIGRATIONS = List.of("V1__devices.sql");
+public final class SchemaMigrator {
+    private final String folder;
+    private final List<String> migrations;
+    private final String table;
 
-    private Migrator() {}
+    /** @param folder classpath folder, e.g. "/db/transfer/"; @param migrations every script, in order; never edit a shipped one */
+    public SchemaMigrator(String folder, List<String> migrations, String table) {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("bad version table name " + table);
+        }
+        this.folder = folder.endsWith("/") ? folder : folder + "/";
+        this.migrations = List.copyOf(migrations);
+        this.table = table;
+    }
 
-    public static int migrate(Connection db) throws SQLException {
+    public int migrate(Connection db) throws SQLException {
         try (Statement s = db.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                     + "checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)");
         }
         int newest = 0;
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + table)) {
             if (rs.next()) {
                 newest = rs.getInt(1);
             }
         }
-        if (newest > MIGRATIONS.size()) {
-            throw new SQLException("database schema version " + newest + " is newer than this server knows ("
-                    + MIGRATIONS.size() + "); refusing to run an older server on it");
+        if (newest > migrations.size()) {
+            throw new SQLException("database schema version " + newest + " is newer than this build knows ("
+                    + migrations.size() + "); refusing to run an older build on it");
         }
         boolean auto = db.getAutoCommit();
         db.setAutoCommit(false);
         try {
-            for (int i = 0; i < MIGRATIONS.size(); i++) {
+            for (int i = 0; i < migrations.size(); i++) {
                 int version = i + 1;
-                String name = MIGRATIONS.get(i);
+                String name = migrations.get(i);
                 String sql = load(name);
                 String checksum = sha256(sql);
                 String applied = null;
-                try (PreparedStatement ps = db.prepareStatement("SELECT checksum FROM schema_version WHERE version = ?")) {
+                try (PreparedStatement ps = db.prepareStatement("SELECT checksum FROM " + table + " WHERE version = ?")) {
                     ps.setInt(1, version);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
@@ -69,7 +82,7 @@ public final class Migrator {
                     }
                 }
                 try (PreparedStatement ps = db.prepareStatement(
-                        "INSERT INTO schema_version(version, name, checksum, applied_at) VALUES (?,?,?,?)")) {
+                        "INSERT INTO " + table + "(version, name, checksum, applied_at) VALUES (?,?,?,?)")) {
                     ps.setInt(1, version);
                     ps.setString(2, name);
                     ps.setString(3, checksum);
@@ -84,7 +97,7 @@ public final class Migrator {
         } finally {
             db.setAutoCommit(auto);
         }
-        return MIGRATIONS.size();
+        return migrations.size();
     }
 
     /** Statements separated by ';' at line ends; '--' comment lines dropped. Our scripts only. */
@@ -100,8 +113,8 @@ public final class Migrator {
                 .filter(s -> !s.isEmpty()).toList();
     }
 
-    private static String load(String name) {
-        try (InputStream in = Migrator.class.getResourceAsStream("/db/migration/" + name)) {
+    private String load(String name) {
+        try (InputStream in = SchemaMigrator.class.getResourceAsStream(folder + name)) {
             if (in == null) {
                 throw new IllegalStateException("missing migration " + name);
             }
