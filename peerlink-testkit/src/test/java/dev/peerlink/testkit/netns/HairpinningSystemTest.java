@@ -9,9 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,30 +23,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HairpinningSystemTest {
     private static final Duration REPLY_TIMEOUT = Duration.ofMillis(300);
     private static final int LOCAL_PORT = 41_500;
-    private static NatTestBed bed;
+    @RegisterExtension
+    static final TestBedExtension BED = TestBedExtension.create();
 
-    @BeforeAll
-    static void startBed() {
-        TestBedAssumptions.assumeAvailable();
-        bed = NatTestBed.start();
-    }
-
-    @AfterAll
-    static void closeBed() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(NatType.class)
     void secondSocketOnTheSameHostReachesTheFirstSocketsPublicMapping(NatType type) {
-        Router router = bed.router(type);
-        Host client = bed.client(type);
+        Router router = BED.bed().router(type);
+        Host client = BED.bed().client(type);
         String wan = router.wanAddress().getHostAddress();
         int serverPort = 7100 + type.ordinal();
-        try (HostProcess server = echo(bed.server(), serverPort);
-             HostProcess a = punch(client, LOCAL_PORT, target(bed.server().primaryAddress(), serverPort))) {
+        try (HostProcess server = echo(BED.bed().server(), serverPort);
+             HostProcess a = punch(client, LOCAL_PORT, target(BED.bed().server().primaryAddress(), serverPort))) {
             // A's public mapping as the server sees it (random on the symmetric router).
             Matcher seen = server.awaitOutput(
                     Pattern.compile("^RX " + Pattern.quote(wan) + ":(\\d+) \\S+ punch$"), JVM_START);

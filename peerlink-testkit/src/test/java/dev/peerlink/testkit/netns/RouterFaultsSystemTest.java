@@ -8,34 +8,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /** Router knobs: random loss, a broken link, forgetting NAT state, and hairpinning. */
 @Tag("system")
 class RouterFaultsSystemTest {
     private static final Duration REPLY_TIMEOUT = Duration.ofMillis(300);
-    private static NatTestBed bed;
+    @RegisterExtension
+    static final TestBedExtension BED = TestBedExtension.create();
 
-    @BeforeAll
-    static void startBed() {
-        TestBedAssumptions.assumeAvailable();
-        bed = NatTestBed.start();
-    }
-
-    @AfterAll
-    static void closeBed() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
 
     @AfterEach
     void healRouters() {
-        for (Router router : bed.routers()) {
+        for (Router router : BED.bed().routers()) {
             router.clearLoss();
             router.restoreLink();
         }
@@ -43,9 +31,9 @@ class RouterFaultsSystemTest {
 
     @Test
     void lossDropsAboutTheRequestedShareAndClearLossRestores() {
-        Router router = bed.router(NatType.FULL_CONE);
-        Host client = bed.client(NatType.FULL_CONE);
-        try (HostProcess sink = echo(bed.server(), 7001)) {
+        Router router = BED.bed().router(NatType.FULL_CONE);
+        Host client = BED.bed().client(NatType.FULL_CONE);
+        try (HostProcess sink = echo(BED.bed().server(), 7001)) {
             router.injectLoss(50);
             send(client, 200, "LOSSY");
             router.clearLoss();
@@ -65,10 +53,10 @@ class RouterFaultsSystemTest {
 
     @Test
     void brokenLinkDropsEverythingUntilRestored() {
-        Router router = bed.router(NatType.SYMMETRIC);
-        Host client = bed.client(NatType.SYMMETRIC);
-        try (HostProcess server = echo(bed.server(), 7002)) {
-            String to = target(bed.server().primaryAddress(), 7002);
+        Router router = BED.bed().router(NatType.SYMMETRIC);
+        Host client = BED.bed().client(NatType.SYMMETRIC);
+        try (HostProcess server = echo(BED.bed().server(), 7002)) {
+            String to = target(BED.bed().server().primaryAddress(), 7002);
             router.breakLink();
             assertThat(probe(client, 2, REPLY_TIMEOUT, to)).singleElement()
                     .satisfies(p -> assertThat(p.answered()).isZero());
@@ -82,33 +70,33 @@ class RouterFaultsSystemTest {
     @Test
     void fullConeAdmitsAnyoneToALiveMappingUntilConntrackIsFlushed() {
         TestBedAssumptions.assumeConntrackTool();
-        Router router = bed.router(NatType.FULL_CONE);
-        Host client = bed.client(NatType.FULL_CONE);
-        try (HostProcess server = echo(bed.server(), 7003);
-             HostProcess punched = punch(client, 40000, target(bed.server().primaryAddress(), 7003))) {
+        Router router = BED.bed().router(NatType.FULL_CONE);
+        Host client = BED.bed().client(NatType.FULL_CONE);
+        try (HostProcess server = echo(BED.bed().server(), 7003);
+             HostProcess punched = punch(client, 40000, target(BED.bed().server().primaryAddress(), 7003))) {
             server.awaitOutput(Pattern.compile("^RX " + Pattern.quote(router.wanAddress().getHostAddress()) + ":40000 .* punch$"),
                     JVM_START);
             String mapping = target(router.wanAddress(), 40000);
             // The open host never was a destination of the client: only endpoint-independent filtering lets it in.
-            assertThat(probe(bed.openHost(), 2, REPLY_TIMEOUT, mapping)).singleElement()
+            assertThat(probe(BED.bed().openHost(), 2, REPLY_TIMEOUT, mapping)).singleElement()
                     .satisfies(p -> assertThat(p.answered()).isEqualTo(2));
-            String open = bed.openHost().address().getHostAddress();
+            String open = BED.bed().openHost().address().getHostAddress();
             assertThat(punched.stdoutLines()).anyMatch(l -> l.startsWith("RX " + open + ":"));
 
             router.flushConntrack();
-            assertThat(probe(bed.openHost(), 2, REPLY_TIMEOUT, mapping)).singleElement()
+            assertThat(probe(BED.bed().openHost(), 2, REPLY_TIMEOUT, mapping)).singleElement()
                     .satisfies(p -> assertThat(p.answered()).as("after flushConntrack").isZero());
         }
     }
 
     @Test
     void portRestrictedRouterHairpinsBetweenItsTwoClients() {
-        Router router = bed.router(NatType.PORT_RESTRICTED_CONE);
-        Host a = bed.client(NatType.PORT_RESTRICTED_CONE);
-        Host b = bed.secondClient();
+        Router router = BED.bed().router(NatType.PORT_RESTRICTED_CONE);
+        Host a = BED.bed().client(NatType.PORT_RESTRICTED_CONE);
+        Host b = BED.bed().secondClient();
         String wan = router.wanAddress().getHostAddress();
-        try (HostProcess server = echo(bed.server(), 7004);
-             HostProcess punched = punch(a, 40001, target(bed.server().primaryAddress(), 7004))) {
+        try (HostProcess server = echo(BED.bed().server(), 7004);
+             HostProcess punched = punch(a, 40001, target(BED.bed().server().primaryAddress(), 7004))) {
             server.awaitOutput(Pattern.compile("^RX " + Pattern.quote(wan) + ":40001 "), JVM_START);
             // b talks to a's public mapping; the router loops it back and presents b by its own public address.
             var r = probe(b, 2, REPLY_TIMEOUT, wan + ":40001");
@@ -128,7 +116,7 @@ class RouterFaultsSystemTest {
 
     private static void send(Host host, int count, String tag) {
         try (HostProcess p = host.start(host.javaCommand(UdpTool.class.getName(), "send",
-                bed.server().primaryAddress().getHostAddress(), "7001", String.valueOf(count), tag))) {
+                BED.bed().server().primaryAddress().getHostAddress(), "7001", String.valueOf(count), tag))) {
             assertThat(p.awaitExit(JVM_START)).as(p.describeOutput()).isZero();
         }
     }

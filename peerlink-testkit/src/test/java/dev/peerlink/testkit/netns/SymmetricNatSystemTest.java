@@ -9,9 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,40 +20,29 @@ import org.junit.jupiter.api.Test;
 @Tag("system")
 class SymmetricNatSystemTest {
     private static final Duration REPLY_TIMEOUT = Duration.ofMillis(500);
-    private static NatTestBed bed;
+    @RegisterExtension
+    static final TestBedExtension BED = TestBedExtension.create();
 
-    @BeforeAll
-    static void startBed() {
-        TestBedAssumptions.assumeAvailable();
-        bed = NatTestBed.start();
-    }
-
-    @AfterAll
-    static void closeBed() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
 
     @Test
     void twoSymmetricRoutersAreSeparateSitesBehindTheirOwnWanAddresses() {
-        assertThat(bed.routerCount(NatType.SYMMETRIC)).isEqualTo(2);
-        assertThat(bed.routerCount(NatType.FULL_CONE)).isEqualTo(1);
-        Router first = bed.router(NatType.SYMMETRIC, 0);
-        Router second = bed.router(NatType.SYMMETRIC, 1);
-        assertThat(first).isSameAs(bed.router(NatType.SYMMETRIC));
-        assertThat(bed.client(NatType.SYMMETRIC, 0)).isSameAs(bed.client(NatType.SYMMETRIC));
+        assertThat(BED.bed().routerCount(NatType.SYMMETRIC)).isEqualTo(2);
+        assertThat(BED.bed().routerCount(NatType.FULL_CONE)).isEqualTo(1);
+        Router first = BED.bed().router(NatType.SYMMETRIC, 0);
+        Router second = BED.bed().router(NatType.SYMMETRIC, 1);
+        assertThat(first).isSameAs(BED.bed().router(NatType.SYMMETRIC));
+        assertThat(BED.bed().client(NatType.SYMMETRIC, 0)).isSameAs(BED.bed().client(NatType.SYMMETRIC));
         assertThat(second.index()).isEqualTo(1);
         assertThat(second.wanAddress().getHostAddress()).isEqualTo("203.0.113.106");
         assertThat(second.lanAddress().getHostAddress()).isEqualTo("10.0.6.1");
-        assertThat(bed.client(NatType.SYMMETRIC, 1).address().getHostAddress()).isEqualTo("10.0.6.2");
-        assertThat(bed.router(NatType.SYMMETRIC_SEQUENTIAL).wanAddress().getHostAddress()).isEqualTo("203.0.113.105");
+        assertThat(BED.bed().client(NatType.SYMMETRIC, 1).address().getHostAddress()).isEqualTo("10.0.6.2");
+        assertThat(BED.bed().router(NatType.SYMMETRIC_SEQUENTIAL).wanAddress().getHostAddress()).isEqualTo("203.0.113.105");
 
-        try (HostProcess server = echo(bed.server(), 7200)) {
-            String to = target(bed.server().primaryAddress(), 7200);
+        try (HostProcess server = echo(BED.bed().server(), 7200)) {
+            String to = target(BED.bed().server().primaryAddress(), 7200);
             for (int i = 0; i < 2; i++) {
-                Router router = bed.router(NatType.SYMMETRIC, i);
-                List<BedFixtures.Mapped> m = fresh(bed.client(NatType.SYMMETRIC, i), 1, REPLY_TIMEOUT, to);
+                Router router = BED.bed().router(NatType.SYMMETRIC, i);
+                List<BedFixtures.Mapped> m = fresh(BED.bed().client(NatType.SYMMETRIC, i), 1, REPLY_TIMEOUT, to);
                 assertThat(m).singleElement().satisfies(x ->
                         assertThat(x.publicAddress()).as("seen behind " + router).isEqualTo(router.wanAddress().getHostAddress()));
             }
@@ -63,12 +51,12 @@ class SymmetricNatSystemTest {
 
     @Test
     void sequentialRouterGivesConsecutiveNewMappingsAConstantDelta() {
-        Router router = bed.router(NatType.SYMMETRIC_SEQUENTIAL);
+        Router router = BED.bed().router(NatType.SYMMETRIC_SEQUENTIAL);
         assertThat(router.portDelta()).hasValue(1);
         assertThat(router.externalPortRange()).contains(NatTestBed.DEFAULT_SEQUENTIAL_PORTS);
-        try (HostProcess server = echo(bed.server(), 7201)) {
-            List<BedFixtures.Mapped> m = fresh(bed.client(NatType.SYMMETRIC_SEQUENTIAL), 5, REPLY_TIMEOUT,
-                    target(bed.server().primaryAddress(), 7201));
+        try (HostProcess server = echo(BED.bed().server(), 7201)) {
+            List<BedFixtures.Mapped> m = fresh(BED.bed().client(NatType.SYMMETRIC_SEQUENTIAL), 5, REPLY_TIMEOUT,
+                    target(BED.bed().server().primaryAddress(), 7201));
             System.out.println("SYMMETRIC_SEQUENTIAL, 5 fresh sockets: " + m + ", deltas " + deltas(m));
             assertThat(m).hasSize(5).allSatisfy(x -> {
                 assertThat(x.answered()).isTrue();
@@ -84,11 +72,11 @@ class SymmetricNatSystemTest {
     @Test
     void sequentialRouterMapsTheSameSocketAnewPerDestination() {
         // APDM with a predictable port: one socket to three destinations gets three consecutive ports.
-        try (HostProcess server = echo(bed.server(), 7202)) {
-            var results = BedFixtures.probe(bed.client(NatType.SYMMETRIC_SEQUENTIAL), 1, REPLY_TIMEOUT,
-                    target(bed.server().primaryAddress(), 7202), target(bed.server().alternateAddress(), 7202));
+        try (HostProcess server = echo(BED.bed().server(), 7202)) {
+            var results = BedFixtures.probe(BED.bed().client(NatType.SYMMETRIC_SEQUENTIAL), 1, REPLY_TIMEOUT,
+                    target(BED.bed().server().primaryAddress(), 7202), target(BED.bed().server().alternateAddress(), 7202));
             assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.answered()).isEqualTo(1));
-            String wan = bed.router(NatType.SYMMETRIC_SEQUENTIAL).wanAddress().getHostAddress();
+            String wan = BED.bed().router(NatType.SYMMETRIC_SEQUENTIAL).wanAddress().getHostAddress();
             List<Integer> ports = server.stdoutLines().stream().filter(l -> l.startsWith("RX " + wan + ":"))
                     .map(l -> Integer.parseInt(l.split(" ")[1].substring(wan.length() + 1))).toList();
             assertThat(ports).hasSize(2);
@@ -98,17 +86,17 @@ class SymmetricNatSystemTest {
 
     @Test
     void randomSymmetricRoutersStayInsideTheKernelDefaultRange() {
-        try (HostProcess server = echo(bed.server(), 7203)) {
+        try (HostProcess server = echo(BED.bed().server(), 7203)) {
             for (int i = 0; i < 2; i++) {
-                Router router = bed.router(NatType.SYMMETRIC, i);
+                Router router = BED.bed().router(NatType.SYMMETRIC, i);
                 assertThat(router.externalPortRange()).contains(PortRange.KERNEL_NAT_DEFAULT);
                 assertThat(router.portDelta()).isEmpty();
-                List<BedFixtures.Mapped> m = fresh(bed.client(NatType.SYMMETRIC, i), 20, REPLY_TIMEOUT,
-                        target(bed.server().primaryAddress(), 7203));
+                List<BedFixtures.Mapped> m = fresh(BED.bed().client(NatType.SYMMETRIC, i), 20, REPLY_TIMEOUT,
+                        target(BED.bed().server().primaryAddress(), 7203));
                 assertRandomWithin(m, PortRange.KERNEL_NAT_DEFAULT);
             }
         }
-        assertThat(bed.router(NatType.FULL_CONE).externalPortRange()).isEmpty();
+        assertThat(BED.bed().router(NatType.FULL_CONE).externalPortRange()).isEmpty();
     }
 
     @Test

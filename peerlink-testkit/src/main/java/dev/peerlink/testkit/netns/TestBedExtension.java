@@ -1,0 +1,54 @@
+package dev.peerlink.testkit.netns;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One bed per test class: skips the class with a printed reason when the bed (or coturn, if asked)
+ * is unavailable, builds the bed before the first test and tears it down after the last.
+ * Use as {@code @RegisterExtension static final TestBedExtension BED = TestBedExtension.create();}.
+ */
+public final class TestBedExtension implements BeforeAllCallback, AfterAllCallback {
+    private final boolean needsCoturn;
+    private NatTestBed bed;
+
+    private TestBedExtension(boolean needsCoturn) {
+        this.needsCoturn = needsCoturn;
+    }
+
+    public static TestBedExtension create() {
+        return new TestBedExtension(false);
+    }
+
+    /** Also skips unless coturn's {@code turnserver} and {@code turnutils_natdiscovery} are installed. */
+    public static TestBedExtension withCoturn() {
+        return new TestBedExtension(true);
+    }
+
+    /** The running bed; only valid inside the test class's tests. */
+    public NatTestBed bed() {
+        if (bed == null) {
+            throw new IllegalStateException("the test bed is not running (used outside the test class?)");
+        }
+        return bed;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (needsCoturn) {
+            TestBedAssumptions.assumeCoturn();
+        } else {
+            TestBedAssumptions.assumeAvailable();
+        }
+        bed = NatTestBed.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (bed != null) {
+            bed.close();
+            bed = null;
+        }
+    }
+}
