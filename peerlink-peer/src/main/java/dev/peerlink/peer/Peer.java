@@ -1,6 +1,16 @@
 package dev.peerlink.peer;
 
+import dev.peerlink.peer.internal.InitiatorLadder;
+import dev.peerlink.peer.internal.LadderContext;
+import dev.peerlink.peer.internal.LadderSide;
 import dev.peerlink.peer.internal.NetworkMonitor;
+import dev.peerlink.peer.internal.ResponderLadder;
+import dev.peerlink.secure.QuicTransport;
+import java.security.KeyPair;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import dev.peerlink.protocol.Aliases;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.Endpoints;
@@ -45,6 +55,16 @@ public final class Peer implements AutoCloseable {
     private final ScheduledExecutorService background;
     private volatile List<InetSocketAddress> lan = List.of();
     private volatile NatReport lastNat;
+    private final LadderConfig ladder;
+    private final Duration pendingPoll;
+    private final boolean acceptPushed;
+    private final ScheduledExecutorService ladderTimers;
+    private final Map<String, LadderSide> routes = new ConcurrentHashMap<>();
+    private final Map<String, Long> handledSessions = new ConcurrentHashMap<>();
+    private volatile QuicTransport quic;
+    private volatile LadderContext ladderContext;
+    private volatile Consumer<PeerConnection> connectionHandler;
+    private volatile Predicate<dev.peerlink.protocol.PeerRef> acceptPolicy = p -> true;
 
     private Peer(Builder b) throws IOException {
         DeviceId id = Objects.requireNonNull(b.id, "id");
@@ -66,6 +86,20 @@ public final class Peer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.ladder = b.ladder;
+        this.pendingPoll = b.pendingPoll;
+        this.acceptPushed = b.acceptPushed;
+        this.ladderTimers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "peerlink-ladder-timer-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        signalling.onSignal(sig -> {
+            LadderSide side = routes.get(sig.session());
+            if (side != null) {
+                side.signalReceived(sig.data());
+            }
+        });
     }
 
     public static Builder builder() {
@@ -82,6 +116,10 @@ public final class Peer implements AutoCloseable {
         if (discovery) {
             long every = lanPoll.toMillis();
             background.scheduleWithFixedDelay(this::checkLan, every, every, TimeUnit.MILLISECONDS);
+        }
+        if (pendingPoll != null) {
+            long every = pendingPoll.toMillis();
+            ladderTimers.scheduleWithFixedDelay(this::pollPending, every, every, TimeUnit.MILLISECONDS);
         }
         return signalling.start().thenApply(r -> this);
     }
@@ -103,9 +141,79 @@ public final class Peer implements AutoCloseable {
         return network(lastNat);
     }
 
-    /** Handles incoming connect requests. */
+    /** Handles incoming connect requests at the brokering level (no ladder; see {@link #onConnection}). */
     public void onIncoming(Consumer<IncomingRequest> handler) {
         signalling.onIncoming(handler);
+    }
+
+    /**
+     * Serves other devices: each accepted request runs the target's side of the ladder, and {@code handler} gets the
+     * connection (on a virtual thread of its own) once a path is selected.
+     */
+    public void onConnection(Consumer<PeerConnection> handler) {
+        this.connectionHandler = Objects.requireNonNull(handler);
+        signalling.onIncoming(req -> {
+            if (acceptPushed) {
+                serve(req);
+            }
+        });
+    }
+
+    /** Which devices may connect (default: any registered device); the others are refused. */
+    public void acceptFrom(Predicate<dev.peerlink.protocol.PeerRef> policy) {
+        this.acceptPolicy = Objects.requireNonNull(policy);
+    }
+
+    /**
+     * Connects to {@code target} by the best path the ladder finds. Fails with a {@link ConnectException}: target
+     * offline or unknown, refused, or no path within the ladder's timeout.
+     */
+    public CompletableFuture<PeerConnection> connect(Identity target) {
+        return new InitiatorLadder(ladderContext(), SignallingClient.newSessionId()).run(target);
+    }
+
+    public LadderConfig ladderConfig() {
+        return ladder;
+    }
+
+    private void serve(IncomingRequest req) {
+        long now = System.currentTimeMillis();
+        handledSessions.values().removeIf(t -> now - t > 120_000);
+        if (handledSessions.putIfAbsent(req.session(), now) != null) {
+            return; // pushed and pulled: run once
+        }
+        Consumer<PeerConnection> h = connectionHandler;
+        if (h == null || !acceptPolicy.test(req.from())) {
+            req.reject("not accepting connections");
+            return;
+        }
+        new ResponderLadder(ladderContext(), req, h).run();
+    }
+
+    private void pollPending() {
+        if (connectionHandler == null || signalling.state() != SignallingClient.State.REGISTERED) {
+            return;
+        }
+        signalling.pending().thenAccept(items -> items.forEach(this::serve)).exceptionally(e -> {
+            LOG.debug("{}: pending poll failed: {}", id(), e.toString());
+            return null;
+        });
+    }
+
+    private LadderContext ladderContext() {
+        LadderContext c = ladderContext;
+        if (c == null) {
+            synchronized (this) {
+                if (ladderContext == null) {
+                    quic = new QuicTransport();
+                    ladderContext = new LadderContext(
+                            dev.peerlink.secure.DeviceIdentity.of(new KeyPair(identity.publicKey(), identity.privateKey())),
+                            signalling, quic, ladder, ladderTimers, this::network, routes);
+                }
+                c = ladderContext;
+            }
+        }
+        return c;
     }
 
     /**
@@ -149,7 +257,12 @@ public final class Peer implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        ladderTimers.shutdownNow();
         signalling.close();
+        QuicTransport q = quic;
+        if (q != null) {
+            q.close();
+        }
     }
 
     public static final class Builder {
@@ -165,6 +278,9 @@ public final class Peer implements AutoCloseable {
         private int listenPort;
         private Duration minBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private LadderConfig ladder = LadderConfig.defaults();
+        private Duration pendingPoll;
+        private boolean acceptPushed = true;
 
         public Builder id(String id) { this.id = DeviceId.of(id); return this; }
         /** {@code ws://host:port/v1/signal}, {@code wss://...}, or {@code host:port} (plain ws). */
@@ -186,6 +302,11 @@ public final class Peer implements AutoCloseable {
         /** The port this device accepts connections on (announced with its LAN addresses). */
         public Builder listenPort(int port) { this.listenPort = port; return this; }
         public Builder backoff(Duration min, Duration max) { this.minBackoff = min; this.maxBackoff = max; return this; }
+        public Builder ladder(LadderConfig config) { this.ladder = Objects.requireNonNull(config); return this; }
+        /** Pull mode: ask the server for requests waiting for this device every {@code every} (null: off). */
+        public Builder pendingPoll(Duration every) { this.pendingPoll = every; return this; }
+        /** Whether requests the server pushes are served (default true); false with {@link #pendingPoll} = pull only. */
+        public Builder acceptPushed(boolean on) { this.acceptPushed = on; return this; }
 
         public Peer build() throws IOException {
             return new Peer(this);

@@ -184,7 +184,11 @@ public final class SignallingClient implements AutoCloseable {
      * ({@code offline}, {@code unknown-target}, {@code timeout}, ...).
      */
     public CompletableFuture<Brokered> connect(Identity target, JsonBlob offer, Duration timeout) {
-        String session = newSessionId();
+        return connect(target, newSessionId(), offer, timeout);
+    }
+
+    /** As {@link #connect(Identity, JsonBlob, Duration)} with a session id the caller chose ({@link #newSessionId()}). */
+    public CompletableFuture<Brokered> connect(Identity target, String session, JsonBlob offer, Duration timeout) {
         CompletableFuture<Brokered> out = new CompletableFuture<>();
         exec.execute(() -> requireRegistered()
                 .thenCompose(x -> request(new Message.Connect(rid(), target, session, offer), timeout))
@@ -546,7 +550,7 @@ public final class SignallingClient implements AutoCloseable {
         };
     }
 
-    private static String newSessionId() {
+    public static String newSessionId() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return Ed25519.b64(b);

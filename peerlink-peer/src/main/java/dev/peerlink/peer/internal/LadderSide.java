@@ -1,0 +1,219 @@
+package dev.peerlink.peer.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.Endpoints;
+import dev.peerlink.protocol.JsonBlob;
+import dev.peerlink.protocol.Message;
+import dev.peerlink.protocol.NetworkInfo;
+import dev.peerlink.protocol.ProtocolException;
+import dev.peerlink.secure.SecureSession;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both ends of a ladder run do: open the TCP listener and the UDP socket, learn the UDP socket's public mapping,
+ * describe both as a {@link LadderOffer}, accept inbound TCP, exchange ladder signals through the server, keep
+ * exactly one selected session (moving off the relay when something better appears), and release whatever was not
+ * selected when the run ends.
+ */
+public abstract class LadderSide {
+    private static final Logger LOG = LoggerFactory.getLogger(LadderSide.class);
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Duration NOMINATION_TIMEOUT = Duration.ofSeconds(5);
+
+    protected final LadderContext ctx;
+    protected final String session;
+    protected final boolean controlling;
+    protected final long startNanos = System.nanoTime();
+    protected final ReentrantLock selectLock = new ReentrantLock();
+    protected volatile ServerSocket listener;
+    protected volatile UdpChecker udp;
+    protected volatile LadderOffer mine;
+    protected volatile LadderOffer theirs;
+    protected volatile MigratingConnection conn;
+    protected volatile boolean finished;
+
+    protected LadderSide(LadderContext ctx, String session, boolean controlling) {
+        this.ctx = ctx;
+        this.session = session;
+        this.controlling = controlling;
+    }
+
+    /** Opens the listener and the UDP socket and builds this side's offer. */
+    protected LadderOffer prepare() throws IOException {
+        ServerSocket ss = new ServerSocket();
+        ss.bind(new InetSocketAddress(0), 16);
+        listener = ss;
+        udp = UdpChecker.open(new InetSocketAddress(0), session, controlling);
+        NetworkInfo net = ctx.network().get();
+        Optional<InetSocketAddress> mapped = Optional.empty();
+        Message.Registered reg = ctx.signalling().registration();
+        if (reg != null && !reg.stun().isEmpty()) {
+            mapped = udp.stunMapped(Endpoints.parse(reg.stun().get(0)), Duration.ofMillis(1200));
+        }
+        Set<InetAddress> ips = new LinkedHashSet<>();
+        for (InetSocketAddress a : NetworkMonitor.lanAddresses(0)) {
+            ips.add(a.getAddress());
+        }
+        if (ctx.config().includeLoopback()) {
+            ips.add(InetAddress.getLoopbackAddress());
+        }
+        List<InetSocketAddress> tcp = new ArrayList<>();
+        List<InetSocketAddress> udpCands = new ArrayList<>();
+        for (InetAddress ip : ips) {
+            tcp.add(new InetSocketAddress(ip, ss.getLocalPort()));
+            udpCands.add(new InetSocketAddress(ip, udp.localPort()));
+        }
+        mapped.filter(m -> !udpCands.contains(m)).ifPresent(udpCands::add);
+        InetAddress publicIp = mapped.map(InetSocketAddress::getAddress)
+                .orElse(net.publicAddress() == null ? null : net.publicAddress().getAddress());
+        String nat = net.nat() == null ? null : net.nat().type();
+        boolean relay = reg != null && reg.relay() != null && ctx.config().allows("relay");
+        mine = new LadderOffer(tcp, udpCands, publicIp, nat, relay);
+        return mine;
+    }
+
+    /** Accepts inbound TCP connections on the listener until the run ends. */
+    protected void startAccepting() {
+        Thread.ofVirtual().name("peerlink-ladder-accept").start(() -> {
+            while (!finished) {
+                try {
+                    Socket s = listener.accept();
+                    Thread.ofVirtual().start(() -> onAccepted(s));
+                } catch (IOException e) {
+                    return; // closed at finish
+                }
+            }
+        });
+    }
+
+    protected abstract void onAccepted(Socket socket);
+
+    /** A ladder signal from the other device ({@code {"t":"reverse"|"punch"|"relay", ...}}). */
+    protected abstract void onSignal(String type, JsonNode data);
+
+    /** Called by the signal router. */
+    public final void signalReceived(JsonBlob data) {
+        try {
+            JsonNode n = JSON.readTree(data.json());
+            String t = n.path("t").asText("");
+            if (t.matches("[a-z]{1,16}")) {
+                onSignal(t, n);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: bad ladder signal: {}", session, e.toString());
+        }
+    }
+
+    protected void sendSignal(DeviceId to, String type, String key, String value) {
+        ObjectNode o = JSON.createObjectNode().put("t", type);
+        if (key != null) {
+            o.put(key, value);
+        }
+        try {
+            ctx.signalling().signal(session, to, JsonBlob.parse(o.toString()))
+                    .exceptionally(e -> {
+                        LOG.debug("{}: signal {} failed: {}", session, type, e.toString());
+                        return null;
+                    });
+        } catch (ProtocolException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected void schedule(Duration after, Runnable task) {
+        ctx.timers().schedule(() -> {
+            if (!finished) {
+                Thread.ofVirtual().start(task);
+            }
+        }, Math.max(0, after.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    protected Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * Takes a finished handshake: the first becomes the connection, a later one replaces a relayed path, anything
+     * else is closed. {@code nominate} runs the nomination exchange and says whether it succeeded.
+     */
+    protected boolean adopt(SecureSession s, String path, java.util.function.BooleanSupplier nominate) {
+        selectLock.lock();
+        try {
+            MigratingConnection c = conn;
+            // The initiator decides (first success, or off the relay); the target follows every nomination it gets.
+            boolean first = c == null && (!controlling || !finished);
+            boolean upgrade = c != null && c.isOpen()
+                    && (!controlling || "relay".equals(c.path()) && PathPlan.rank(path) < PathPlan.rank("relay"));
+            if (!first && !upgrade) {
+                s.close();
+                return false;
+            }
+            if (!nominate.getAsBoolean()) {
+                return false;
+            }
+            if (first) {
+                conn = new MigratingConnection(peerRef(), session, controlling, s, path, elapsed());
+                LOG.info("{}: connected by {} in {} ms", session, path, elapsed().toMillis());
+                onConnected(conn);
+            } else {
+                LOG.info("{}: moving from relay to {} after {} ms", session, path, elapsed().toMillis());
+                c.migrate(s, path);
+            }
+            if (!"relay".equals(path)) {
+                finish();
+            }
+            return true;
+        } finally {
+            selectLock.unlock();
+        }
+    }
+
+    protected abstract dev.peerlink.protocol.PeerRef peerRef();
+
+    protected abstract void onConnected(MigratingConnection c);
+
+    /** Ends the run: stops routing signals, closes the listener and every unselected socket. */
+    protected void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        ctx.routes().remove(session, this);
+        closeQuietly(listener);
+        UdpChecker u = udp;
+        if (u != null) {
+            u.close();
+        }
+        released();
+    }
+
+    /** Hook for side-specific resources (the relay allocation when unused). */
+    protected void released() {}
+
+    protected static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+}
