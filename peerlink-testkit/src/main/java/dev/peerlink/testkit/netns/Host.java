@@ -11,16 +11,35 @@ public class Host {
     private final String name;
     private final Netns ns;
     private final InetAddress address;
+    private final HostKind kind;
+    private final String label;
+    private int lossPercent;
+    private boolean faultTable;
 
-    Host(String name, Netns ns, InetAddress address) {
+    Host(String name, Netns ns, InetAddress address, HostKind kind, String label) {
         this.name = name;
         this.ns = ns;
         this.address = address;
+        this.kind = java.util.Objects.requireNonNull(kind);
+        this.label = java.util.Objects.requireNonNull(label);
     }
 
     /** Role name within the bed, e.g. {@code server} or {@code client-full-cone}. */
     public String name() {
         return name;
+    }
+
+    /** What kind of host this is (open, firewalled, behind which NAT, ...), e.g. for printing matrix results. */
+    public HostKind kind() {
+        return kind;
+    }
+
+    /**
+     * Short printable name: the {@link HostKind#label() kind label}, with {@code #1} for the second host of a kind
+     * (e.g. {@code full-cone}, {@code full-cone#1}, {@code open#1}, {@code lan-pc}).
+     */
+    public String label() {
+        return label;
     }
 
     /** Name of the network namespace, for {@code ip netns exec <namespace> ...}. */
@@ -60,6 +79,53 @@ public class Host {
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(Arrays.asList(args));
         return cmd;
+    }
+
+    /**
+     * Drops {@code percent}% of the packets this host receives or sends on {@code eth0}, chosen at random per
+     * packet ({@code numgen random mod 100 < N counter drop} in an input and an output chain at priority -300 of
+     * table {@code inet fault}, before conntrack and any host firewall). Loopback is not affected. For hosts
+     * without a router of their own (the open and firewalled hosts, the server); behind a router
+     * {@link Router#injectLoss} does the same on the forwarded path. A round trip survives with (1-N/100)².
+     */
+    public synchronized void injectLoss(int percent) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("loss percent must be 0..100: " + percent);
+        }
+        if (percent == 0 && !faultTable) {
+            return;
+        }
+        StringBuilder s = new StringBuilder();
+        if (!faultTable) {
+            s.append("""
+                    table inet fault {
+                      chain input {
+                        type filter hook input priority -300; policy accept;
+                      }
+                      chain output {
+                        type filter hook output priority -300; policy accept;
+                      }
+                    }
+                    """);
+        }
+        s.append("flush chain inet fault input\nflush chain inet fault output\n");
+        if (percent > 0) {
+            s.append("add rule inet fault input iifname \"eth0\" numgen random mod 100 < %d counter drop\n".formatted(percent));
+            s.append("add rule inet fault output oifname \"eth0\" numgen random mod 100 < %d counter drop\n".formatted(percent));
+        }
+        ns.nft(s.toString());
+        faultTable = true;
+        lossPercent = percent;
+    }
+
+    /** Stops {@link #injectLoss}. */
+    public synchronized void clearLoss() {
+        injectLoss(0);
+    }
+
+    /** The loss percentage set by {@link #injectLoss} (0 when none). */
+    public synchronized int lossPercent() {
+        return lossPercent;
     }
 
     Netns netns() {

@@ -7,7 +7,7 @@ public final class ServerHost extends Host {
     private final InetAddress alternate;
 
     ServerHost(String name, Netns ns, InetAddress primary, InetAddress alternate) {
-        super(name, ns, primary);
+        super(name, ns, primary, HostKind.SERVER, HostKind.SERVER.label());
         this.alternate = alternate;
     }
 
