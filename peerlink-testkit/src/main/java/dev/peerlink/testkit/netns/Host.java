@@ -13,10 +13,16 @@ public class Host {
     private final InetAddress address;
     private final HostKind kind;
     private final String label;
+    private final Wire peer;
     private int lossPercent;
     private boolean faultTable;
 
-    Host(String name, Netns ns, InetAddress address, HostKind kind, String label) {
+    /** The far end of a host's veth pair: its port on the internet bridge or on its router's LAN bridge. */
+    record Wire(Netns ns, String device) {
+    }
+
+    Host(String name, Netns ns, InetAddress address, HostKind kind, String label, Wire peer) {
+        this.peer = java.util.Objects.requireNonNull(peer);
         this.name = name;
         this.ns = ns;
         this.address = address;
@@ -82,11 +88,15 @@ public class Host {
     }
 
     /**
-     * Drops {@code percent}% of the packets this host receives or sends on {@code eth0}, chosen at random per
-     * packet ({@code numgen random mod 100 < N counter drop} in an input and an output chain at priority -300 of
-     * table {@code inet fault}, before conntrack and any host firewall). Loopback is not affected. For hosts
-     * without a router of their own (the open and firewalled hosts, the server); behind a router
-     * {@link Router#injectLoss} does the same on the forwarded path. A round trip survives with (1-N/100)².
+     * Drops {@code percent}% of the IPv4 packets this host receives or sends over its link, chosen at random per
+     * packet, as a lossy wire would: {@code meta protocol ip numgen random mod 100 < N counter drop} (a plain
+     * {@code drop} for 100) in {@code netdev} ingress chains on both ends of the host's veth pair, {@code eth0}
+     * inside the host (inbound) and its peer port on the internet bridge or router LAN (outbound). Dropping
+     * outbound packets on the far end matters: a drop in the host's own output hook would fail the sender's
+     * {@code send()} with EPERM instead of losing the packet silently. ARP is never dropped (a lost ARP exchange
+     * would stall for seconds, not model loss). For hosts without a router of their own (open, firewalled, the
+     * server); behind a router {@link Router#injectLoss} drops on the forwarded path. A round trip survives with
+     * (1-N/100)².
      */
     public synchronized void injectLoss(int percent) {
         if (percent < 0 || percent > 100) {
@@ -95,27 +105,31 @@ public class Host {
         if (percent == 0 && !faultTable) {
             return;
         }
+        wireLoss(ns, "eth0", percent);
+        wireLoss(peer.ns(), peer.device(), percent);
+        faultTable = true;
+        lossPercent = percent;
+    }
+
+    /** (Re)writes the netdev ingress loss chain of {@code device}, creating its table on first use. */
+    private void wireLoss(Netns where, String device, int percent) {
+        String table = "fault_" + device.replace('-', '_');
         StringBuilder s = new StringBuilder();
         if (!faultTable) {
             s.append("""
-                    table inet fault {
-                      chain input {
-                        type filter hook input priority -300; policy accept;
-                      }
-                      chain output {
-                        type filter hook output priority -300; policy accept;
+                    table netdev %s {
+                      chain ingress {
+                        type filter hook ingress device "%s" priority -500; policy accept;
                       }
                     }
-                    """);
+                    """.formatted(table, device));
         }
-        s.append("flush chain inet fault input\nflush chain inet fault output\n");
+        s.append("flush chain netdev ").append(table).append(" ingress\n");
         if (percent > 0) {
-            s.append("add rule inet fault input iifname \"eth0\" numgen random mod 100 < %d counter drop\n".formatted(percent));
-            s.append("add rule inet fault output oifname \"eth0\" numgen random mod 100 < %d counter drop\n".formatted(percent));
+            s.append("add rule netdev ").append(table).append(" ingress meta protocol ip ")
+                    .append(NatRules.lossMatch(percent)).append("counter drop\n");
         }
-        ns.nft(s.toString());
-        faultTable = true;
-        lossPercent = percent;
+        where.nft(s.toString());
     }
 
     /** Stops {@link #injectLoss}. */

@@ -227,7 +227,8 @@ public final class NatTestBed implements AutoCloseable {
 
         Netns serverNs = newPublicHost("server", "server", SERVER_PRIMARY);
         serverNs.ip("addr", "add", SERVER_ALTERNATE + "/" + PUBLIC_PREFIX, "dev", "eth0");
-        server = new ServerHost("server", serverNs, addr(SERVER_PRIMARY), addr(SERVER_ALTERNATE));
+        server = new ServerHost("server", serverNs, addr(SERVER_PRIMARY), addr(SERVER_ALTERNATE),
+                new Host.Wire(internet, "server"));
 
         buildOpenHost(0, "open", "open", OPEN_HOST);
         buildFirewalledHost(0, "firewalled", "fw", FIREWALLED_HOST);
@@ -256,14 +257,14 @@ public final class NatTestBed implements AutoCloseable {
 
     private void buildOpenHost(int index, String role, String port, String address) {
         openHosts.add(new Host(index == 0 ? "open" : "open#" + index, newPublicHost(role, port, address),
-                addr(address), HostKind.OPEN, label(HostKind.OPEN, index)));
+                addr(address), HostKind.OPEN, label(HostKind.OPEN, index), new Host.Wire(internet, port)));
     }
 
     private void buildFirewalledHost(int index, String role, String port, String address) {
         Netns ns = newPublicHost(role, port, address);
         ns.nft(HOST_FIREWALL);
         firewalledHosts.add(new Host(index == 0 ? "firewalled" : "firewalled#" + index, ns, addr(address),
-                HostKind.FIREWALLED, label(HostKind.FIREWALLED, index)));
+                HostKind.FIREWALLED, label(HostKind.FIREWALLED, index), new Host.Wire(internet, port)));
     }
 
     private static String label(HostKind kind, int index) {
@@ -340,7 +341,7 @@ public final class NatTestBed implements AutoCloseable {
         link(router, routerPort, c, "eth0", address + "/24");
         router.ip("link", "set", routerPort, "master", NatRules.LAN_IF);
         c.ip("route", "add", "default", "via", gateway);
-        return new Host(hostName, c, addr(address), kind, label);
+        return new Host(hostName, c, addr(address), kind, label, new Host.Wire(router, routerPort));
     }
 
     private Netns newPublicHost(String role, String port, String address) {
