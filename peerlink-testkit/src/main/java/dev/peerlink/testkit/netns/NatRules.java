@@ -176,8 +176,16 @@ final class NatRules {
         if (broken) {
             s.append("add rule inet fault forward counter drop\n");
         } else if (lossPercent > 0) {
-            s.append("add rule inet fault forward numgen random mod 100 < %d counter drop\n".formatted(lossPercent));
+            s.append("add rule inet fault forward ").append(lossMatch(lossPercent)).append("counter drop\n");
         }
         return s.toString();
+    }
+
+    /**
+     * The random-drop match for {@code percent}% loss, with a trailing space: {@code numgen random mod 100 < N}, or
+     * nothing for 100% (nft rejects {@code < 100}: the value must fit the {@code mod 100} range 0..99).
+     */
+    static String lossMatch(int percent) {
+        return percent >= 100 ? "" : "numgen random mod 100 < " + percent + " ";
     }
 }

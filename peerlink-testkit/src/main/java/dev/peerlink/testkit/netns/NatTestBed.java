@@ -21,11 +21,16 @@ import java.util.Optional;
  *          SYMMETRIC_SEQUENTIAL .105  second SYMMETRIC (index 1) .106
  *      each router: LAN bridge lan0 10.0.N.1/24, client 10.0.N.2 (N = 1..6 in that order)
  *      PORT_RESTRICTED_CONE LAN also has the second client 10.0.3.3
+ *   only with builder().matrix(): open#1 203.0.113.21, firewalled#1 203.0.113.31,
+ *      second routers FULL_CONE .107 RESTRICTED_CONE .108 PORT_RESTRICTED_CONE .109 SYMMETRIC_SEQUENTIAL .110
+ *      (LAN 10.0.7-10.0.10, client .2), home router (full cone) .111 with LAN 10.0.11.0/24:
+ *      phone 10.0.11.2 (accepts inbound), pc 10.0.11.3 (input firewall like the firewalled host)
  * </pre>
  *
  * Public hosts share one subnet and need no routes; clients route via their router. Use one bed per test class
  * (building it takes about a second); {@link #close()} deletes every namespace and kills processes left in them.
- * {@link #start()} builds the default bed; {@link #builder()} sets the symmetric routers' port ranges.
+ * {@link #start()} builds the default bed; {@link #builder()} sets the symmetric routers' port ranges and
+ * {@link Builder#matrix()} adds the second host of every kind for the connection matrix ({@link #matrixHosts()}).
  */
 public final class NatTestBed implements AutoCloseable {
     /** Public addresses; TEST-NET-3, never routed on the real internet. */
@@ -33,11 +38,28 @@ public final class NatTestBed implements AutoCloseable {
     public static final String SERVER_ALTERNATE = "203.0.113.11";
     public static final String OPEN_HOST = "203.0.113.20";
     public static final String FIREWALLED_HOST = "203.0.113.30";
+    /** Matrix bed only: the second open host ({@code openHost(1)}). */
+    public static final String OPEN_HOST_2 = "203.0.113.21";
+    /** Matrix bed only: the second firewalled host ({@code firewalledHost(1)}). */
+    public static final String FIREWALLED_HOST_2 = "203.0.113.31";
     private static final int PUBLIC_PREFIX = 24;
     /** Default ports of the {@link NatType#SYMMETRIC_SEQUENTIAL} router: 40000, 40001, ..., 49999, then 40000 again. */
     public static final PortRange DEFAULT_SEQUENTIAL_PORTS = new PortRange(40000, 49999);
     /** How many routers (each with its own client and LAN) the bed builds per type: two symmetric, one of the others. */
     private static final Map<NatType, Integer> SITES = Map.of(NatType.SYMMETRIC, 2);
+    /** How many routers of each type a {@link Builder#matrix()} bed has. */
+    private static final int MATRIX_SITES = 2;
+    /** Input firewall of the firewalled hosts and the LAN pc: only answers to what the host sent get in. */
+    private static final String HOST_FIREWALL = """
+            table inet filter {
+              chain input {
+                type filter hook input priority filter; policy drop;
+                iif "lo" accept
+                # Only answers to what this host sent itself get in.
+                ct state established,related accept
+              }
+            }
+            """;
 
     private static volatile Optional<String> availability;
 
@@ -50,9 +72,12 @@ public final class NatTestBed implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::destroyAll, "nat-test-bed-cleanup");
     private Netns internet;
     private ServerHost server;
-    private Host openHost;
-    private Host firewalledHost;
+    private final List<Host> openHosts = new ArrayList<>();
+    private final List<Host> firewalledHosts = new ArrayList<>();
     private Host secondClient;
+    private Router homeRouter;
+    private Host lanPhone;
+    private Host lanPc;
     private boolean closed;
 
     private NatTestBed(Builder options) {
@@ -69,8 +94,20 @@ public final class NatTestBed implements AutoCloseable {
         private PortRange symmetricPorts;
         private PortRange sequentialPorts = DEFAULT_SEQUENTIAL_PORTS;
         private int sequentialDelta = 1;
+        private boolean matrix;
 
         private Builder() {
+        }
+
+        /**
+         * Also builds what the connection matrix needs, after (and without changing) everything of the default
+         * bed: a second router with its own client for every {@link NatType} (so far only {@code SYMMETRIC} has
+         * two), a second open and a second firewalled host, and the home LAN pair (a full-cone home router with
+         * {@link NatTestBed#lanPhone()} and {@link NatTestBed#lanPc()}). 30 namespaces instead of 17.
+         */
+        public Builder matrix() {
+            this.matrix = true;
+            return this;
         }
 
         /**
@@ -190,22 +227,11 @@ public final class NatTestBed implements AutoCloseable {
 
         Netns serverNs = newPublicHost("server", "server", SERVER_PRIMARY);
         serverNs.ip("addr", "add", SERVER_ALTERNATE + "/" + PUBLIC_PREFIX, "dev", "eth0");
-        server = new ServerHost("server", serverNs, addr(SERVER_PRIMARY), addr(SERVER_ALTERNATE));
+        server = new ServerHost("server", serverNs, addr(SERVER_PRIMARY), addr(SERVER_ALTERNATE),
+                new Host.Wire(internet, "server"));
 
-        openHost = new Host("open", newPublicHost("open", "open", OPEN_HOST), addr(OPEN_HOST));
-
-        Netns fwNs = newPublicHost("firewalled", "fw", FIREWALLED_HOST);
-        fwNs.nft("""
-                table inet filter {
-                  chain input {
-                    type filter hook input priority filter; policy drop;
-                    iif "lo" accept
-                    # Only answers to what this host sent itself get in.
-                    ct state established,related accept
-                  }
-                }
-                """);
-        firewalledHost = new Host("firewalled", fwNs, addr(FIREWALLED_HOST));
+        buildOpenHost(0, "open", "open", OPEN_HOST);
+        buildFirewalledHost(0, "firewalled", "fw", FIREWALLED_HOST);
 
         // Sites are numbered in this order, so the addresses of the original four routers never change.
         int n = 1;
@@ -216,6 +242,51 @@ public final class NatTestBed implements AutoCloseable {
                 }
             }
         }
+        if (options.matrix) {
+            // Everything of the matrix takes numbers after the default bed's, so no default address moves.
+            buildOpenHost(1, "open2", "open2", OPEN_HOST_2);
+            buildFirewalledHost(1, "firewalled2", "fw2", FIREWALLED_HOST_2);
+            for (NatType type : NatType.values()) {
+                for (int index = SITES.getOrDefault(type, 1); index < MATRIX_SITES; index++) {
+                    buildNatSite(type, index, n++);
+                }
+            }
+            buildHomeLan(n);
+        }
+    }
+
+    private void buildOpenHost(int index, String role, String port, String address) {
+        openHosts.add(new Host(index == 0 ? "open" : "open#" + index, newPublicHost(role, port, address),
+                addr(address), HostKind.OPEN, label(HostKind.OPEN, index), new Host.Wire(internet, port)));
+    }
+
+    private void buildFirewalledHost(int index, String role, String port, String address) {
+        Netns ns = newPublicHost(role, port, address);
+        ns.nft(HOST_FIREWALL);
+        firewalledHosts.add(new Host(index == 0 ? "firewalled" : "firewalled#" + index, ns, addr(address),
+                HostKind.FIREWALLED, label(HostKind.FIREWALLED, index), new Host.Wire(internet, port)));
+    }
+
+    private static String label(HostKind kind, int index) {
+        return kind.label() + (index == 0 ? "" : "#" + index);
+    }
+
+    /**
+     * Seed 000's case: a full-cone home router (WAN .100+n, LAN 10.0.n.0/24) with two hosts, the phone (.2, no
+     * filtering) and the pc (.3, the firewalled host's input firewall). Its own router, so loss injected for the
+     * LAN pair or state flushed on it does not touch any matrix host.
+     */
+    private void buildHomeLan(int n) {
+        String wan = "203.0.113." + (100 + n);
+        String lan = "10.0." + n + ".1";
+        Netns r = newRouter("r-home", "r-home", wan, lan);
+        r.nft(NatRules.ruleset(NatType.FULL_CONE, wan, "10.0." + n + ".0/24", null, options.sequentialDelta));
+        homeRouter = new Router(NatType.FULL_CONE, -1, "r-home", r, addr(wan), addr(lan), null, options.sequentialDelta);
+        lanPhone = newLanClient(r, "lan-phone", "phone", "lan-phone", "10.0." + n + ".2", lan,
+                HostKind.LAN_PHONE, HostKind.LAN_PHONE.label());
+        lanPc = newLanClient(r, "lan-pc", "pc", "lan-pc", "10.0." + n + ".3", lan,
+                HostKind.LAN_PC, HostKind.LAN_PC.label());
+        lanPc.netns().nft(HOST_FIREWALL);
     }
 
     /** A router with WAN .100+n on the internet bridge, LAN 10.0.n.0/24 and client 10.0.n.2. */
@@ -231,38 +302,46 @@ public final class NatTestBed implements AutoCloseable {
         String hostName = "client-" + type.name().toLowerCase().replace('_', '-') + (index == 0 ? "" : "#" + index);
         String wan = "203.0.113." + (100 + n);
         String lan = "10.0." + n + ".1";
-        Netns r = newNamespace("r-" + role, true);
-        link(internet, "r-" + role, r, NatRules.WAN_IF, wan + "/" + PUBLIC_PREFIX);
-        internet.ip("link", "set", "r-" + role, "master", "br0");
-        r.ip("link", "add", NatRules.LAN_IF, "type", "bridge");
-        r.ip("addr", "add", lan + "/24", "dev", NatRules.LAN_IF);
-        r.ip("link", "set", NatRules.LAN_IF, "up");
+        Netns r = newRouter("r-" + role, "r-" + role, wan, lan);
         PortRange ports = switch (type.portAllocation()) {
             case PRESERVING -> null;
             case RANDOM -> options.symmetricPorts;
             case SEQUENTIAL -> options.sequentialPorts;
         };
         r.nft(NatRules.ruleset(type, wan, "10.0." + n + ".0/24", ports, options.sequentialDelta));
-        Router router = new Router(type, index, r, addr(wan), addr(lan),
+        Router router = new Router(type, index, "r-" + role, r, addr(wan), addr(lan),
                 ports == null && type.portAllocation() == NatType.PortAllocation.RANDOM ? PortRange.KERNEL_NAT_DEFAULT : ports,
                 options.sequentialDelta);
         routers.computeIfAbsent(type, t -> new ArrayList<>()).add(router);
         allRouters.add(router);
 
+        HostKind kind = HostKind.of(type);
         clients.computeIfAbsent(type, t -> new ArrayList<>())
-                .add(newLanClient(r, hostName, "c-" + role, "lan-c1", "10.0." + n + ".2", lan));
-        if (type == NatType.PORT_RESTRICTED_CONE) {
-            secondClient = newLanClient(r, hostName + "-2", "c2-" + role, "lan-c2", "10.0." + n + ".3", lan);
+                .add(newLanClient(r, hostName, "c-" + role, "lan-c1", "10.0." + n + ".2", lan, kind, label(kind, index)));
+        if (type == NatType.PORT_RESTRICTED_CONE && index == 0) {
+            secondClient = newLanClient(r, hostName + "-2", "c2-" + role, "lan-c2", "10.0." + n + ".3", lan,
+                    kind, kind.label() + "-2nd");
         }
     }
 
+    /** A router namespace: {@code wan0} on the internet bridge (port {@code port} there) and the LAN bridge. */
+    private Netns newRouter(String role, String port, String wan, String lan) {
+        Netns r = newNamespace(role, true);
+        link(internet, port, r, NatRules.WAN_IF, wan + "/" + PUBLIC_PREFIX);
+        internet.ip("link", "set", port, "master", "br0");
+        r.ip("link", "add", NatRules.LAN_IF, "type", "bridge");
+        r.ip("addr", "add", lan + "/24", "dev", NatRules.LAN_IF);
+        r.ip("link", "set", NatRules.LAN_IF, "up");
+        return r;
+    }
+
     private Host newLanClient(Netns router, String hostName, String role, String routerPort, String address,
-                              String gateway) {
+                              String gateway, HostKind kind, String label) {
         Netns c = newNamespace(role, false);
         link(router, routerPort, c, "eth0", address + "/24");
         router.ip("link", "set", routerPort, "master", NatRules.LAN_IF);
         c.ip("route", "add", "default", "via", gateway);
-        return new Host(hostName, c, addr(address));
+        return new Host(hostName, c, addr(address), kind, label, new Host.Wire(router, routerPort));
     }
 
     private Netns newPublicHost(String role, String port, String address) {
@@ -325,14 +404,130 @@ public final class NatTestBed implements AutoCloseable {
         return server;
     }
 
-    /** A public host without any filtering. */
+    /** A public host without any filtering; same as {@code openHost(0)}. */
     public Host openHost() {
-        return openHost;
+        return openHost(0);
     }
 
-    /** A public host whose input firewall drops everything it did not ask for. */
+    /** Open host {@code index}: 0 ({@value #OPEN_HOST}) always, 1 ({@value #OPEN_HOST_2}) in a matrix bed. */
+    public Host openHost(int index) {
+        return indexed(openHosts, index, "open host");
+    }
+
+    /** A public host whose input firewall drops everything it did not ask for; same as {@code firewalledHost(0)}. */
     public Host firewalledHost() {
-        return firewalledHost;
+        return firewalledHost(0);
+    }
+
+    /**
+     * Firewalled host {@code index}: 0 ({@value #FIREWALLED_HOST}) always, 1 ({@value #FIREWALLED_HOST_2}) in a
+     * matrix bed. Input: {@code policy drop}, accepts {@code lo} and {@code ct state established,related}.
+     */
+    public Host firewalledHost(int index) {
+        return indexed(firewalledHosts, index, "firewalled host");
+    }
+
+    private static Host indexed(List<Host> hosts, int index, String what) {
+        if (index < 0 || index >= hosts.size()) {
+            throw new IllegalArgumentException("the bed has " + hosts.size() + " " + what + "(s), no index " + index
+                    + (index == 1 ? " (build it with NatTestBed.builder().matrix())" : ""));
+        }
+        return hosts.get(index);
+    }
+
+    /** Whether the bed was built with {@link Builder#matrix()}. */
+    public boolean isMatrix() {
+        return options.matrix;
+    }
+
+    /**
+     * Matrix bed only: the home router of the LAN pair, a full-cone NAT (type {@link NatType#FULL_CONE}, index -1,
+     * name {@code r-home}) that is not one of {@code router(type, i)} and not in {@link #routers()}.
+     */
+    public Router homeRouter() {
+        return matrixOnly(homeRouter, "homeRouter()");
+    }
+
+    /** Matrix bed only: the host on the home LAN that accepts inbound (no filtering of its own). */
+    public Host lanPhone() {
+        return matrixOnly(lanPhone, "lanPhone()");
+    }
+
+    /**
+     * Matrix bed only: the host on the home LAN whose input firewall drops inbound like the firewalled host's
+     * (accepts {@code lo} and {@code ct state established,related}): the phone cannot open anything to it, but
+     * everything the pc opens itself (to the phone, to the internet) gets its answers.
+     */
+    public Host lanPc() {
+        return matrixOnly(lanPc, "lanPc()");
+    }
+
+    private <T> T matrixOnly(T value, String what) {
+        if (value == null) {
+            throw new IllegalStateException(what + " exists only in a bed built with NatTestBed.builder().matrix()");
+        }
+        return value;
+    }
+
+    /** How many hosts of {@code kind} the bed has: what {@link #host(HostKind, int)} accepts as index. */
+    public int hostCount(HostKind kind) {
+        return switch (kind) {
+            case OPEN -> openHosts.size();
+            case FIREWALLED -> firewalledHosts.size();
+            case SERVER -> 1;
+            case LAN_PHONE, LAN_PC -> options.matrix ? 1 : 0;
+            default -> clients.getOrDefault(kind.natType().orElseThrow(), List.of()).size();
+        };
+    }
+
+    /**
+     * Host {@code index} of {@code kind}: {@code openHost(index)}, {@code firewalledHost(index)},
+     * {@code client(type, index)}, or (index 0) {@code server()}, {@code lanPhone()}, {@code lanPc()}.
+     */
+    public Host host(HostKind kind, int index) {
+        return switch (kind) {
+            case OPEN -> openHost(index);
+            case FIREWALLED -> firewalledHost(index);
+            case SERVER -> indexed(List.of(server), index, "server");
+            case LAN_PHONE -> indexed(List.of(lanPhone()), index, "lan phone");
+            case LAN_PC -> indexed(List.of(lanPc()), index, "lan pc");
+            default -> client(kind.natType().orElseThrow(), index);
+        };
+    }
+
+    /**
+     * The hosts of the connection matrix: for each kind of {@link HostKind#MATRIX} (open, firewalled, full-cone,
+     * restricted-cone, port-restricted-cone, symmetric) every host the bed has, index 0 then 1. A matrix bed has
+     * two of each (12 entries); the default bed has one of each plus {@code symmetric#1} (7).
+     */
+    public List<MatrixHost> matrixHosts() {
+        List<MatrixHost> hosts = new ArrayList<>();
+        for (HostKind kind : HostKind.MATRIX) {
+            for (int i = 0; i < hostCount(kind); i++) {
+                hosts.add(new MatrixHost(kind, i, host(kind, i)));
+            }
+        }
+        return List.copyOf(hosts);
+    }
+
+    /**
+     * All 36 ordered pairs of matrix kinds, row by row in {@link HostKind#MATRIX} order: {@code from} is host 0 of
+     * its kind; {@code to} is host 0 of its kind, or host 1 on the diagonal, so both ends are always different hosts
+     * behind different routers. Matrix bed only.
+     */
+    public List<MatrixPair> matrixPairs() {
+        if (!options.matrix) {
+            throw new IllegalStateException("matrixPairs() needs a bed built with NatTestBed.builder().matrix()");
+        }
+        List<MatrixPair> pairs = new ArrayList<>();
+        for (HostKind from : HostKind.MATRIX) {
+            for (HostKind to : HostKind.MATRIX) {
+                int toIndex = from == to ? 1 : 0;
+                pairs.add(new MatrixPair(new MatrixHost(from, 0, host(from, 0)),
+                        new MatrixHost(to, toIndex, host(to, toIndex))));
+            }
+        }
+        return List.copyOf(pairs);
     }
 
     /** The (first) client behind the (first) router of {@code type}; same as {@code client(type, 0)}. */
@@ -343,7 +538,8 @@ public final class NatTestBed implements AutoCloseable {
     /**
      * The client behind router {@code index} of {@code type}: index 0 exists for every type, index 1 for
      * {@link NatType#SYMMETRIC} (a second symmetric NAT with its own WAN address and LAN, e.g. for relaying
-     * between two symmetric peers). See {@link #routerCount(NatType)}.
+     * between two symmetric peers) and, in a {@link Builder#matrix()} bed, for every type. See
+     * {@link #routerCount(NatType)}.
      */
     public Host client(NatType type, int index) {
         return site(clients, type, index);
@@ -364,12 +560,15 @@ public final class NatTestBed implements AutoCloseable {
         return site(routers, type, index);
     }
 
-    /** How many routers of {@code type} the bed has (2 for {@link NatType#SYMMETRIC}, else 1). */
+    /** How many routers of {@code type} the bed has (2 for {@link NatType#SYMMETRIC}, else 1; 2 each in a matrix bed). */
     public int routerCount(NatType type) {
         return routers.getOrDefault(type, List.of()).size();
     }
 
-    /** Every router of the bed, in build order (WAN .101 upwards). */
+    /**
+     * Every {@code router(type, index)} of the bed, in build order (WAN .101 upwards); not the matrix bed's
+     * {@link #homeRouter()}, so {@code client(router.type(), router.index())} is always the router's client.
+     */
     public List<Router> routers() {
         return List.copyOf(allRouters);
     }

@@ -13,6 +13,7 @@ import java.util.OptionalInt;
 public final class Router {
     private final NatType type;
     private final int index;
+    private final String name;
     private final Netns ns;
     private volatile InetAddress wanAddress;
     private final InetAddress lanAddress;
@@ -23,10 +24,11 @@ public final class Router {
     private Miniupnpd miniupnpd;
     private InetAddress[] stunAccept;
 
-    Router(NatType type, int index, Netns ns, InetAddress wanAddress, InetAddress lanAddress,
+    Router(NatType type, int index, String name, Netns ns, InetAddress wanAddress, InetAddress lanAddress,
            PortRange externalPorts, int portDelta) {
         this.type = type;
         this.index = index;
+        this.name = name;
         this.ns = ns;
         this.wanAddress = wanAddress;
         this.lanAddress = lanAddress;
@@ -38,9 +40,18 @@ public final class Router {
         return type;
     }
 
-    /** Which router of its type this is: 0 for the first (the one {@code bed.router(type)} returns), 1 for the second. */
+    /**
+     * Which router of its type this is: 0 for the first (the one {@code bed.router(type)} returns), 1 for the second.
+     * -1 for the home router of the LAN pair ({@link NatTestBed#homeRouter()}), which is not one of
+     * {@code bed.router(type, i)}.
+     */
     public int index() {
         return index;
+    }
+
+    /** The router's role in the bed, also its namespace suffix: {@code r-full}, {@code r-sym2}, {@code r-home}, ... */
+    public String name() {
+        return name;
     }
 
     /**
@@ -263,6 +274,7 @@ public final class Router {
 
     @Override
     public String toString() {
-        return "router-" + type + (index == 0 ? "" : "#" + index) + "[" + ns.name() + " wan " + wanAddress.getHostAddress() + "]";
+        String id = index < 0 ? name + " " + type : type + (index == 0 ? "" : "#" + index);
+        return "router-" + id + "[" + ns.name() + " wan " + wanAddress.getHostAddress() + "]";
     }
 }

@@ -6,8 +6,8 @@ import java.net.InetAddress;
 public final class ServerHost extends Host {
     private final InetAddress alternate;
 
-    ServerHost(String name, Netns ns, InetAddress primary, InetAddress alternate) {
-        super(name, ns, primary);
+    ServerHost(String name, Netns ns, InetAddress primary, InetAddress alternate, Wire peer) {
+        super(name, ns, primary, HostKind.SERVER, HostKind.SERVER.label(), peer);
         this.alternate = alternate;
     }
 

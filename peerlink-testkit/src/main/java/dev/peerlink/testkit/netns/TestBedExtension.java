@@ -7,23 +7,31 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One bed per test class: skips the class with a printed reason when the bed (or coturn, if asked)
  * is unavailable, builds the bed before the first test and tears it down after the last.
- * Use as {@code @RegisterExtension static final TestBedExtension BED = TestBedExtension.create();}.
+ * Use as {@code @RegisterExtension static final TestBedExtension BED = TestBedExtension.create();}
+ * ({@code TestBedExtension.create().matrix()} for a {@link NatTestBed.Builder#matrix()} bed).
  */
 public final class TestBedExtension implements BeforeAllCallback, AfterAllCallback {
     private final boolean needsCoturn;
+    private final boolean matrix;
     private NatTestBed bed;
 
-    private TestBedExtension(boolean needsCoturn) {
+    private TestBedExtension(boolean needsCoturn, boolean matrix) {
         this.needsCoturn = needsCoturn;
+        this.matrix = matrix;
     }
 
     public static TestBedExtension create() {
-        return new TestBedExtension(false);
+        return new TestBedExtension(false, false);
     }
 
     /** Also skips unless coturn's {@code turnserver} and {@code turnutils_natdiscovery} are installed. */
     public static TestBedExtension withCoturn() {
-        return new TestBedExtension(true);
+        return new TestBedExtension(true, false);
+    }
+
+    /** The same extension, but building the connection-matrix bed ({@code NatTestBed.builder().matrix()}). */
+    public TestBedExtension matrix() {
+        return new TestBedExtension(needsCoturn, true);
     }
 
     /** The running bed; only valid inside the test class's tests. */
@@ -41,7 +49,7 @@ public final class TestBedExtension implements BeforeAllCallback, AfterAllCallba
         } else {
             TestBedAssumptions.assumeAvailable();
         }
-        bed = NatTestBed.start();
+        bed = matrix ? NatTestBed.builder().matrix().start() : NatTestBed.start();
     }
 
     @Override

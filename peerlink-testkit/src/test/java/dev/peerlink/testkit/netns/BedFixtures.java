@@ -99,6 +99,48 @@ final class BedFixtures {
         return d;
     }
 
+    /** Starts a {@link TcpTool} listener in {@code host} on its primary address; returns once it is bound. */
+    static HostProcess tcpListen(Host host, int port) {
+        HostProcess p = host.start(host.javaCommand(TcpTool.class.getName(), "listen", String.valueOf(port),
+                host.address().getHostAddress()));
+        p.awaitOutput(Pattern.compile("^LISTENING"), JVM_START);
+        return p;
+    }
+
+    static final Pattern TCP_RESULT = Pattern.compile("^(CONNECTED|FAILED) (\\S+) (.*)$");
+
+    /** One {@code TcpTool connect} result: {@code detail} is "FROM a:p ECHO yes" or the exception class. */
+    record TcpResult(String target, boolean connected, String detail) {
+        boolean echoed() {
+            return connected && detail.endsWith(" ECHO yes");
+        }
+
+        /** The local address:port of a connected socket, as the connecting host saw it. */
+        String from() {
+            return detail.split(" ")[1];
+        }
+    }
+
+    /** Connects from {@code host} to each {@code address:port} target in turn (one JVM); one result per target. */
+    static List<TcpResult> tcpConnect(Host host, Duration timeout, String... targets) {
+        List<String> args = new ArrayList<>(List.of("connect", String.valueOf(timeout.toMillis())));
+        args.addAll(List.of(targets));
+        try (HostProcess p = host.start(host.javaCommand(TcpTool.class.getName(), args.toArray(String[]::new)))) {
+            int exit = p.awaitExit(JVM_START.plus(timeout.multipliedBy(2L * targets.length)));
+            if (exit != 0) {
+                throw new IllegalStateException("tcp connect failed (exit " + exit + ")\n" + p.describeOutput());
+            }
+            List<TcpResult> result = new ArrayList<>();
+            for (String line : p.stdoutLines()) {
+                Matcher m = TCP_RESULT.matcher(line);
+                if (m.matches()) {
+                    result.add(new TcpResult(m.group(2), m.group(1).equals("CONNECTED"), m.group(3)));
+                }
+            }
+            return result;
+        }
+    }
+
     static String target(InetAddress address, int port) {
         return address.getHostAddress() + ":" + port;
     }

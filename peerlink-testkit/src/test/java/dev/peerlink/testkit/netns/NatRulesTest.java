@@ -35,4 +35,13 @@ class NatRulesTest {
         assertThatThrownBy(() -> NatTestBed.builder().sequentialPorts(new PortRange(1000, 1001), 3))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void fullLossIsAPlainDropBecauseNftRejectsModHundredLessThanHundred() {
+        assertThat(NatRules.faultRules(30, false))
+                .contains("add rule inet fault forward numgen random mod 100 < 30 counter drop");
+        assertThat(NatRules.faultRules(100, false)).contains("add rule inet fault forward counter drop")
+                .doesNotContain("numgen");
+        assertThat(NatRules.faultRules(0, false)).isEqualTo("flush chain inet fault forward\n");
+    }
 }
