@@ -103,6 +103,7 @@ class MigratingConnectionTest {
     void tenMegabytesEachWayAcrossAMove(String from, String to, boolean initiatorFirst) throws Exception {
         SessionConfig cfg = SessionConfig.defaults();
         Pair first = pairs.pair(from, cfg);
+        Pair second = pairs.pair(to, cfg); // ready before the transfer starts, so the move lands in its middle
         MigratingConnection[] c = connect(first, "relay");
         List<String> movesA = new CopyOnWriteArrayList<>();
         List<String> movesB = new CopyOnWriteArrayList<>();
@@ -118,23 +119,30 @@ class MigratingConnectionTest {
         CompletableFuture<String> gotB = receive(sb.input(), atB);
         CompletableFuture<String> gotA = receive(sa.input(), atA);
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> atA.get() + atB.get() > 6_000_000);
-        Pair second = pairs.pair(to, cfg);
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+                .until(() -> atA.get() + atB.get() > 6_000_000);
         long t0 = System.nanoTime();
         int firstSide = initiatorFirst ? 0 : 1;
         c[firstSide].migrate(firstSide == 0 ? second.a() : second.b(), "direct");
         long before = atA.get() + atB.get();
         // the other side moves a little later: once more data flowed (the first mover's peer still sends on the old path)
-        await().atMost(Duration.ofSeconds(30)).until(() -> atA.get() + atB.get() > before + 300_000
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                .until(() -> atA.get() + atB.get() > before + 300_000
                 || atA.get() + atB.get() >= 2L * SIZE);
+        long between = atA.get() + atB.get() - before;
         c[1 - firstSide].migrate(firstSide == 0 ? second.b() : second.a(), "direct");
 
         assertThat(gotB.get(60, TimeUnit.SECONDS)).isEqualTo(SIZE + ":" + sentAB.get(5, TimeUnit.SECONDS));
         assertThat(gotA.get(60, TimeUnit.SECONDS)).isEqualTo(SIZE + ":" + sentBA.get(5, TimeUnit.SECONDS));
+        AtomicLong transferEnd = new AtomicLong(System.nanoTime());
         await().atMost(Duration.ofSeconds(15)).until(() -> c[0].path().equals("direct") && c[1].path().equals("direct"));
         long moveMillis = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("MOVE %s->%s initiatorFirst=%s: bytes before move %d, path changed after %d ms%n",
-                from, to, initiatorFirst, before, moveMillis);
+        long transferMillis = (transferEnd.get() - start) / 1_000_000;
+        System.out.printf("MOVE %s->%s initiatorFirst=%s: %d bytes before the first migrate, %d between the two, "
+                        + "path changed %d ms after the first migrate; 2x10 MB done %d ms after 6 MB%n",
+                from, to, initiatorFirst, before, between, moveMillis, transferMillis);
+        assertThat(before).as("the move happens mid-transfer").isLessThan(2L * SIZE - 2_000_000);
         assertThat(first.a().isOpen()).isFalse();
         assertThat(first.b().isOpen()).isFalse();
         assertThat(movesA).containsExactly("relay->direct");
