@@ -61,6 +61,7 @@ public final class Peer implements AutoCloseable {
     private final ScheduledExecutorService ladderTimers;
     private final Map<String, LadderSide> routes = new ConcurrentHashMap<>();
     private final Map<String, Long> handledSessions = new ConcurrentHashMap<>();
+    private final CompletableFuture<NetworkInfo> discovered = new CompletableFuture<>();
     private volatile QuicTransport quic;
     private volatile LadderContext ladderContext;
     private volatile Consumer<PeerConnection> connectionHandler;
@@ -252,6 +253,18 @@ public final class Peer implements AutoCloseable {
             }
         }
         signalling.update(network());
+        discovered.complete(network());
+    }
+
+    /**
+     * Completes once the first NAT discovery after registration finished (successfully or not) and was announced;
+     * at once when discovery is off.
+     */
+    public CompletableFuture<NetworkInfo> discovered() {
+        if (!discovery) {
+            discovered.complete(network());
+        }
+        return discovered;
     }
 
     @Override
