@@ -9,14 +9,10 @@ import dev.peerlink.turn.client.TurnTimeoutException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,36 +65,21 @@ public final class RelayPath implements AutoCloseable {
     /** Datagrams and payload bytes forwarded each way since the path opened, and datagrams dropped. */
     public record Stats(long packetsToPeer, long bytesToPeer, long packetsFromPeer, long bytesFromPeer, long dropped) {}
 
+    private final LoopbackShim shim;
     private final TurnClient turn;
     private final InetSocketAddress relayed;
-    private final DatagramChannel quicSocket;
-    private final DatagramChannel shim;
-    private final InetSocketAddress quicAddress;
-    private final InetSocketAddress shimAddress;
-    private final Set<InetAddress> permitted = ConcurrentHashMap.newKeySet();
     private final Set<InetSocketAddress> binding = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
-    private final LongAdder packetsOut = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
-    private final LongAdder packetsIn = new LongAdder();
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final Thread forwarder;
     private final ScheduledFuture<?> watchdog;
-    private volatile InetSocketAddress peer;
-    private volatile long lastInboundNanos = System.nanoTime();
     private volatile Duration silenceTimeout = Duration.ofSeconds(10);
 
     private RelayPath(InetSocketAddress server, TurnCredentials credentials, Duration timeout) throws IOException {
-        quicSocket = loopbackSocket();
-        shim = loopbackSocket();
-        quicAddress = (InetSocketAddress) quicSocket.getLocalAddress();
-        shimAddress = (InetSocketAddress) shim.getLocalAddress();
+        shim = new LoopbackShim(this::sendToRelay, this::bindChannelLater);
         TurnClient client = null;
         try {
             client = TurnClient.builder(server, credentials)
                     .closeTimeout(Duration.ofSeconds(1))
-                    .onData(this::fromRelay)
+                    .onData(shim::fromRelay)
                     .onFailure(e -> closeAsync(CloseReason.RELAY_FAILED, e))
                     .connect();
             relayed = allocate(client, timeout);
@@ -107,13 +87,16 @@ public final class RelayPath implements AutoCloseable {
             if (client != null) {
                 client.close();
             }
-            quietly(quicSocket);
-            quietly(shim);
+            shim.close();
             throw e;
         }
         turn = client;
-        forwarder = Thread.ofPlatform().daemon().name("relay-path-" + shimAddress.getPort()).start(this::toRelay);
+        shim.start();
         watchdog = WATCHDOG.scheduleWithFixedDelay(this::checkSilence, 100, 100, TimeUnit.MILLISECONDS);
+        if (closed.isDone()) { // TURN failed while we were still being built: shutdown() could not finish
+            watchdog.cancel(false);
+            turn.close();
+        }
     }
 
     /**
@@ -157,23 +140,29 @@ public final class RelayPath implements AutoCloseable {
 
     /** The loopback socket to hand to {@code QuicTransport}, which takes ownership of it. */
     public DatagramChannel quicSocket() {
-        return quicSocket;
+        return shim.quicSocket();
     }
 
     /** The shim's loopback address: the remote QUIC on this side talks to (for {@code connect}). */
     public InetSocketAddress shimAddress() {
-        return shimAddress;
+        return shim.shimAddress();
     }
 
     /** The peer's transport address, once given or learned. */
     public InetSocketAddress peer() {
-        return peer;
+        return shim.peer();
+    }
+
+    /** The TURN channel bound to the current peer, once bound (until then data travels in Send/Data indications). */
+    public Optional<Integer> channel() {
+        InetSocketAddress current = shim.peer();
+        return current == null ? Optional.empty() : turn.channel(current);
     }
 
     /** Lets the peer's (public) IP send through the relay: a TURN CreatePermission, refreshed until close. */
     public void permit(InetAddress peerIp) throws TurnException {
         turn.createPermission(peerIp);
-        permitted.add(peerIp);
+        shim.permit(peerIp);
     }
 
     /**
@@ -182,9 +171,7 @@ public final class RelayPath implements AutoCloseable {
      */
     public void peer(InetSocketAddress address) throws TurnException {
         turn.bindChannel(address); // installs the permission too
-        permitted.add(address.getAddress());
-        lastInboundNanos = System.nanoTime();
-        peer = address;
+        shim.peer(address);
     }
 
     /** Close the path when nothing has come through the relay for this long while a peer is known (default 10 s). */
@@ -206,7 +193,7 @@ public final class RelayPath implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(packetsOut.sum(), bytesOut.sum(), packetsIn.sum(), bytesIn.sum(), dropped.sum());
+        return shim.stats();
     }
 
     /** Deallocates (waiting at most 1 s for the server), closes both loopback sockets. Idempotent. */
@@ -243,75 +230,29 @@ public final class RelayPath implements AutoCloseable {
         }
     }
 
-    /** Forwarding thread: QUIC → shim → TURN → peer. */
-    private void toRelay() {
-        ByteBuffer buf = ByteBuffer.allocate(65_536);
-        while (!closed.isDone()) {
-            SocketAddress from;
-            try {
-                buf.clear();
-                from = shim.receive(buf);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                continue;
-            }
-            InetSocketAddress to = peer;
-            if (to == null || !quicAddress.equals(from)) {
-                dropped.increment(); // nothing to send to yet, or not our QUIC socket talking
-                continue;
-            }
-            int n = buf.position();
-            try {
-                turn.send(to, Arrays.copyOf(buf.array(), n)); // TurnClient takes byte[]: one copy per datagram
-                packetsOut.increment();
-                bytesOut.add(n);
-            } catch (IOException | IllegalStateException e) {
-                dropped.increment(); // closing, or a transient send error: QUIC recovers or times out
-            }
-        }
+    /** The shim's forwarding thread, started once {@code turn} is set. */
+    private void sendToRelay(InetSocketAddress peer, byte[] data) throws IOException {
+        turn.send(peer, data);
     }
 
-    /** TURN receive thread: peer → TURN → shim → QUIC. Must not block on TURN transactions. */
-    private void fromRelay(InetSocketAddress from, byte[] data) {
-        if (closed.isDone() || !permitted.contains(from.getAddress())) {
-            dropped.increment();
-            return;
-        }
-        lastInboundNanos = System.nanoTime();
-        if (!from.equals(peer)) {
-            learn(from);
-        }
-        try {
-            shim.send(ByteBuffer.wrap(data), quicAddress);
-            packetsIn.increment();
-            bytesIn.add(data.length);
-        } catch (IOException e) {
-            dropped.increment();
-        }
-    }
-
-    /** A new transport address of a permitted peer: send there from now on, and bind it a channel off this thread. */
-    private void learn(InetSocketAddress from) {
-        InetSocketAddress previous = peer;
-        peer = from;
-        log.debug("relay peer {} (was {})", from, previous);
-        if (turn.channel(from).isEmpty() && binding.add(from)) {
+    /** A new transport address of the peer (on the TURN receive thread): bind it a channel off that thread. */
+    private void bindChannelLater(InetSocketAddress peer) {
+        log.debug("relay peer is now {}", peer);
+        if (turn.channel(peer).isEmpty() && binding.add(peer)) {
             Thread.ofVirtual().start(() -> {
                 try {
-                    turn.bindChannel(from);
+                    turn.bindChannel(peer);
                 } catch (TurnException | IllegalStateException e) {
-                    log.debug("channel bind to {} failed; Send indications carry on: {}", from, e.toString());
+                    log.debug("channel bind to {} failed; Send indications carry on: {}", peer, e.toString());
                 } finally {
-                    binding.remove(from);
+                    binding.remove(peer);
                 }
             });
         }
     }
 
     private void checkSilence() {
-        if (peer != null && !closed.isDone()
-                && System.nanoTime() - lastInboundNanos > silenceTimeout.toNanos()) {
+        if (shim.peer() != null && !closed.isDone() && shim.silentNanos() > silenceTimeout.toNanos()) {
             closeAsync(CloseReason.RELAY_SILENT, null);
         }
     }
@@ -331,28 +272,9 @@ public final class RelayPath implements AutoCloseable {
         if (watchdog != null) { // null only if TURN failed while the constructor was still running
             watchdog.cancel(false);
         }
-        quietly(quicSocket); // QUIC hears nothing more and ends with its idle timeout
-        quietly(shim);       // ends the forwarding thread
-        turn.close();
-    }
-
-    private static DatagramChannel loopbackSocket() throws IOException {
-        DatagramChannel c = DatagramChannel.open();
-        try {
-            c.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
-            c.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
-            return c.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        } catch (IOException e) {
-            quietly(c);
-            throw e;
-        }
-    }
-
-    private static void quietly(DatagramChannel c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing to do
+        shim.close(); // QUIC hears nothing more and ends with its idle timeout
+        if (turn != null) {
+            turn.close();
         }
     }
 }

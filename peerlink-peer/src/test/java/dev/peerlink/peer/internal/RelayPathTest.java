@@ -119,6 +119,9 @@ class RelayPathTest {
                         + " %s%n", secs, 10.49 / secs, 20.97 / secs, stats);
         assertThat(stats.bytesToPeer()).isGreaterThan(10 << 20);
         assertThat(stats.bytesFromPeer()).isGreaterThan(10 << 20);
+        assertThat(stats.dropped()).isZero();
+        assertThat(relay.channel()).as("ChannelData once the peer is learned").isPresent();
+        assertThat(server.stats().channelsActive()).isEqualTo(1);
 
         ConcurrentLinkedQueue<String> atR = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> atP = new ConcurrentLinkedQueue<>();
@@ -156,6 +159,8 @@ class RelayPathTest {
         writeAndFin(st.output(), msg);
         assertThat(sha256(st.input().readAllBytes())).isEqualTo(sha256(msg));
         assertThat(relay.stats().packetsFromPeer()).isPositive();
+        assertThat(relay.channel()).as("bound by peer(), before any data").isPresent();
+        assertThat(relay.peer()).isEqualTo(plain.getLocalAddress());
         rSession.close();
         pSession.close();
     }
@@ -240,6 +245,7 @@ class RelayPathTest {
             assertThat(receive(quic)).isEqualTo("friend");
             assertThat(relay.peer()).isEqualTo(friend.getLocalAddress());
             assertThat(relay.stats().packetsFromPeer()).isEqualTo(1);
+            assertThat(server.stats().droppedNoPermission()).isEqualTo(3);
 
             send(quic, "to friend", relay.shimAddress());
             assertThat(receive(friend)).isEqualTo("to friend");
