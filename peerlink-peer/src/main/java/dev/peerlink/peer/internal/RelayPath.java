@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ public final class RelayPath implements AutoCloseable {
     private final TurnClient turn;
     private final InetSocketAddress relayed;
     private final Set<InetSocketAddress> binding = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private final ScheduledFuture<?> watchdog;
     private volatile Duration silenceTimeout = Duration.ofSeconds(10);
@@ -93,7 +95,7 @@ public final class RelayPath implements AutoCloseable {
         turn = client;
         shim.start();
         watchdog = WATCHDOG.scheduleWithFixedDelay(this::checkSilence, 100, 100, TimeUnit.MILLISECONDS);
-        if (closed.isDone()) { // TURN failed while we were still being built: shutdown() could not finish
+        if (closing.get()) { // TURN failed while we were still being built: shutdown() could not finish
             watchdog.cancel(false);
             turn.close();
         }
@@ -183,11 +185,15 @@ public final class RelayPath implements AutoCloseable {
         return this;
     }
 
+    /** True once the path has stopped forwarding and closed its sockets. */
     public boolean isClosed() {
         return closed.isDone();
     }
 
-    /** Completes with the reason when the path closes. */
+    /**
+     * Completes with the reason once the path has stopped forwarding and closed its sockets. The session then ends
+     * with its idle timeout; for an immediate end, {@code closeFuture().thenRun(session::close)}.
+     */
     public CompletableFuture<CloseReason> closeFuture() {
         return closed.copy();
     }
@@ -252,7 +258,7 @@ public final class RelayPath implements AutoCloseable {
     }
 
     private void checkSilence() {
-        if (shim.peer() != null && !closed.isDone() && shim.silentNanos() > silenceTimeout.toNanos()) {
+        if (shim.peer() != null && !closing.get() && shim.silentNanos() > silenceTimeout.toNanos()) {
             closeAsync(CloseReason.RELAY_SILENT, null);
         }
     }
@@ -263,7 +269,7 @@ public final class RelayPath implements AutoCloseable {
     }
 
     private void shutdown(CloseReason reason, Throwable cause) {
-        if (!closed.complete(reason)) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         if (reason != CloseReason.LOCAL_CLOSE) {
@@ -273,6 +279,7 @@ public final class RelayPath implements AutoCloseable {
             watchdog.cancel(false);
         }
         shim.close(); // QUIC hears nothing more and ends with its idle timeout
+        closed.complete(reason); // unusable from here; the deallocation below may take up to 1 s
         if (turn != null) {
             turn.close();
         }

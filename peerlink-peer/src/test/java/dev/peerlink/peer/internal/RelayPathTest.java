@@ -208,6 +208,24 @@ class RelayPathTest {
     }
 
     @Test
+    void closingThePathEndsBothSessionsWithinTheirIdleTimeout() throws Exception {
+        Sessions s = pClientRServer(FAST);
+        AtomicReference<CloseReason> pSaw = new AtomicReference<>();
+        AtomicReference<CloseReason> rSaw = new AtomicReference<>();
+        s.p().addListener((x, why, cause) -> pSaw.set(why));
+        s.r().addListener((x, why, cause) -> rSaw.set(why));
+        long t0 = System.nanoTime();
+        relay.close(); // what a TurnClient failure or a silent relay also does, with the relay itself still working
+        assertThat(relay.closeFuture().getNow(null)).isEqualTo(RelayPath.CloseReason.LOCAL_CLOSE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pSaw.get() != null && rSaw.get() != null);
+        System.out.printf("[relay] path closed: sessions %s/%s after %.2f s (idle timeout 2 s)%n",
+                pSaw.get(), rSaw.get(), (System.nanoTime() - t0) / 1e9);
+        assertThat(rSaw.get()).isEqualTo(CloseReason.IDLE_TIMEOUT);
+        assertThat(pSaw.get()).isEqualTo(CloseReason.IDLE_TIMEOUT);
+        relay.close();
+    }
+
+    @Test
     void turnFailureClosesThePath() throws Exception {
         // The server forgets the allocation (a restart on the same port); the refresh fails and TurnClient reports it.
         server.close();
