@@ -208,7 +208,7 @@ class RelayPathTest {
     }
 
     @Test
-    void closingThePathEndsBothSessionsWithinTheirIdleTimeout() throws Exception {
+    void closingThePathEndsBothSessionsByTheirIdleTimeout() throws Exception {
         Sessions s = pClientRServer(FAST);
         AtomicReference<CloseReason> pSaw = new AtomicReference<>();
         AtomicReference<CloseReason> rSaw = new AtomicReference<>();
