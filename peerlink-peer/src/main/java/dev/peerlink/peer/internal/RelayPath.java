@@ -58,7 +58,6 @@ public final class RelayPath implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private static final int SOCKET_BUFFER = 4 << 20;
 
     /** Why the path closed. */
     public enum CloseReason { LOCAL_CLOSE, RELAY_FAILED, RELAY_SILENT }
