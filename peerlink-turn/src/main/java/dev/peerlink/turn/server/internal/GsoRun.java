@@ -56,6 +56,11 @@ final class GsoRun {
         return buf;
     }
 
+    /** Whether runs are still sent as GSO in this process (false after a real GSO send failure). */
+    static boolean enabled() {
+        return enabled;
+    }
+
     boolean pending() {
         return buf != null;
     }
@@ -75,7 +80,9 @@ final class GsoRun {
             return;
         }
         ch.write(new io.netty.channel.epoll.SegmentedDatagramPacket(b, segment, to)).addListener(f -> {
-            if (!f.isSuccess() && enabled) {
+            // A closed channel (deallocation, shutdown with a run pending) says nothing about GSO: the flag is
+            // process-wide, so only a real send failure may turn it off.
+            if (!f.isSuccess() && enabled && !(f.cause() instanceof java.nio.channels.ClosedChannelException)) {
                 // e.g. EIO from a device without checksum offload: this run is lost, later ones go one by one
                 enabled = false;
                 LOG.warn("UDP GSO send failed ({}); relaying datagram by datagram from now on", f.cause().toString());
