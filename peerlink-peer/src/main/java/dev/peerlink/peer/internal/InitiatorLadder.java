@@ -144,7 +144,7 @@ public final class InitiatorLadder extends LadderSide {
     }
 
     private void askReverse() {
-        if (!reverseAsked.compareAndSet(false, true) || conn != null) {
+        if (settled() || !reverseAsked.compareAndSet(false, true)) {
             return;
         }
         if (ctx.config().allows("reverse") && PathPlan.reverseUseful(mine, theirs)) {
@@ -155,7 +155,7 @@ public final class InitiatorLadder extends LadderSide {
     }
 
     private void startPunch() {
-        if (!ctx.config().allows("punch") || conn != null || !punchStarted.compareAndSet(false, true)) {
+        if (!ctx.config().allows("punch") || settled() || !punchStarted.compareAndSet(false, true)) {
             return;
         }
         udp.addTargets(theirs.udp());
@@ -212,7 +212,9 @@ public final class InitiatorLadder extends LadderSide {
                 return;
             }
             for (InetAddress ip : peerIps()) {
-                r.permit(ip);
+                if (ip.getClass() == r.relayedAddress().getAddress().getClass()) { // TURN: one address family
+                    r.permit(ip);
+                }
             }
             sendSignal(target.deviceId(), "relay", "addr", Endpoints.format(r.relayedAddress()));
             ctx.quic().accept(r.quicSocket(), ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
@@ -223,6 +225,7 @@ public final class InitiatorLadder extends LadderSide {
                 // From here the relay lives as long as its session (adopted or closed by adopt).
                 relaySessionFormed = true;
                 s.addListener((x, why, cause) -> r.close());
+                r.closeFuture().thenRun(s::close); // a dead relay ends its session now, not at the idle timeout
                 Thread.ofVirtual().start(() -> adoptNominated(s, "relay"));
             });
         } catch (IOException e) {

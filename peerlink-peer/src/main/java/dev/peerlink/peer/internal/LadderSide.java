@@ -137,6 +137,12 @@ public abstract class LadderSide {
         }
     }
 
+    /** Connected on a path that no later attempt may replace (anything but the relay). */
+    protected boolean settled() {
+        MigratingConnection c = conn;
+        return c != null && !"relay".equals(c.path());
+    }
+
     protected void schedule(Duration after, Runnable task) {
         ctx.timers().schedule(() -> {
             if (!finished) {

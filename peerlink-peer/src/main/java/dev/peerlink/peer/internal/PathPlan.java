@@ -33,9 +33,12 @@ public final class PathPlan {
         return isPrivate(remote.getAddress()) ? "lan" : publicPath;
     }
 
-    /** Both devices behind the same public address: probably one LAN. */
+    /** Both devices behind the same public address (probably one LAN), or sharing a host address (one host). */
     public static boolean sameSite(LadderOffer a, LadderOffer b) {
-        return a.publicIp() != null && a.publicIp().equals(b.publicIp());
+        if (a.publicIp() != null && a.publicIp().equals(b.publicIp())) {
+            return true;
+        }
+        return a.tcp().stream().anyMatch(x -> b.tcp().stream().anyMatch(y -> y.getAddress().equals(x.getAddress())));
     }
 
     /**

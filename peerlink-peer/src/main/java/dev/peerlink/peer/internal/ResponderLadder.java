@@ -99,13 +99,13 @@ public final class ResponderLadder extends LadderSide {
     }
 
     private void punch() {
-        if (conn == null && ctx.config().allows("punch")) {
+        if (!settled() && ctx.config().allows("punch")) {
             udp.startSending();
         }
     }
 
     private void dialBack() {
-        if (conn != null || finished || !ctx.config().allows("reverse") || !dialedBack.compareAndSet(false, true)) {
+        if (settled() || finished || !ctx.config().allows("reverse") || !dialedBack.compareAndSet(false, true)) {
             return;
         }
         LOG.debug("{}: dialing back {}", session, theirs.tcp());
@@ -148,7 +148,7 @@ public final class ResponderLadder extends LadderSide {
     }
 
     private void relayConnect(InetSocketAddress relayed) {
-        if (conn != null && !"relay".equals(conn.path()) || finished) {
+        if (settled() || finished) {
             return;
         }
         try {

@@ -175,7 +175,7 @@ public final class UdpChecker implements AutoCloseable {
                     handle((InetSocketAddress) from);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
             if (!closed) {
                 contact.completeExceptionally(e);
             }

@@ -1,0 +1,113 @@
+package dev.peerlink.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.Identity;
+import dev.peerlink.secure.SecureStream;
+import dev.peerlink.server.PeerlinkServer;
+import dev.peerlink.server.PeerlinkServerConfig;
+import dev.peerlink.server.signal.SignalServerConfig;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay step through the embedded server's TURN relay, and the move off the relay when a direct path appears. */
+class LadderRelayLoopbackTest {
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    PeerlinkServer server() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        PeerlinkServer s = PeerlinkServer.start(new PeerlinkServerConfig(new InetSocketAddress(lo, 0), Optional.empty(),
+                Optional.of(new PeerlinkServerConfig.Relay(new InetSocketAddress(lo, 0), Optional.empty(), "peerlink",
+                        Optional.empty(), List.of("127.0.0.0/8"))),
+                Optional.of(SignalServerConfig.builder().listen(new InetSocketAddress(lo, 0)).build()), Optional.empty()));
+        toClose.add(s);
+        return s;
+    }
+
+    Peer peer(PeerlinkServer s, String id, LadderConfig ladder) throws Exception {
+        Peer p = Peer.builder().identity(DeviceIdentity.ephemeral(DeviceId.of(id))).server(s.signal().orElseThrow().url())
+                .discovery(false).ladder(ladder).build();
+        toClose.add(p);
+        p.start().get(5, TimeUnit.SECONDS);
+        return p;
+    }
+
+    @Test
+    void relayOnlyConnectsThroughTheTurnRelay() throws Exception {
+        PeerlinkServer s = server();
+        LadderConfig relayOnly = LadderConfig.defaults().withLoopback(true).withPaths(Set.of("relay"))
+                .withRelayAfter(Duration.ZERO);
+        Peer a = peer(s, "a", relayOnly);
+        Peer b = peer(s, "b", relayOnly);
+        b.onConnection(LadderLoopbackTest::echo);
+        PeerConnection c = a.connect(Identity.device("b")).get(15, TimeUnit.SECONDS);
+        assertThat(c.path()).isEqualTo("relay");
+        LadderLoopbackTest.assertEcho(c, 2 << 20);
+        assertThat(s.relay().orElseThrow().stats().toString()).isNotBlank();
+    }
+
+    @Test
+    void relayedConnectionMovesToAHolePunchedPathWithoutLosingBytes() throws Exception {
+        PeerlinkServer s = server();
+        // Relay first (at once); hole punching starts 1.5 s later and must take over mid-stream. On one host the
+        // punched path is between host addresses, so it reports as lan.
+        LadderConfig cfg = LadderConfig.defaults().withLoopback(true).withPaths(Set.of("relay", "punch"))
+                .withRelayAfter(Duration.ZERO).withPunchAfter(Duration.ofMillis(1500));
+        Peer a = peer(s, "a", cfg);
+        Peer b = peer(s, "b", cfg);
+        b.onConnection(LadderLoopbackTest::echo);
+        PeerConnection c = a.connect(Identity.device("b")).get(15, TimeUnit.SECONDS);
+        assertThat(c.path()).isEqualTo("relay");
+        List<String> moves = new CopyOnWriteArrayList<>();
+        c.onPathChange((from, to) -> moves.add(from + "->" + to));
+
+        // Stream continuously across the move: 32 MiB at a paced rate so the move lands in the middle.
+        int total = 32 << 20;
+        byte[] data = new byte[total];
+        new Random(7).nextBytes(data);
+        SecureStream st = c.openStream();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (OutputStream out = st.output()) {
+                for (int off = 0; off < total; off += 64 * 1024) {
+                    out.write(data, off, 64 * 1024);
+                    if (off < 8 << 20) {
+                        Thread.sleep(10); // pacing, not synchronisation: keeps data in flight when the move happens
+                    }
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        byte[] back;
+        try (InputStream in = st.input()) {
+            back = in.readAllBytes();
+        }
+        writer.join();
+        assertThat(back.length).isEqualTo(total);
+        assertThat(MessageDigest.getInstance("SHA-256").digest(back)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !moves.isEmpty());
+        assertThat(moves).containsExactly("relay->lan");
+        assertThat(c.path()).isEqualTo("lan");
+    }
+}
