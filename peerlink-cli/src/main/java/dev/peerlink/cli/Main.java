@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 StunServerCommand.class,
                 NatCommand.class,
                 MapCommand.class,
+                PairCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -60,11 +60,11 @@ class MainTest {
     void helpListsEveryCommand() {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("server", "stun-server", "nat", "relay");
+        assertThat(r.out()).contains("server", "stun-server", "nat", "relay", "map", "pair");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"server", "stun-server", "nat", "relay", "map"})
+    @ValueSource(strings = {"server", "stun-server", "nat", "relay", "map", "pair"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();

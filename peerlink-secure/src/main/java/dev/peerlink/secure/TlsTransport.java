@@ -4,16 +4,20 @@ import dev.peerlink.secure.internal.MuxSession;
 import dev.peerlink.secure.internal.PinnedTrustManager;
 import dev.peerlink.secure.internal.SingleKeyManager;
 import dev.peerlink.secure.internal.TlsCredentials;
+import dev.peerlink.secure.internal.UnpinnedTrustManager;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Secure sessions over TCP paths: TLS 1.3 only (JDK), mutual authentication with both device keys pinned, and our
@@ -43,9 +47,28 @@ public final class TlsTransport {
         return start(socket, self, expectedPeer, config, false);
     }
 
+    /**
+     * Responder side (TLS server) for a peer not known in advance: accepts any well-formed peerlink device certificate
+     * (one certificate whose signature verifies under the Ed25519 identity key it claims, see
+     * {@link dev.peerlink.secure.internal.UnpinnedTrustManager}) and reports the identity the peer proved in
+     * {@link SecureSession#peerIdentity()}. Authorising that identity is the caller's job (pairing: a one-time token
+     * checked on the first stream). The initiator still pins this side's key as usual ({@link #connect}).
+     */
+    public static SecureSession acceptUnpinned(Socket socket, DeviceIdentity self, SessionConfig config)
+            throws IOException {
+        UnpinnedTrustManager tm = new UnpinnedTrustManager();
+        return start(socket, self, tm, tm::verified, e -> handshakeFailure(e, tm), config, false);
+    }
+
     private static SecureSession start(Socket socket, DeviceIdentity self, PeerIdentity expected, SessionConfig config,
                                        boolean client) throws IOException {
         PinnedTrustManager tm = new PinnedTrustManager(expected);
+        return start(socket, self, tm, () -> expected, e -> handshakeFailure(e, tm), config, client);
+    }
+
+    private static SecureSession start(Socket socket, DeviceIdentity self, X509ExtendedTrustManager tm,
+                                       Supplier<PeerIdentity> peer, Function<IOException, SecureHandshakeException> failure,
+                                       SessionConfig config, boolean client) throws IOException {
         SSLSocket tls;
         try {
             // A fresh context per session: no session cache, so no resumption that would skip the pin check.
@@ -96,10 +119,18 @@ public final class TlsTransport {
             throw e;
         } catch (IOException e) {
             tls.close();
-            throw handshakeFailure(e, tm);
+            throw failure.apply(e);
         }
-        return new MuxSession("tls", expected, new BufferedInputStream(tls.getInputStream(), 64 * 1024),
+        return new MuxSession("tls", peer.get(), new BufferedInputStream(tls.getInputStream(), 64 * 1024),
                 tls.getOutputStream(), tls, client, config);
+    }
+
+    static SecureHandshakeException handshakeFailure(IOException e, UnpinnedTrustManager tm) {
+        if (tm.lastFailure() != null) {
+            return new SecureHandshakeException("peer sent no valid peerlink device certificate: "
+                    + tm.lastFailure().getMessage(), tm.lastFailure(), true);
+        }
+        return new SecureHandshakeException("TLS handshake failed: " + e.getMessage(), e, false);
     }
 
     static SecureHandshakeException handshakeFailure(IOException e, PinnedTrustManager tm) {

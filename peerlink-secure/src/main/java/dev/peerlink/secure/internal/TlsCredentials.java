@@ -29,6 +29,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * proves possession of the P-256 key (CertificateVerify); the certificate signature binds that key to the
  * identity. {@link Mode#DIRECT_ED25519}: a self-signed certificate over the Ed25519 key itself; works with
  * the JDK's TLS 1.3 but not with Netty QUIC's BoringSSL build (see docs/secure-transport.md).
+ *
+ * <p>Both forms carry the raw identity key in a non-critical extension ({@link DeviceCertificates#IDENTITY_KEY_OID});
+ * the pinned verifier ignores it, the unpinned one ({@link UnpinnedTrustManager}) needs it.
  */
 public final class TlsCredentials {
     public enum Mode { BOUND_P256, DIRECT_ED25519 }
@@ -67,6 +70,10 @@ public final class TlsCredentials {
                     name, tlsKey.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            // The identity key itself, so a responder that does not know it in advance (pairing) can find the key
+            // to verify the signature with. Non-critical: the pinned verifier ignores it.
+            b.addExtension(DeviceCertificates.IDENTITY_KEY_OID, false,
+                    new org.bouncycastle.asn1.DEROctetString(identity.publicIdentity().raw()));
             ContentSigner signer = new JcaContentSignerBuilder("Ed25519").build(identity.keyPair().getPrivate());
             X509CertificateHolder holder = b.build(signer);
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
