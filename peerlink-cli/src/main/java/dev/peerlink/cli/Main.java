@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 StunServerCommand.class,
                 NatCommand.class,
                 MapCommand.class,
+                PeerCommand.class,
+                ConnectCommand.class,
                 PairCommand.class,
                 CommandLine.HelpCommand.class
         })

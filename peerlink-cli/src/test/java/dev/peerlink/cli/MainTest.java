@@ -60,11 +60,11 @@ class MainTest {
     void helpListsEveryCommand() {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("server", "stun-server", "nat", "relay", "map", "pair");
+        assertThat(r.out()).contains("server", "stun-server", "nat", "relay", "map", "pair", "peer", "connect");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"server", "stun-server", "nat", "relay", "map", "pair"})
+    @ValueSource(strings = {"server", "stun-server", "nat", "relay", "map", "pair", "peer", "connect"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();

@@ -1,0 +1,105 @@
+package dev.peerlink.cli;
+
+import dev.peerlink.peer.DeviceIdentity;
+import dev.peerlink.peer.LadderConfig;
+import dev.peerlink.peer.Peer;
+import dev.peerlink.protocol.DeviceId;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options every device command shares: who this device is, which server, and the ladder's knobs. */
+final class DeviceOptions {
+    @Option(names = "--id", paramLabel = "ID", description = "This device's id ([A-Za-z0-9._-], 1-64).")
+    String id;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL.")
+    String server;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
+    Path home;
+
+    @Option(names = "--paths", paramLabel = "P,P", split = ",",
+            description = "Ladder paths to try (default: lan,direct,reverse,punch,relay).")
+    List<String> paths;
+
+    @Option(names = "--reverse-after", paramLabel = "MS", defaultValue = "2000",
+            description = "Ask for a reverse connection when our own TCP attempt has not connected by then (default: ${DEFAULT-VALUE}).")
+    long reverseAfterMs;
+
+    @Option(names = "--relay-after", paramLabel = "MS", defaultValue = "3000",
+            description = "Start the relay attempt after this long, unless no direct path can exist (default: ${DEFAULT-VALUE}).")
+    long relayAfterMs;
+
+    @Option(names = "--timeout", paramLabel = "MS", defaultValue = "12000",
+            description = "Give up when no path works by then (default: ${DEFAULT-VALUE}).")
+    long timeoutMs;
+
+    @Option(names = "--pull", paramLabel = "MS",
+            description = "Also pull waiting connection requests from the server every MS (reverse-connection pull mode).")
+    Long pullMs;
+
+    @Option(names = "--pull-only", description = "With --pull: ignore requests the server pushes.")
+    boolean pullOnly;
+
+    @Option(names = "--loopback", hidden = true, description = "Offer loopback addresses as LAN candidates (tests).")
+    boolean loopback;
+
+    void requireDevice(String command) {
+        if (id == null || server == null) {
+            throw new IllegalArgumentException(command + " needs --id ID and --server HOST:PORT");
+        }
+        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("--id must be 1-64 characters of [A-Za-z0-9._-]");
+        }
+    }
+
+    DeviceIdentity identity() throws IOException {
+        DeviceId deviceId = DeviceId.of(id);
+        return DeviceIdentity.loadOrCreate(deviceId, home != null ? home : DeviceIdentity.defaultHome(deviceId));
+    }
+
+    LadderConfig ladder() {
+        LadderConfig c = LadderConfig.defaults().withReverseAfter(Duration.ofMillis(reverseAfterMs))
+                .withRelayAfter(Duration.ofMillis(relayAfterMs)).withTimeout(Duration.ofMillis(timeoutMs))
+                .withLoopback(loopback);
+        if (paths != null && !paths.isEmpty()) {
+            c = c.withPaths(new HashSet<>(paths));
+        }
+        return c;
+    }
+
+    Peer.Builder peer() throws IOException {
+        return Peer.builder().identity(identity()).server(server).ladder(ladder())
+                .pendingPoll(pullMs == null ? null : Duration.ofMillis(pullMs)).acceptPushed(!pullOnly);
+    }
+
+    static String json(String... kv) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < kv.length; i += 2) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append('"').append(kv[i]).append("\":");
+            String v = kv[i + 1];
+            if (v == null) {
+                b.append("null");
+            } else if (v.matches("-?\\d+")) {
+                b.append(v);
+            } else {
+                b.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return b.append('}').toString();
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceOptions" + Arrays.asList(id, server, home);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.peerlink.cli;
+
+import dev.peerlink.peer.Peer;
+import dev.peerlink.peer.PeerConnection;
+import dev.peerlink.protocol.NetworkInfo;
+import dev.peerlink.secure.SecureStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "peer", mixinStandardHelpOptions = true,
+        description = {"Registers this device with the server and serves incoming connections until stopped.",
+                "Bytes received go to stdout, or are echoed back with --echo. Events are JSON lines on stderr:",
+                "{\"event\":\"ready\",...} once registered and its NAT is known, {\"event\":\"incoming\",...} per connection."})
+final class PeerCommand implements Callable<Integer> {
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
+
+    @Option(names = "--echo", description = "Echo every stream back to its sender instead of writing to stdout.")
+    boolean echo;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        try {
+            device.requireDevice("peer");
+        } catch (IllegalArgumentException e) {
+            err.println("peer: " + e.getMessage());
+            return 2;
+        }
+        try (Peer peer = device.peer().build()) {
+            peer.onConnection(c -> serve(c, err));
+            try {
+                peer.start().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                err.println("peer: cannot register with " + device.server + ": "
+                        + (e.getCause() == null ? e : e.getCause()).getMessage());
+                return 1;
+            }
+            NetworkInfo net = awaitDiscovery(peer);
+            err.println(DeviceOptions.json("event", "ready", "id", peer.id().value(),
+                    "nat", net.nat() == null ? null : net.nat().type(),
+                    "public", net.publicAddress() == null ? null : dev.peerlink.protocol.Endpoints.format(net.publicAddress())));
+            err.flush();
+            Shutdown.awaitSignal();
+        }
+        return 0;
+    }
+
+    static NetworkInfo awaitDiscovery(Peer peer) {
+        try {
+            return peer.discovered().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return peer.network(); // carry on without a NAT type
+        }
+    }
+
+    private void serve(PeerConnection c, PrintStream err) {
+        synchronized (err) {
+            err.println(DeviceOptions.json("event", "incoming", "from", c.peer().deviceId().value(), "path", c.path(),
+                    "setupMs", String.valueOf(c.setupTime().toMillis())));
+            err.flush();
+        }
+        c.onPathChange((from, to) -> {
+            synchronized (err) {
+                err.println(DeviceOptions.json("event", "path", "from", from, "to", to));
+                err.flush();
+            }
+        });
+        c.onStream(st -> {
+            try (st) {
+                if (echo) {
+                    st.input().transferTo(st.output());
+                } else {
+                    copyToStdout(st);
+                }
+                st.output().close();
+            } catch (IOException e) {
+                synchronized (err) {
+                    err.println("peer: stream from " + c.peer().deviceId() + " failed: " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    private static void copyToStdout(SecureStream st) throws IOException {
+        InputStream in = st.input();
+        OutputStream out = System.out;
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            synchronized (out) {
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        }
+    }
+}
