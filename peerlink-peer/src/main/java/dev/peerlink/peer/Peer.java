@@ -122,6 +122,7 @@ public final class Peer implements AutoCloseable {
             long every = pendingPoll.toMillis();
             ladderTimers.scheduleWithFixedDelay(this::pollPending, every, every, TimeUnit.MILLISECONDS);
         }
+        Thread.ofVirtual().name("peerlink-warmup").start(() -> dev.peerlink.secure.SecureWarmup.warmUp(ladderContext().self()));
         return signalling.start().thenApply(r -> this);
     }
 

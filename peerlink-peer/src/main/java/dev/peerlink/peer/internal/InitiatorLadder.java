@@ -211,10 +211,21 @@ public final class InitiatorLadder extends LadderSide {
                 r.close();
                 return;
             }
+            int permitted = 0;
             for (InetAddress ip : peerIps()) {
-                if (ip.getClass() == r.relayedAddress().getAddress().getClass()) { // TURN: one address family
-                    r.permit(ip);
+                if (ip.getClass() != r.relayedAddress().getAddress().getClass()) {
+                    continue; // TURN relays one address family
                 }
+                try {
+                    r.permit(ip);
+                    permitted++;
+                } catch (IOException e) {
+                    // e.g. 403 for a private host address the relay will not reach: the public IP is what counts
+                    LOG.debug("{}: relay permission for {} refused: {}", session, ip, e.getMessage());
+                }
+            }
+            if (permitted == 0) {
+                throw new IOException("the relay refused a permission for every address of " + target.deviceId());
             }
             sendSignal(target.deviceId(), "relay", "addr", Endpoints.format(r.relayedAddress()));
             ctx.quic().accept(r.quicSocket(), ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {

@@ -14,6 +14,9 @@ public final class PathPlan {
     /** Filtering that drops a packet unless the inside host sent to that exact address and port. */
     private static final Set<String> PORT_FILTERING = Set.of("port-restricted-cone", "symmetric", "symmetric-udp-firewall");
 
+    /** The label discovery gives a host with a public address whose firewall filters inbound. */
+    private static final String FIREWALLED = "symmetric-udp-firewall";
+
     private PathPlan() {}
 
     /** Private, loopback, link-local, carrier-grade NAT (100.64/10) or unique-local: an address on "the LAN". */
@@ -46,8 +49,11 @@ public final class PathPlan {
      * on one site (the target can reach the initiator's LAN address).
      */
     public static boolean reverseUseful(LadderOffer initiator, LadderOffer target) {
-        return sameSite(initiator, target)
-                || initiator.tcp().stream().anyMatch(a -> !isPrivate(a.getAddress()));
+        if (sameSite(initiator, target)) {
+            return true;
+        }
+        // A host firewall (no NAT, filtered) drops the dial-back like any other inbound connection.
+        return !FIREWALLED.equals(initiator.nat()) && initiator.tcp().stream().anyMatch(a -> !isPrivate(a.getAddress()));
     }
 
     /**

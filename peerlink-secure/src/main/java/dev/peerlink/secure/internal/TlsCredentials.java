@@ -50,7 +50,21 @@ public final class TlsCredentials {
         return create(identity, Mode.BOUND_P256);
     }
 
+    /**
+     * One certificate per identity and mode for the life of the process (as documented): building one costs a P-256
+     * key generation, an Ed25519 signature and BouncyCastle's builder — most of a cold handshake's setup time when done
+     * per session. Keyed by the identity object, so a new identity never reuses another's key.
+     */
+    private static final java.util.Map<DeviceIdentity, java.util.Map<Mode, TlsCredentials>> CACHE =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     public static TlsCredentials create(DeviceIdentity identity, Mode mode) {
+        java.util.Map<Mode, TlsCredentials> perMode = CACHE.computeIfAbsent(identity,
+                i -> new java.util.concurrent.ConcurrentHashMap<>());
+        return perMode.computeIfAbsent(mode, m -> build(identity, m));
+    }
+
+    private static TlsCredentials build(DeviceIdentity identity, Mode mode) {
         try {
             KeyPair tlsKey;
             if (mode == Mode.BOUND_P256) {
