@@ -109,6 +109,18 @@ final class LadderBed implements AutoCloseable {
         }
     }
 
+    /** Starts {@code connect target} on {@code host} with stdin from the test (see {@link HostProcess#stdin()}) and stdout to {@code out}. */
+    HostProcess startConnect(Host host, String asId, String target, Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("connect", target, "--id", asId, "--server", serverAddress(),
+                "--home", dir.resolve("home-" + asId).toString()));
+        args.addAll(List.of(extra));
+        List<String> java = host.javaCommand("dev.peerlink.cli.Main", args.toArray(String[]::new));
+        String cmd = "exec " + java.stream().map(LadderBed::quote).collect(Collectors.joining(" ")) + " > " + quote(out.toString());
+        HostProcess p = host.start("sh", "-c", cmd);
+        running.add(p);
+        return p;
+    }
+
     static byte[] sha(Path f) throws Exception {
         MessageDigest d = MessageDigest.getInstance("SHA-256");
         try (var in = Files.newInputStream(f)) {

@@ -116,7 +116,7 @@ public final class InitiatorLadder extends LadderSide {
         if (!udpTargets.isEmpty()) {
             udp.startSending();
         }
-        udp.contact().thenAccept(this::quicOverChecked);
+        udp.contact().thenAcceptAsync(this::quicOverChecked, r -> Thread.ofVirtual().start(r));
         // TCP: lan and direct candidates, Happy Eyeballs.
         List<InetSocketAddress> tcpTargets = theirs.tcp().stream().filter(this::allowedNow).toList();
         TcpDialer.dial(tcpTargets, Duration.ofMillis(100), cfg.reverseAfter()).whenComplete((d, e) -> {

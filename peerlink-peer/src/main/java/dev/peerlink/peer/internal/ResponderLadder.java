@@ -71,7 +71,7 @@ public final class ResponderLadder extends LadderSide {
         startAccepting();
         udp.addTargets(theirs.udp().stream().filter(a -> cfg.allows(PathPlan.label(a, "punch"))).toList());
         udp.start();
-        udp.contact().thenAccept(this::quicOverChecked);
+        udp.contact().thenAcceptAsync(this::quicOverChecked, r -> Thread.ofVirtual().start(r));
         request.accept(mine.toBlob()).exceptionally(e -> {
             LOG.debug("{}: answer failed: {}", session, e.toString());
             finish();
