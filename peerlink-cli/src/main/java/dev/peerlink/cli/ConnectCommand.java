@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
                 "at end of stdin the sending side closes, and the command exits once the other side closed too).",
                 "Prints {\"event\":\"connected\",\"path\":...,\"setupMs\":N} on stderr when connected.",
                 "TARGET: a device id, or device:ID, user:ID, mac:ADDR, username:NAME.",
-                "Exit codes: 0 done, 1 error, 2 target offline or unknown, 3 refused, 4 no path."})
+                "Exit codes: 0 done, 1 error, 2 target offline, unknown or not answering, 3 refused, 4 no path."})
 final class ConnectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", description = "The device to connect to.")
     String target;
@@ -100,7 +100,7 @@ final class ConnectCommand implements Callable<Integer> {
         if (e instanceof ConnectException ce) {
             err.println("connect: " + ce.getMessage());
             return switch (ce.code()) {
-                case "offline", "unknown-target" -> 2;
+                case "offline", "unknown-target", "timeout" -> 2;
                 case "refused" -> 3;
                 case "no-path" -> 4;
                 default -> 1;

@@ -83,6 +83,7 @@ public final class InitiatorLadder extends LadderSide {
                     case ErrorCode.OFFLINE -> targetId.value() + " is offline";
                     case ErrorCode.UNKNOWN_TARGET -> "no device " + targetId.value() + " is registered";
                     case ErrorCode.SELF -> "cannot connect to itself";
+                    case ErrorCode.TIMEOUT -> targetId.value() + " did not answer (offline or cut off): " + se.getMessage();
                     default -> se.getMessage();
                 };
                 throw new ConnectException(code, what, se);

@@ -81,7 +81,7 @@ public class Host {
         String javaBin = ProcessHandle.current().info().command()
                 .orElse(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Client VM flags: these are short programs, so start-up time matters more than peak speed.
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(Arrays.asList(args));
         return cmd;
