@@ -36,6 +36,10 @@ final class DeviceOptions {
             description = "Start the relay attempt after this long, unless no direct path can exist (default: ${DEFAULT-VALUE}).")
     long relayAfterMs;
 
+    @Option(names = "--punch-after", paramLabel = "MS", defaultValue = "150",
+            description = "Start UDP hole punching after this long (default: ${DEFAULT-VALUE}; later when a reverse connection is tried first).")
+    long punchAfterMs;
+
     @Option(names = "--timeout", paramLabel = "MS", defaultValue = "12000",
             description = "Give up when no path works by then (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
@@ -66,7 +70,7 @@ final class DeviceOptions {
 
     LadderConfig ladder() {
         LadderConfig c = LadderConfig.defaults().withReverseAfter(Duration.ofMillis(reverseAfterMs))
-                .withRelayAfter(Duration.ofMillis(relayAfterMs)).withTimeout(Duration.ofMillis(timeoutMs))
+                .withRelayAfter(Duration.ofMillis(relayAfterMs)).withPunchAfter(Duration.ofMillis(punchAfterMs)).withTimeout(Duration.ofMillis(timeoutMs))
                 .withLoopback(loopback);
         if (paths != null && !paths.isEmpty()) {
             c = c.withPaths(new HashSet<>(paths));

@@ -92,6 +92,32 @@ class LadderFaultsOnTestBedTest {
     }
 
     @Test
+    void relayedConnectionMovesToTheHolePunchedPathMidStream() throws Exception {
+        NatTestBed bed = BED.bed();
+        // Relay at once, hole punching only after 2.5 s on both sides: the connection starts relayed and must move.
+        String[] timing = {"--relay-after", "0", "--punch-after", "2500"};
+        lb.startPeer(bed.client(NatType.RESTRICTED_CONE), "move-target", timing);
+        Path out = dir.resolve("move.out");
+        HostProcess c = lb.startConnect(bed.client(NatType.PORT_RESTRICTED_CONE), "move-initiator", "move-target", out,
+                timing);
+        assertThat(c.awaitOutput(LadderBed.CONNECTED, LadderBed.STEP).group(1)).isEqualTo("relay");
+        byte[] first = chunk(2 << 20, 11);
+        byte[] second = chunk(6 << 20, 12);
+        OutputStream in = c.stdin();
+        in.write(first);
+        in.flush();
+        c.awaitOutput(Pattern.compile("\\{\"event\":\"path\",\"from\":\"relay\",\"to\":\"punch\"}"), LadderBed.STEP);
+        in.write(second);
+        in.close();
+        assertThat(c.awaitExit(Duration.ofSeconds(60))).as(c.describeOutput()).isZero();
+        byte[] expected = new byte[first.length + second.length];
+        System.arraycopy(first, 0, expected, 0, first.length);
+        System.arraycopy(second, 0, expected, first.length, second.length);
+        assertThat(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out)))
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(expected));
+    }
+
+    @Test
     void fivePercentLossStillConnectsAndTransfersIntact() throws Exception {
         NatTestBed bed = BED.bed();
         Host targetHost = bed.client(NatType.RESTRICTED_CONE);
