@@ -6,6 +6,7 @@ import dev.peerlink.protocol.SignallingCodec;
 import dev.peerlink.server.monitor.MappingMonitor;
 import dev.peerlink.server.monitor.NetProber;
 import dev.peerlink.server.signal.internal.Broker;
+import dev.peerlink.server.signal.internal.ConnectionLimit;
 import dev.peerlink.server.signal.internal.DeviceStore;
 import dev.peerlink.server.signal.internal.SignalChannelHandler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -59,11 +60,14 @@ public final class SignalServer implements AutoCloseable {
     private final DeviceStore store;
     private final ScheduledExecutorService sweeper;
     private final boolean tls;
+    private final ConnectionLimit connections;
     private MappingMonitor monitor;
     private NetProber prober;
 
-    private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls) {
+    private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls,
+                         ConnectionLimit connections) {
         this.group = group;
+        this.connections = connections;
         this.listener = listener;
         this.broker = broker;
         this.store = store;
@@ -113,6 +117,8 @@ public final class SignalServer implements AutoCloseable {
                         .build())
                 .build();
         long idleMs = config.heartbeat().toMillis() * config.missedHeartbeats();
+        ConnectionLimit connections = new ConnectionLimit(config.maxConnections() > 0 ? config.maxConnections()
+                : ConnectionLimit.fromFileLimit(), System::currentTimeMillis);
         SslContext sslContext = ssl;
         try {
             Channel ch = new ServerBootstrap()
@@ -120,9 +126,13 @@ public final class SignalServer implements AutoCloseable {
                     .channel(channelClass)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .handler(connections.acceptErrorHandler())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            if (!connections.admit(c)) {
+                                return;
+                            }
                             ChannelPipeline p = c.pipeline();
                             if (sslContext != null) {
                                 p.addLast(sslContext.newHandler(c.alloc()));
@@ -137,7 +147,7 @@ public final class SignalServer implements AutoCloseable {
                         }
                     })
                     .bind(config.listen()).sync().channel();
-            SignalServer server = new SignalServer(group, ch, broker, store, ssl != null);
+            SignalServer server = new SignalServer(group, ch, broker, store, ssl != null, connections);
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
                 try {
@@ -156,8 +166,9 @@ public final class SignalServer implements AutoCloseable {
                         server.prober.udpPort());
             }
             InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-            LOG.info("signalling on {}://{}:{}{} ({})", ssl != null ? "wss" : "ws", bound.getAddress().getHostAddress(),
-                    bound.getPort(), SignalServerConfig.PATH, epoll ? "epoll" : "nio");
+            LOG.info("signalling on {}://{}:{}{} ({}, at most {} connections)", ssl != null ? "wss" : "ws",
+                    bound.getAddress().getHostAddress(), bound.getPort(), SignalServerConfig.PATH, epoll ? "epoll" : "nio",
+                    connections.max());
             return server;
         } catch (InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -195,6 +206,21 @@ public final class SignalServer implements AutoCloseable {
 
     public int registeredDevices() {
         return broker.deviceCount();
+    }
+
+    /** Connections the server accepts at most (beyond them new ones are closed at once); see {@link SignalServerConfig#maxConnections()}. */
+    public int maxConnections() {
+        return connections.max();
+    }
+
+    /** Open WebSocket/HTTP connections (registered or not). */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** Connections closed at once because the server was at {@link #maxConnections()}. */
+    public long refusedConnections() {
+        return connections.refused();
     }
 
     public int liveSessions() {
