@@ -524,7 +524,7 @@ public final class SignalLoadGenerator {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"), SignalLoadGenerator.class.getName(), "overflow", uri.toString(),
                     Integer.toString(overflow), Integer.toString(hold)).redirectErrorStream(true).start();
-            Thread.sleep(hb * 1500L + 3000); // every held device should have pinged and been answered in this time
+            Thread.sleep(hb * 3L / 2 + 3000); // every held device should have pinged and been answered in this time
             long serverFds = openFiles(pid);
             double overflowCpu = 100 * (ProcCpu.seconds(pid) - oc0) / ((System.nanoTime() - ot0) / 1e9);
             List<Dev> all = g.alive();

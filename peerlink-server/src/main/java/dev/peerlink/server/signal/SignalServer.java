@@ -8,6 +8,7 @@ import dev.peerlink.server.monitor.NetProber;
 import dev.peerlink.server.signal.internal.Broker;
 import dev.peerlink.server.signal.internal.ConnectionLimit;
 import dev.peerlink.server.signal.internal.DeviceStore;
+import dev.peerlink.server.signal.internal.IdleSweeper;
 import dev.peerlink.server.signal.internal.SignalChannelHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -31,7 +32,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -119,6 +119,7 @@ public final class SignalServer implements AutoCloseable {
         long idleMs = config.heartbeat().toMillis() * config.missedHeartbeats();
         ConnectionLimit connections = new ConnectionLimit(config.maxConnections() > 0 ? config.maxConnections()
                 : ConnectionLimit.fromFileLimit(), System::currentTimeMillis);
+        IdleSweeper idle = new IdleSweeper(idleMs);
         SslContext sslContext = ssl;
         try {
             Channel ch = new ServerBootstrap()
@@ -141,9 +142,8 @@ public final class SignalServer implements AutoCloseable {
                             p.addLast(new HttpObjectAggregator(8192));
                             p.addLast(new WebSocketServerProtocolHandler(ws));
                             p.addLast(new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
-                            p.addLast(new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
                             p.addLast(new SignalChannelHandler(broker, codec, config.limits().messagesPerSecond(),
-                                    config.limits().burst(), config.registerTimeout().toMillis()));
+                                    config.limits().burst(), config.registerTimeout().toMillis(), idle));
                         }
                     })
                     .bind(config.listen()).sync().channel();
@@ -156,6 +156,13 @@ public final class SignalServer implements AutoCloseable {
                     LOG.warn("session sweep failed", e);
                 }
             }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+            server.sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    idle.sweep(System.nanoTime());
+                } catch (RuntimeException e) {
+                    LOG.warn("idle sweep failed", e);
+                }
+            }, idle.periodMillis(), idle.periodMillis(), TimeUnit.MILLISECONDS);
             if (config.mappingMonitor().isPresent()) {
                 var mc = config.mappingMonitor().get();
                 server.prober = new NetProber(server.sweeper, mc.probeTimeout(), 256);
