@@ -6,7 +6,9 @@ import dev.peerlink.protocol.SignallingCodec;
 import dev.peerlink.server.monitor.MappingMonitor;
 import dev.peerlink.server.monitor.NetProber;
 import dev.peerlink.server.signal.internal.Broker;
+import dev.peerlink.server.signal.internal.ConnectionLimit;
 import dev.peerlink.server.signal.internal.DeviceStore;
+import dev.peerlink.server.signal.internal.IdleSweeper;
 import dev.peerlink.server.signal.internal.SignalChannelHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -30,7 +32,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -59,11 +60,14 @@ public final class SignalServer implements AutoCloseable {
     private final DeviceStore store;
     private final ScheduledExecutorService sweeper;
     private final boolean tls;
+    private final ConnectionLimit connections;
     private MappingMonitor monitor;
     private NetProber prober;
 
-    private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls) {
+    private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls,
+                         ConnectionLimit connections) {
         this.group = group;
+        this.connections = connections;
         this.listener = listener;
         this.broker = broker;
         this.store = store;
@@ -113,6 +117,9 @@ public final class SignalServer implements AutoCloseable {
                         .build())
                 .build();
         long idleMs = config.heartbeat().toMillis() * config.missedHeartbeats();
+        ConnectionLimit connections = new ConnectionLimit(config.maxConnections() > 0 ? config.maxConnections()
+                : ConnectionLimit.fromFileLimit(), System::currentTimeMillis);
+        IdleSweeper idle = new IdleSweeper(idleMs);
         SslContext sslContext = ssl;
         try {
             Channel ch = new ServerBootstrap()
@@ -120,9 +127,13 @@ public final class SignalServer implements AutoCloseable {
                     .channel(channelClass)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .handler(connections.acceptErrorHandler())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            if (!connections.admit(c)) {
+                                return;
+                            }
                             ChannelPipeline p = c.pipeline();
                             if (sslContext != null) {
                                 p.addLast(sslContext.newHandler(c.alloc()));
@@ -131,13 +142,12 @@ public final class SignalServer implements AutoCloseable {
                             p.addLast(new HttpObjectAggregator(8192));
                             p.addLast(new WebSocketServerProtocolHandler(ws));
                             p.addLast(new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
-                            p.addLast(new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
                             p.addLast(new SignalChannelHandler(broker, codec, config.limits().messagesPerSecond(),
-                                    config.limits().burst(), config.registerTimeout().toMillis()));
+                                    config.limits().burst(), config.registerTimeout().toMillis(), idle));
                         }
                     })
                     .bind(config.listen()).sync().channel();
-            SignalServer server = new SignalServer(group, ch, broker, store, ssl != null);
+            SignalServer server = new SignalServer(group, ch, broker, store, ssl != null, connections);
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
                 try {
@@ -146,6 +156,13 @@ public final class SignalServer implements AutoCloseable {
                     LOG.warn("session sweep failed", e);
                 }
             }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+            server.sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    idle.sweep(System.nanoTime());
+                } catch (RuntimeException e) {
+                    LOG.warn("idle sweep failed", e);
+                }
+            }, idle.periodMillis(), idle.periodMillis(), TimeUnit.MILLISECONDS);
             if (config.mappingMonitor().isPresent()) {
                 var mc = config.mappingMonitor().get();
                 server.prober = new NetProber(server.sweeper, mc.probeTimeout(), 256);
@@ -156,8 +173,9 @@ public final class SignalServer implements AutoCloseable {
                         server.prober.udpPort());
             }
             InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-            LOG.info("signalling on {}://{}:{}{} ({})", ssl != null ? "wss" : "ws", bound.getAddress().getHostAddress(),
-                    bound.getPort(), SignalServerConfig.PATH, epoll ? "epoll" : "nio");
+            LOG.info("signalling on {}://{}:{}{} ({}, at most {} connections)", ssl != null ? "wss" : "ws",
+                    bound.getAddress().getHostAddress(), bound.getPort(), SignalServerConfig.PATH, epoll ? "epoll" : "nio",
+                    connections.max());
             return server;
         } catch (InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -195,6 +213,21 @@ public final class SignalServer implements AutoCloseable {
 
     public int registeredDevices() {
         return broker.deviceCount();
+    }
+
+    /** Connections the server accepts at most (beyond them new ones are closed at once); see {@link SignalServerConfig#maxConnections()}. */
+    public int maxConnections() {
+        return connections.max();
+    }
+
+    /** Open WebSocket/HTTP connections (registered or not). */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** Connections closed at once because the server was at {@link #maxConnections()}. */
+    public long refusedConnections() {
+        return connections.refused();
     }
 
     public int liveSessions() {

@@ -19,11 +19,15 @@ import java.util.Optional;
  * @param sessionIdle a brokered session with no signal for this long is forgotten
  * @param mappingMonitor probes the port mappings devices report and orders remaps (docs/protocol.md, "Mapping
  *        monitor"); empty disables it
+ * @param maxConnections connections held at most (each is a file descriptor); beyond it new connections are
+ *        closed at once. 0 (the default): the process's open-file limit less the descriptors open at start and
+ *        a reserve of 384 (registry, mapping-monitor probes, diagnostics)
  */
 public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Optional<Path> dataDir,
                                  Optional<String> enrollToken, Duration heartbeat, int missedHeartbeats,
                                  Duration registerTimeout, Duration answerTimeout, Duration sessionIdle,
-                                 Duration relayCredentialTtl, Limits limits, Optional<MonitorConfig> mappingMonitor) {
+                                 Duration relayCredentialTtl, Limits limits, Optional<MonitorConfig> mappingMonitor,
+                                 int maxConnections) {
     public static final int DEFAULT_PORT = 7000;
     public static final String PATH = "/v1/signal";
 
@@ -47,6 +51,9 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
     public SignalServerConfig {
         if (missedHeartbeats < 1 || heartbeat.isNegative() || heartbeat.isZero()) {
             throw new IllegalArgumentException("heartbeat must be positive");
+        }
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections must be 0 (from the open-file limit) or positive");
         }
         enrollToken = enrollToken.filter(t -> !t.isEmpty());
     }
@@ -72,6 +79,7 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         private Duration relayCredentialTtl = Duration.ofHours(1);
         private Limits limits = Limits.defaults();
         private MonitorConfig mappingMonitor = MonitorConfig.defaults();
+        private int maxConnections;
 
         public Builder listen(InetSocketAddress a) { this.listen = a; return this; }
         public Builder tls(Path cert, Path key) { this.tls = new Tls(cert, key); return this; }
@@ -86,11 +94,13 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         public Builder limits(Limits l) { this.limits = l; return this; }
         /** Null disables the mapping monitor. */
         public Builder mappingMonitor(MonitorConfig m) { this.mappingMonitor = m; return this; }
+        /** 0: from the open-file limit (the default). */
+        public Builder maxConnections(int n) { this.maxConnections = n; return this; }
 
         public SignalServerConfig build() {
             return new SignalServerConfig(listen, Optional.ofNullable(tls), Optional.ofNullable(dataDir),
                     Optional.ofNullable(enrollToken), heartbeat, missedHeartbeats, registerTimeout, answerTimeout,
-                    sessionIdle, relayCredentialTtl, limits, Optional.ofNullable(mappingMonitor));
+                    sessionIdle, relayCredentialTtl, limits, Optional.ofNullable(mappingMonitor), maxConnections);
         }
     }
 }

@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -44,11 +43,17 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
     private final double rate;
     private final int burst;
     private final long registerTimeoutMs;
+    private final IdleSweeper idle;
+    /** System.nanoTime() of the last message received (read by the sweeper's thread). */
+    volatile long lastReadNanos = System.nanoTime();
+    private volatile Channel channel;
     private NettyConn conn;
     private TokenBucket bucket;
 
-    public SignalChannelHandler(Broker broker, SignallingCodec codec, double rate, int burst, long registerTimeoutMs) {
+    public SignalChannelHandler(Broker broker, SignallingCodec codec, double rate, int burst, long registerTimeoutMs,
+                                IdleSweeper idle) {
         this.broker = broker;
+        this.idle = idle;
         this.codec = codec;
         this.rate = rate;
         this.burst = burst;
@@ -95,6 +100,27 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        lastReadNanos = System.nanoTime();
+        idle.add(this);
+    }
+
+    String describe() {
+        Channel ch = channel;
+        NettyConn c = conn;
+        return (ch == null ? "-" : String.valueOf(ch.remoteAddress())) + " (" + (c == null ? "-" : c.deviceId()) + ")";
+    }
+
+    /** Called by the {@link IdleSweeper}: the connection missed its heartbeats. */
+    void closeSilent() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             byte[] nonce = new byte[32];
@@ -107,9 +133,6 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
                     conn.sendAndClose(new Message.Error(null, ErrorCode.TIMEOUT, "no registration in time"));
                 }
             }, registerTimeoutMs, TimeUnit.MILLISECONDS);
-        } else if (evt instanceof IdleStateEvent) {
-            LOG.debug("closing silent connection {} ({})", ctx.channel().remoteAddress(), conn == null ? "-" : conn.deviceId());
-            ctx.close();
         } else {
             super.userEventTriggered(ctx, evt);
         }
@@ -117,6 +140,7 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        lastReadNanos = System.nanoTime();
         if (msg instanceof FullHttpRequest req) {
             boolean health = req.uri().equals("/healthz");
             byte[] body = (health ? "ok\n" : "peerlink signalling: open a WebSocket to /v1/signal\n").getBytes(StandardCharsets.UTF_8);
@@ -156,6 +180,7 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        idle.remove(this);
         if (conn != null) {
             broker.onClose(conn);
         }
