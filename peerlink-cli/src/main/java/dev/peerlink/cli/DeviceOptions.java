@@ -25,7 +25,7 @@ final class DeviceOptions {
     Path home;
 
     @Option(names = "--paths", paramLabel = "P,P", split = ",",
-            description = "Ladder paths to try (default: lan,direct,reverse,punch,relay).")
+            description = "Ladder paths to try (default: lan,direct,reverse,punch,birthday,relay).")
     List<String> paths;
 
     @Option(names = "--reverse-after", paramLabel = "MS", defaultValue = "2000",
@@ -39,6 +39,11 @@ final class DeviceOptions {
     @Option(names = "--punch-after", paramLabel = "MS", defaultValue = "150",
             description = "Start UDP hole punching after this long (default: ${DEFAULT-VALUE}; later when a reverse connection is tried first).")
     long punchAfterMs;
+
+    @Option(names = "--birthday", paramLabel = "N,M,RATE",
+            description = "Birthday punching for symmetric NAT pairs: N sockets on the symmetric side, M probes from the other, "
+                    + "RATE probes/s (default: 256,1024,500).")
+    String birthday;
 
     @Option(names = "--timeout", paramLabel = "MS", defaultValue = "12000",
             description = "Give up when no path works by then (default: ${DEFAULT-VALUE}).")
@@ -74,6 +79,14 @@ final class DeviceOptions {
                 .withLoopback(loopback);
         if (paths != null && !paths.isEmpty()) {
             c = c.withPaths(new HashSet<>(paths));
+        }
+        if (birthday != null) {
+            String[] v = birthday.split(",");
+            if (v.length != 3) {
+                throw new IllegalArgumentException("--birthday N,M,RATE");
+            }
+            c = c.withBirthday(c.birthday().withSockets(Integer.parseInt(v[0].trim()))
+                    .withProbes(Integer.parseInt(v[1].trim())).withRate(Integer.parseInt(v[2].trim())));
         }
         return c;
     }

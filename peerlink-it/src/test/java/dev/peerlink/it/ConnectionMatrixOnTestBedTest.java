@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 4's matrix on real NAT: every ordered pair of {open, firewalled, full cone, restricted cone, port-restricted
  * cone, symmetric} — the diagonal between two different hosts of a kind — plus seed 000's phone and firewalled PC on
  * one LAN. Each pair runs {@code peerlink connect} against {@code peerlink peer --echo} and pipes 10 MB through (10 MB
- * each way). Relay only where no direct path can exist; a firewalled target is reached by reverse connection.
+ * each way). Birthday punching (issue 5) between a symmetric NAT and a port-restricted cone or firewalled host, in
+ * both directions; relay only where no direct path can exist (symmetric ↔ symmetric); a firewalled target is reached
+ * by reverse connection.
  */
 @Tag("system")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,7 +71,13 @@ class ConnectionMatrixOnTestBedTest {
     }
 
     static boolean relayOnly(HostKind a, HostKind b) {
-        return a == HostKind.SYMMETRIC && PORT_FILTERING.contains(b) || b == HostKind.SYMMETRIC && PORT_FILTERING.contains(a);
+        return a == HostKind.SYMMETRIC && b == HostKind.SYMMETRIC;
+    }
+
+    /** Symmetric opposite an endpoint-independent mapping (or no NAT) that filters per port: birthday punching. */
+    static boolean birthday(HostKind a, HostKind b) {
+        return a == HostKind.SYMMETRIC && b != HostKind.SYMMETRIC && PORT_FILTERING.contains(b)
+                || b == HostKind.SYMMETRIC && a != HostKind.SYMMETRIC && PORT_FILTERING.contains(a);
     }
 
     @Test
@@ -107,6 +115,9 @@ class ConnectionMatrixOnTestBedTest {
         }
         if (relayOnly(from, to) != "relay".equals(o.path())) {
             problems.add(cell + ": path " + o.path() + (relayOnly(from, to) ? " (only a relay can work)" : " (a direct path exists)"));
+        }
+        if (birthday(from, to) && !"birthday".equals(o.path())) {
+            problems.add(cell + ": expected birthday punching, got " + o.path());
         }
         if (to == HostKind.FIREWALLED && from == HostKind.OPEN && !"reverse".equals(o.path())) {
             problems.add(cell + ": a firewalled target must be reached by reverse from an open host, got " + o.path());

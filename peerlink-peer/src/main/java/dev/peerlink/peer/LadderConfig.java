@@ -1,5 +1,6 @@
 package dev.peerlink.peer;
 
+import dev.peerlink.peer.internal.BirthdayParams;
 import dev.peerlink.secure.SessionConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.Set;
  * Eyeballs do); the first secure session wins, and a relayed connection moves to a direct path if one appears later.
  *
  * @param paths which paths may be tried: any of {@code lan}, {@code direct}, {@code reverse}, {@code punch},
- *     {@code relay}
+ *     {@code birthday}, {@code relay}
  * @param reverseAfter when the initiator's own TCP attempt has not connected by then (or sooner, when every candidate
  *     refused), the target dials back (reverse connection)
  * @param punchAfter when the target starts sending its UDP checks (the synchronised punch start), unless a reverse
@@ -20,10 +21,13 @@ import java.util.Set;
  * @param timeout the whole ladder: no session by then is a {@code no-path} failure
  * @param includeLoopback offer loopback addresses as LAN candidates (tests on one host)
  * @param session the secure session's tunables
+ * @param birthday birthday punching's knobs (N sockets, M probes, port range, rate) for symmetric ↔ endpoint-independent
+ *     pairs; while it runs, the relay waits for its budget ({@link BirthdayParams#maxDuration()})
  */
 public record LadderConfig(Set<String> paths, Duration reverseAfter, Duration punchAfter, Duration reverseGrace,
-                           Duration relayAfter, Duration timeout, boolean includeLoopback, SessionConfig session) {
-    public static final Set<String> ALL_PATHS = Set.of("lan", "direct", "reverse", "punch", "relay");
+                           Duration relayAfter, Duration timeout, boolean includeLoopback, SessionConfig session,
+                           BirthdayParams birthday) {
+    public static final Set<String> ALL_PATHS = Set.of("lan", "direct", "reverse", "punch", "birthday", "relay");
 
     public LadderConfig {
         paths = Set.copyOf(paths);
@@ -35,43 +39,52 @@ public record LadderConfig(Set<String> paths, Duration reverseAfter, Duration pu
         Objects.requireNonNull(reverseGrace);
         Objects.requireNonNull(relayAfter);
         Objects.requireNonNull(session);
+        Objects.requireNonNull(birthday);
         if (timeout.compareTo(reverseAfter) <= 0 || timeout.compareTo(relayAfter) <= 0) {
             throw new IllegalArgumentException("timeout must exceed reverseAfter and relayAfter");
         }
     }
 
-    /** Reverse after 2 s, punch after 150 ms (or 1 s after the reverse request), relay after 3 s, give up at 12 s. */
+    /**
+     * Reverse after 2 s, punch after 150 ms (or 1 s after the reverse request), relay after 3 s, give up at 12 s;
+     * birthday punching with {@link BirthdayParams#defaults()}.
+     */
     public static LadderConfig defaults() {
         return new LadderConfig(ALL_PATHS, Duration.ofSeconds(2), Duration.ofMillis(150), Duration.ofSeconds(1),
-                Duration.ofSeconds(3), Duration.ofSeconds(12), false, SessionConfig.defaults());
+                Duration.ofSeconds(3), Duration.ofSeconds(12), false, SessionConfig.defaults(),
+                BirthdayParams.defaults());
     }
 
     public LadderConfig withPaths(Set<String> p) {
-        return new LadderConfig(p, reverseAfter, punchAfter, reverseGrace, relayAfter, timeout, includeLoopback, session);
+        return new LadderConfig(p, reverseAfter, punchAfter, reverseGrace, relayAfter, timeout, includeLoopback, session, birthday);
     }
 
     public LadderConfig withReverseAfter(Duration d) {
-        return new LadderConfig(paths, d, punchAfter, reverseGrace, relayAfter, timeout, includeLoopback, session);
+        return new LadderConfig(paths, d, punchAfter, reverseGrace, relayAfter, timeout, includeLoopback, session, birthday);
     }
 
     public LadderConfig withRelayAfter(Duration d) {
-        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, d, timeout, includeLoopback, session);
+        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, d, timeout, includeLoopback, session, birthday);
     }
 
     public LadderConfig withPunchAfter(Duration d) {
-        return new LadderConfig(paths, reverseAfter, d, reverseGrace, relayAfter, timeout, includeLoopback, session);
+        return new LadderConfig(paths, reverseAfter, d, reverseGrace, relayAfter, timeout, includeLoopback, session, birthday);
     }
 
     public LadderConfig withTimeout(Duration d) {
-        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, relayAfter, d, includeLoopback, session);
+        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, relayAfter, d, includeLoopback, session, birthday);
     }
 
     public LadderConfig withLoopback(boolean on) {
-        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, relayAfter, timeout, on, session);
+        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, relayAfter, timeout, on, session, birthday);
     }
 
     public LadderConfig withSession(SessionConfig s) {
-        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, relayAfter, timeout, includeLoopback, s);
+        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, relayAfter, timeout, includeLoopback, s, birthday);
+    }
+
+    public LadderConfig withBirthday(BirthdayParams b) {
+        return new LadderConfig(paths, reverseAfter, punchAfter, reverseGrace, relayAfter, timeout, includeLoopback, session, b);
     }
 
     public boolean allows(String path) {

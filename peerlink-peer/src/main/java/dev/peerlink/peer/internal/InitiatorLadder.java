@@ -133,10 +133,18 @@ public final class InitiatorLadder extends LadderSide {
         if (!reverse) {
             schedule(cfg.punchAfter().minus(elapsed()), this::startPunch);
         }
+        boolean birthdayRuns = startBirthday();
         if (mine.relay() && cfg.allows("relay")) {
             boolean hopeless = PathPlan.punchImpossible(mine, theirs) && !reverse;
-            schedule(hopeless ? Duration.ZERO : cfg.relayAfter().minus(elapsed()), this::startRelay);
+            // Birthday punching gets its probe budget before the relay joins (a later hit still moves off the relay).
+            Duration relayAt = birthdayRuns ? max(cfg.relayAfter(), cfg.birthday().maxDuration())
+                    : hopeless ? Duration.ZERO : cfg.relayAfter();
+            schedule(relayAt.minus(elapsed()), this::startRelay);
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** lan for private candidates, direct for public ones — each only when allowed. */
@@ -179,6 +187,17 @@ public final class InitiatorLadder extends LadderSide {
         } catch (IOException e) {
             LOG.debug("{}: no UDP path: {}", session, e.toString());
         }
+    }
+
+    @Override
+    protected void birthdayChannel(DatagramChannel ch, InetSocketAddress remote) {
+        ctx.quic().connect(ch, remote, ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
+            if (s != null) {
+                Thread.ofVirtual().start(() -> adoptNominated(s, "birthday"));
+            } else {
+                LOG.debug("{}: QUIC over the birthday path to {} failed: {}", session, remote, e.toString());
+            }
+        });
     }
 
     @Override
@@ -261,7 +280,11 @@ public final class InitiatorLadder extends LadderSide {
 
     @Override
     protected void onSignal(String type, JsonNode data) {
-        LOG.debug("{}: unexpected ladder signal {} from the target", session, type); // the target sends none today
+        if ("birthday".equals(type)) {
+            birthdaySignal(data);
+        } else {
+            LOG.debug("{}: unexpected ladder signal {} from the target", session, type);
+        }
     }
 
     @Override

@@ -48,6 +48,7 @@ public abstract class LadderSide {
     protected volatile LadderOffer theirs;
     protected volatile MigratingConnection conn;
     protected volatile boolean finished;
+    protected volatile BirthdayStep birthday;
 
     protected LadderSide(LadderContext ctx, String session, boolean controlling) {
         this.ctx = ctx;
@@ -126,6 +127,11 @@ public abstract class LadderSide {
         if (key != null) {
             o.put(key, value);
         }
+        sendSignal(to, o);
+    }
+
+    protected void sendSignal(DeviceId to, ObjectNode o) {
+        String type = o.path("t").asText();
         try {
             ctx.signalling().signal(session, to, JsonBlob.parse(o.toString()))
                     .exceptionally(e -> {
@@ -136,6 +142,62 @@ public abstract class LadderSide {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Starts the birthday step (seed 003) when it applies to this pair ({@link PathPlan#birthdayUseful}): the easy side
+     * opens its socket and signals its mapping; the hard side waits for that signal. Call once both offers are known.
+     *
+     * @return whether the step runs
+     */
+    protected boolean startBirthday() {
+        Message.Registered reg = ctx.signalling().registration();
+        if (!ctx.config().allows("birthday") || !PathPlan.birthdayUseful(mine, theirs) || reg == null || reg.stun().isEmpty()) {
+            return false;
+        }
+        InetSocketAddress stun = Endpoints.parse(reg.stun().get(0));
+        boolean hard = "symmetric".equals(mine.nat());
+        BirthdayStep b = new BirthdayStep(session, hard, controlling, ctx.config().birthday(),
+                o -> sendSignal(peerRef().deviceId(), o), this::birthdayChannel);
+        birthday = b;
+        if (finished) {
+            b.close();
+            return false;
+        }
+        LOG.debug("{}: birthday punching as the {} side", session, hard ? "hard" : "easy");
+        Thread.ofVirtual().start(() -> {
+            try {
+                b.start(stun);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("{}: birthday step cannot start: {}", session, e.toString());
+            }
+        });
+        return true;
+    }
+
+    /** A {@code birthday} signal: handed to the step (waiting briefly when it races the answer on the initiator). */
+    protected void birthdaySignal(JsonNode data) {
+        Thread.ofVirtual().start(() -> {
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (birthday == null && !finished && System.nanoTime() < end) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            BirthdayStep b = birthday;
+            if (b == null || finished || settled()) {
+                return;
+            }
+            Message.Registered reg = ctx.signalling().registration();
+            InetSocketAddress stun = reg == null || reg.stun().isEmpty() ? null : Endpoints.parse(reg.stun().get(0));
+            NetworkInfo net = ctx.network().get();
+            b.onSignal(data, theirs.publicIp(), mine.publicIp(), net == null ? null : net.nat(), stun);
+        });
+    }
+
+    /** The birthday step reached the other device over {@code ch}: run QUIC over it (initiator = client). */
+    protected abstract void birthdayChannel(java.nio.channels.DatagramChannel ch, InetSocketAddress remote);
 
     /** Connected on a path that no later attempt may replace (anything but the relay). */
     protected boolean settled() {
@@ -207,6 +269,7 @@ public abstract class LadderSide {
         if (u != null) {
             u.close();
         }
+        closeQuietly(birthday);
         released();
     }
 

@@ -69,6 +69,23 @@ public final class PathPlan {
                 || "symmetric".equals(b.nat()) && PORT_FILTERING.contains(a.nat());
     }
 
+    /** What the non-symmetric side of a birthday pair may be: mapping endpoint-independent, or no NAT at all. */
+    private static final Set<String> BIRTHDAY_EASY = Set.of("port-restricted-cone", "restricted-cone", "full-cone",
+            FIREWALLED, "open-internet");
+
+    /**
+     * Whether birthday punching (seed 003) applies: no plain punch can work ({@link #punchImpossible}), exactly one side
+     * is symmetric and the other maps endpoint-independently or has no NAT, and both public IPs are known.
+     * Symmetric ↔ symmetric stays on the relay.
+     */
+    public static boolean birthdayUseful(LadderOffer a, LadderOffer b) {
+        if (!punchImpossible(a, b) || a.publicIp() == null || b.publicIp() == null) {
+            return false;
+        }
+        return "symmetric".equals(a.nat()) && BIRTHDAY_EASY.contains(b.nat())
+                || "symmetric".equals(b.nat()) && BIRTHDAY_EASY.contains(a.nat());
+    }
+
     /** Rank for moves: a connection only ever moves to a better (lower) rank. */
     public static int rank(String path) {
         return switch (path) {
@@ -76,7 +93,8 @@ public final class PathPlan {
             case "direct" -> 1;
             case "reverse" -> 2;
             case "punch" -> 3;
-            default -> 4;
+            case "birthday" -> 4;
+            default -> 5;
         };
     }
 }

@@ -78,6 +78,7 @@ public final class ResponderLadder extends LadderSide {
             return null;
         });
         schedule(cfg.timeout(), this::finish);
+        startBirthday();
         boolean reverse = cfg.allows("reverse") && PathPlan.reverseUseful(theirs, mine);
         if (reverse) {
             schedule(cfg.reverseAfter().plus(SLACK), this::dialBack);
@@ -94,6 +95,7 @@ public final class ResponderLadder extends LadderSide {
                 InetSocketAddress addr = Endpoints.parse(data.path("addr").asText(""));
                 Thread.ofVirtual().start(() -> relayConnect(addr));
             }
+            case "birthday" -> birthdaySignal(data);
             default -> LOG.debug("{}: unknown ladder signal {}", session, type);
         }
     }
@@ -145,6 +147,17 @@ public final class ResponderLadder extends LadderSide {
         } catch (IOException e) {
             LOG.debug("{}: no UDP path: {}", session, e.toString());
         }
+    }
+
+    @Override
+    protected void birthdayChannel(DatagramChannel ch, InetSocketAddress remote) {
+        ctx.quic().accept(ch, ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
+            if (s != null) {
+                Thread.ofVirtual().start(() -> awaitNomination(s));
+            } else {
+                LOG.debug("{}: QUIC over the birthday path from {} failed: {}", session, remote, e.toString());
+            }
+        });
     }
 
     private void relayConnect(InetSocketAddress relayed) {

@@ -1,0 +1,80 @@
+package dev.peerlink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peerlink.testkit.netns.Host;
+import dev.peerlink.testkit.netns.NatTestBed;
+import dev.peerlink.testkit.netns.NatType;
+import dev.peerlink.testkit.netns.TestBedExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 5: a birthday step whose probe budget is exhausted falls back to the relay cleanly. The symmetric device
+ * ({@code c-sym}, long-lived {@code peer --echo}) opens its 256 sockets; the port-restricted initiator is given a
+ * budget of 2 probes, which all but never hits. The connection must come up over the relay with the data intact,
+ * and afterwards the symmetric host's namespace must hold no more UDP sockets than before (all 256 released).
+ */
+@Tag("system")
+class BirthdayFallbackOnTestBedTest {
+    @RegisterExtension
+    static final TestBedExtension BED = TestBedExtension.create();
+
+    @TempDir
+    Path dir;
+
+    static int udpSockets(Host h) {
+        var r = h.exec(Duration.ofSeconds(5), "ss", "-Huan");
+        return (int) r.stdout().lines().filter(l -> !l.isBlank()).count();
+    }
+
+    @Test
+    void anExhaustedBudgetFallsBackToTheRelayAndReleasesEverySocket() throws Exception {
+        NatTestBed bed = BED.bed();
+        try (LadderBed lb = new LadderBed(bed, dir)) {
+            lb.startServer();
+            Host hard = bed.client(NatType.SYMMETRIC);
+            Host easy = bed.client(NatType.PORT_RESTRICTED_CONE);
+            lb.startPeer(hard, "hard-echo");
+            Thread.sleep(1000);
+            int before = udpSockets(hard);
+            AtomicInteger peak = new AtomicInteger();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = Thread.ofVirtual().start(() -> {
+                while (sampling.get()) {
+                    peak.accumulateAndGet(udpSockets(hard), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            LadderBed.Outcome o = lb.connect(easy, "easy-c", "hard-echo", lb.payload(1 << 20, 5), Duration.ofSeconds(60),
+                    "--birthday", "256,2,500");
+            sampling.set(false);
+            sampler.join();
+            System.out.println("fallback: path " + o.path() + " in " + o.setupMs() + " ms, UDP sockets in c-sym: before "
+                    + before + ", peak " + peak.get());
+            assertThat(o.intact()).as(o.output()).isTrue();
+            assertThat(o.path()).isEqualTo("relay");
+            assertThat(o.setupMs()).as("the relay waits for the birthday budget, not for long").isLessThan(8000);
+            assertThat(peak.get()).as("the hard side opened its N = 256 sockets").isGreaterThanOrEqualTo(before + 256);
+            // The responder's ladder ends at its 12 s timeout at the latest; every birthday socket is gone by then.
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int after;
+            do {
+                Thread.sleep(500);
+                after = udpSockets(hard);
+            } while (after > before && System.nanoTime() < end);
+            System.out.println("fallback: UDP sockets in c-sym after: " + after);
+            assertThat(after).as("no UDP socket leaked on the symmetric side").isLessThanOrEqualTo(before);
+        }
+    }
+}
