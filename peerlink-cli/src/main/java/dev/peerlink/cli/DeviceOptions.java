@@ -40,10 +40,14 @@ final class DeviceOptions {
             description = "Start UDP hole punching after this long (default: ${DEFAULT-VALUE}; later when a reverse connection is tried first).")
     long punchAfterMs;
 
-    @Option(names = "--birthday", paramLabel = "N,M,RATE",
+    @Option(names = "--birthday", paramLabel = "N,M,RATE[,LOW-HIGH]",
             description = "Birthday punching for symmetric NAT pairs: N sockets on the symmetric side, M probes from the other, "
-                    + "RATE probes/s (default: 256,1024,500).")
+                    + "RATE probes/s, external port range probed (default: 256,1024,500,1024-65535).")
     String birthday;
+
+    @Option(names = "--birthday-after", paramLabel = "MS", defaultValue = "0",
+            description = "Start birthday punching this long after the ladder (default: ${DEFAULT-VALUE}; tests of the move off the relay).")
+    long birthdayAfterMs;
 
     @Option(names = "--timeout", paramLabel = "MS", defaultValue = "12000",
             description = "Give up when no path works by then (default: ${DEFAULT-VALUE}).")
@@ -80,13 +84,21 @@ final class DeviceOptions {
         if (paths != null && !paths.isEmpty()) {
             c = c.withPaths(new HashSet<>(paths));
         }
+        if (birthdayAfterMs > 0) {
+            c = c.withBirthday(c.birthday().withAfter(Duration.ofMillis(birthdayAfterMs)));
+        }
         if (birthday != null) {
             String[] v = birthday.split(",");
-            if (v.length != 3) {
-                throw new IllegalArgumentException("--birthday N,M,RATE");
+            if (v.length != 3 && v.length != 4) {
+                throw new IllegalArgumentException("--birthday N,M,RATE[,LOW-HIGH]");
             }
-            c = c.withBirthday(c.birthday().withSockets(Integer.parseInt(v[0].trim()))
-                    .withProbes(Integer.parseInt(v[1].trim())).withRate(Integer.parseInt(v[2].trim())));
+            var b = c.birthday().withSockets(Integer.parseInt(v[0].trim()))
+                    .withProbes(Integer.parseInt(v[1].trim())).withRate(Integer.parseInt(v[2].trim()));
+            if (v.length == 4) {
+                String[] r = v[3].trim().split("-");
+                b = b.withRange(Integer.parseInt(r[0]), Integer.parseInt(r[r.length - 1]));
+            }
+            c = c.withBirthday(b);
         }
         return c;
     }

@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param rate probes per second, 1..10000 — the cap on what the easy side sends; the hard side sends its N
  *     mapping-opening packets at the same rate
  * @param answers how often the hard side sends its RESPONSE (loss)
+ * @param after how long after the ladder's start the easy side begins (0: at once; later only to let another path,
+ *     e.g. the relay, come first — tests of the move off the relay)
  */
-public record BirthdayParams(int sockets, int probes, int lowPort, int highPort, int rate, int answers) {
+public record BirthdayParams(int sockets, int probes, int lowPort, int highPort, int rate, int answers, Duration after) {
     /** Hard ceilings, whatever the configuration says: never flood. */
     public static final int MAX_SOCKETS = 1024;
     public static final int MAX_RATE = 10_000;
@@ -35,6 +37,13 @@ public record BirthdayParams(int sockets, int probes, int lowPort, int highPort,
         if (answers < 1 || answers > 10) {
             throw new IllegalArgumentException("answers: 1..10");
         }
+        if (after == null || after.isNegative()) {
+            throw new IllegalArgumentException("after: not negative");
+        }
+    }
+
+    public BirthdayParams(int sockets, int probes, int lowPort, int highPort, int rate, int answers) {
+        this(sockets, probes, lowPort, highPort, rate, answers, Duration.ZERO);
     }
 
     /**
@@ -61,18 +70,22 @@ public record BirthdayParams(int sockets, int probes, int lowPort, int highPort,
     }
 
     public BirthdayParams withSockets(int n) {
-        return new BirthdayParams(n, probes, lowPort, highPort, rate, answers);
+        return new BirthdayParams(n, probes, lowPort, highPort, rate, answers, after);
     }
 
     public BirthdayParams withProbes(int m) {
-        return new BirthdayParams(sockets, m, lowPort, highPort, rate, answers);
+        return new BirthdayParams(sockets, m, lowPort, highPort, rate, answers, after);
     }
 
     public BirthdayParams withRange(int low, int high) {
-        return new BirthdayParams(sockets, probes, low, high, rate, answers);
+        return new BirthdayParams(sockets, probes, low, high, rate, answers, after);
+    }
+
+    public BirthdayParams withAfter(Duration d) {
+        return new BirthdayParams(sockets, probes, lowPort, highPort, rate, answers, d);
     }
 
     public BirthdayParams withRate(int r) {
-        return new BirthdayParams(sockets, probes, lowPort, highPort, r, answers);
+        return new BirthdayParams(sockets, probes, lowPort, highPort, r, answers, after);
     }
 }

@@ -136,15 +136,11 @@ public final class InitiatorLadder extends LadderSide {
         boolean birthdayRuns = startBirthday();
         if (mine.relay() && cfg.allows("relay")) {
             boolean hopeless = PathPlan.punchImpossible(mine, theirs) && !reverse;
-            // Birthday punching gets its probe budget before the relay joins (a later hit still moves off the relay).
-            Duration relayAt = birthdayRuns ? max(cfg.relayAfter(), cfg.birthday().maxDuration())
-                    : hopeless ? Duration.ZERO : cfg.relayAfter();
+            // Birthday punching runs first: the relay joins at relayAfter (3 s ≈ the default probe budget) instead of
+            // at once; a later hit still moves the connection off the relay.
+            Duration relayAt = hopeless && !birthdayRuns ? Duration.ZERO : cfg.relayAfter();
             schedule(relayAt.minus(elapsed()), this::startRelay);
         }
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** lan for private candidates, direct for public ones — each only when allowed. */

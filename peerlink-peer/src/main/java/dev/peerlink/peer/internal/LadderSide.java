@@ -164,7 +164,10 @@ public abstract class LadderSide {
             return false;
         }
         LOG.debug("{}: birthday punching as the {} side", session, hard ? "hard" : "easy");
-        Thread.ofVirtual().start(() -> {
+        schedule(ctx.config().birthday().after().minus(elapsed()), () -> {
+            if (settled()) {
+                return;
+            }
             try {
                 b.start(stun);
             } catch (IOException | RuntimeException e) {
