@@ -128,6 +128,29 @@ class BirthdayTest {
         assertThat(BirthdayParams.defaults().theory()).isBetween(0.98, 0.99);
     }
 
+    static LadderOffer offer(String ip, String nat) throws Exception {
+        InetAddress a = InetAddress.getByName(ip);
+        return new LadderOffer(List.of(new InetSocketAddress(a, 1000)), List.of(new InetSocketAddress(a, 2000)), a, nat, true);
+    }
+
+    @Test
+    void birthdayAppliesToSymmetricOppositeAnEndpointIndependentMappingOrNoNat() throws Exception {
+        LadderOffer sym = offer("203.0.113.104", "symmetric");
+        for (String easy : List.of("port-restricted-cone", "symmetric-udp-firewall")) {
+            assertThat(PathPlan.birthdayUseful(sym, offer("203.0.113.30", easy))).as(easy).isTrue();
+            assertThat(PathPlan.birthdayUseful(offer("203.0.113.30", easy), sym)).as(easy).isTrue();
+        }
+        // plain punching works for these (no birthday needed), and symmetric <-> symmetric stays on the relay
+        for (String other : List.of("full-cone", "restricted-cone", "open-internet", "symmetric")) {
+            assertThat(PathPlan.birthdayUseful(sym, offer("203.0.113.30", other))).as(other).isFalse();
+        }
+        assertThat(PathPlan.birthdayUseful(sym, offer("203.0.113.104", "port-restricted-cone"))).as("same site").isFalse();
+        assertThat(PathPlan.birthdayUseful(sym, new LadderOffer(List.of(), List.of(), null, "port-restricted-cone", true)))
+                .as("no public IP").isFalse();
+        assertThat(PathPlan.rank("punch")).isLessThan(PathPlan.rank("birthday"));
+        assertThat(PathPlan.rank("birthday")).isLessThan(PathPlan.rank("relay"));
+    }
+
     @Test
     void predictedPortsFollowTheDelta() {
         BirthdayParams p = BirthdayParams.defaults().withRange(40000, 40010);
