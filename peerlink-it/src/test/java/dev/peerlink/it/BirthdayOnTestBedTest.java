@@ -113,4 +113,21 @@ class BirthdayOnTestBedTest {
             assertThat(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out))).isEqualTo(d.digest());
         }
     }
+
+    @Test
+    void aSequentialSymmetricNatIsReachedThroughPredictedPorts() throws Exception {
+        NatTestBed bed = BED.bed();
+        try (LadderBed lb = new LadderBed(bed, dir)) {
+            lb.startServer();
+            var hard = lb.startPeer(bed.client(NatType.SYMMETRIC_SEQUENTIAL), "seq-echo");
+            LadderBed.Outcome o = lb.connect(bed.client(NatType.PORT_RESTRICTED_CONE), "easy-seq", "seq-echo",
+                    lb.payload(1 << 20, 7), Duration.ofSeconds(60));
+            System.out.println("sequential NAT: path " + o.path() + " in " + o.setupMs() + " ms; "
+                    + hard.stderrLines().stream().filter(l -> l.contains("birthday")).toList());
+            assertThat(o.intact()).as(o.output()).isTrue();
+            assertThat(o.path()).isEqualTo("birthday");
+            assertThat(hard.stderrLines()).as("the probe that hit was a predicted port")
+                    .anyMatch(l -> l.contains("birthday: a probe from") && l.contains("(predicted)"));
+        }
+    }
 }

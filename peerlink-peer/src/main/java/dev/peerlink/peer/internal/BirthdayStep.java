@@ -144,7 +144,10 @@ final class BirthdayStep implements AutoCloseable {
         predicted.forEach(p -> o.withArray("ports").add(p));
         signal.accept(o);
         LOG.debug("{}: birthday: {} sockets towards {}, predicted {}", session, params.sockets(), easyAddr, predicted);
+        List<Integer> told = predicted;
         h.hit().thenAcceptAsync(hit -> {
+            LOG.info("{}: birthday: a probe from {} reached external port {}{}", session, hit.easy(), hit.externalPort(),
+                    told.contains(hit.externalPort()) ? " (predicted)" : "");
             try {
                 onChannel.accept(h.handOff(), hit.easy());
             } catch (IOException e) {
@@ -164,13 +167,14 @@ final class BirthdayStep implements AutoCloseable {
         // The hard side is the QUIC client when it initiated: its Initial may overtake a lost RESPONSE.
         e.startProbing(hardIp, predicted, params, new SecureRandom(), !controlling);
         e.contact().thenAcceptAsync(c -> {
+            LOG.info("{}: birthday: {} answered after {} probes", session, c.hard(), e.probesSent());
             try {
                 onChannel.accept(e.handOff(), c.hard());
             } catch (IOException x) {
                 LOG.debug("{}: birthday hand-off failed: {}", session, x.toString());
             }
         }, r -> Thread.ofVirtual().start(r)).exceptionally(x -> {
-            LOG.debug("{}: birthday (easy side) ended after {} probes: {}", session, e.probesSent(), x.toString());
+            LOG.info("{}: birthday: no answer after {} probes ({})", session, e.probesSent(), x.getMessage());
             return null;
         });
     }
