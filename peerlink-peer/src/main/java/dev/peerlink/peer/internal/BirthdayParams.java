@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param probes M: the easy side's total probe budget (predicted ports included), 1..65535
  * @param lowPort lowest external port the hard side's NAT allocates (probed range, inclusive)
  * @param highPort highest external port (inclusive)
- * @param rate probes per second, 1..10000 — the cap on what the easy side sends; the hard side sends its N
- *     mapping-opening packets at the same rate
+ * @param rate probes per second, 1..10000 — the cap on what the easy side sends (the hard side sends its N
+ *     mapping-opening packets as one burst: at most 1024 datagrams of 42 bytes, to one address)
  * @param answers how often the hard side sends its RESPONSE (loss)
  * @param after how long after the ladder's start the easy side begins (0: at once; later only to let another path,
  *     e.g. the relay, come first — tests of the move off the relay)
