@@ -100,7 +100,7 @@ public final class InitiatorLadder extends LadderSide {
         target = b.peer();
         expected = PeerIdentity.fromBase64(target.publicKey());
         try {
-            theirs = LadderOffer.from(b.answer());
+            theirs = sane(LadderOffer.from(b.answer()));
         } catch (ProtocolException e) {
             throw new ConnectException("refused", "the target's answer is not a ladder answer: " + e.getMessage(), e);
         }
