@@ -135,7 +135,9 @@ public final class InitiatorLadder extends LadderSide {
         }
         if (mine.relay() && cfg.allows("relay")) {
             boolean hopeless = PathPlan.punchImpossible(mine, theirs) && !reverse;
-            schedule(hopeless ? Duration.ZERO : cfg.relayAfter().minus(elapsed()), this::startRelay);
+            // When a reverse connection is planned, the relay waits for it (and for the punch after it) a little longer.
+            Duration relayAt = reverse ? cfg.relayAfter().plus(cfg.reverseGrace()) : cfg.relayAfter();
+            schedule(hopeless ? Duration.ZERO : relayAt.minus(elapsed()), this::startRelay);
         }
     }
 
