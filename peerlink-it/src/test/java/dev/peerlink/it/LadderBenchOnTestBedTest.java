@@ -52,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       whole process (JVM start, registration, NAT discovery, ladder, 1 KiB, close).</li>
  *   <li>Bulk throughput: {@code peerlink connect < 200 MB} to a {@code peerlink peer} (no --echo, its stdout to
  *       /dev/null): one way, timed from the connected line to the exit of connect, which waits for the target to close
- *       its side after reading everything. Against {@code iperf3 -n} of the same size, TCP, on the same hosts in the
+ *       its side after reading everything. Against {@code iperf3 -t} for as long (at least 3 s), TCP, on the same hosts in the
  *       same run; for the relayed pair (two symmetric NATs, which no iperf3 flow can cross) against iperf3 over the
  *       relay's two legs: initiator to server, and server to target.</li>
  * </ol>
@@ -208,16 +208,16 @@ class LadderBenchOnTestBedTest {
         Bulk punch = bulk("port-restricted -> port-restricted#1", portr0, "portr-1", big, bytes, "punch");
         Bulk relay = bulk("symmetric -> symmetric#1", sym0, "sym-1", big, bytes, "relay");
 
-        double iDirect = iperf("open -> open#1", open1, open0, open1.address().getHostAddress(), bytes, false);
+        double iDirect = iperf("open -> open#1", open1, open0, open1.address().getHostAddress(), direct.seconds, false);
         Router r1 = bed.router(NatType.PORT_RESTRICTED_CONE, 1);
         // iperf3 cannot punch: forward its port on the target's router so the flow crosses both NATs like the punched path.
         r1.exec(Duration.ofSeconds(10), "nft", "insert rule ip nat prerouting iifname \"wan0\" tcp dport " + IPERF_PORT
                 + " dnat to " + portr1.address().getHostAddress() + ":" + IPERF_PORT).orThrow();
         double iPunch = iperf("port-restricted -> port-restricted#1 (port forward on r-portr2)", portr1, portr0,
-                r1.wanAddress().getHostAddress(), bytes, false);
+                r1.wanAddress().getHostAddress(), punch.seconds, false);
         String srv = server.primaryAddress().getHostAddress();
-        double iLeg1 = iperf("symmetric -> server (relay leg 1)", server, sym0, srv, bytes, false);
-        double iLeg2 = iperf("server -> symmetric#1 (relay leg 2, -R)", server, sym1, srv, bytes, true);
+        double iLeg1 = iperf("symmetric -> server (relay leg 1)", server, sym0, srv, relay.seconds, false);
+        double iLeg2 = iperf("server -> symmetric#1 (relay leg 2, -R)", server, sym1, srv, relay.seconds, true);
 
         log("## bulk summary");
         log(String.format("%-40s %-7s %9s %9s %7s  %s", "pair", "path", "peerlink", "iperf3", "ratio", "CPU"));
@@ -264,12 +264,16 @@ class LadderBenchOnTestBedTest {
         }
     }
 
-    /** iperf3 TCP, {@code bytes} one way from {@code client} to {@code serverHost} (or back with reverse); MB/s received. */
-    double iperf(String label, Host serverHost, Host client, String address, long bytes, boolean reverse) throws Exception {
+    /**
+     * iperf3 TCP, one way from {@code client} to {@code serverHost} (or back with reverse), for as long as the peerlink
+     * transfer took (at least 3 s, whole seconds: iperf3 moves 200 MB in well under a second); MB/s received.
+     */
+    double iperf(String label, Host serverHost, Host client, String address, double peerlinkSeconds, boolean reverse) throws Exception {
+        long duration = Math.max(3, Math.round(Math.ceil(peerlinkSeconds)));
         try (HostProcess s = serverHost.start("iperf3", "-s", "-1", "--forceflush", "-p", String.valueOf(IPERF_PORT))) {
             s.awaitOutput(Pattern.compile("Server listening"), Duration.ofSeconds(10));
-            List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", address, "-p", String.valueOf(IPERF_PORT), "-n",
-                    String.valueOf(bytes), "-J"));
+            List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", address, "-p", String.valueOf(IPERF_PORT), "-t",
+                    String.valueOf(duration), "-J"));
             if (reverse) {
                 cmd.add("-R");
             }
@@ -280,8 +284,8 @@ class LadderBenchOnTestBedTest {
             double sender = end.path("cpu_utilization_percent").path("host_total").asDouble();
             double receiver = end.path("cpu_utilization_percent").path("remote_total").asDouble();
             double mbps = bps / 8 / 1e6;
-            log(String.format("iperf3 %-60s %.2f s, %.1f MB/s, CPU %% of one core: local %.0f, remote %.0f, retransmits %d",
-                    label, seconds, mbps, sender, receiver, end.path("sum_sent").path("retransmits").asLong()));
+            log(String.format("iperf3 %-60s %.2f s, %.0f MB, %.1f MB/s, CPU %% of one core: local %.0f, remote %.0f, retransmits %d",
+                    label, seconds, end.path("sum_received").path("bytes").asDouble() / 1e6, mbps, sender, receiver, end.path("sum_sent").path("retransmits").asLong()));
             return mbps;
         }
     }
