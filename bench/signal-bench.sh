@@ -13,7 +13,7 @@
 #      outstanding: round trips/s and p50/p99 latency.
 # There is no standard signalling server to compare with (no reference run). Bounded: ~3-4 minutes.
 #
-#   bench/signal-bench.sh                           # to the open-file limit, 25 s heartbeat, 60 s idle window
+#   bench/signal-bench.sh                           # to the open-file limit, 60 s heartbeat (the default), 60 s idle window
 #   DEVICES=2000 IDLE=20 CONNECT_SECONDS=10 bench/signal-bench.sh
 #   TAG=quiet bench/signal-bench.sh                 # raw output to bench/results/signal-bench-quiet.txt
 #
@@ -27,7 +27,7 @@ cd "$root"
 peerlink_pick_jdk
 
 DEVICES=${DEVICES:-1000000}
-HEARTBEAT=${HEARTBEAT:-25}
+HEARTBEAT=${HEARTBEAT:-60}
 IDLE=${IDLE:-60}
 OVERFLOW=${OVERFLOW:-500}
 CONNECT_SECONDS=${CONNECT_SECONDS:-20}

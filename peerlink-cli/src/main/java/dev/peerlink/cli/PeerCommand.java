@@ -27,6 +27,10 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--echo", description = "Echo every stream back to its sender instead of writing to stdout.")
     boolean echo;
 
+    @Option(names = "--allow", paramLabel = "ID", split = ",",
+            description = "Accept connections only from these device ids (repeatable; default: any registered device).")
+    java.util.List<String> allow;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -38,6 +42,10 @@ final class PeerCommand implements Callable<Integer> {
         }
         try (Peer peer = device.peer().build()) {
             peer.onConnection(c -> serve(c, err));
+            if (allow != null && !allow.isEmpty()) {
+                java.util.Set<String> ids = java.util.Set.copyOf(allow);
+                peer.acceptFrom(ref -> ids.contains(ref.deviceId().value()));
+            }
             try {
                 peer.start().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {

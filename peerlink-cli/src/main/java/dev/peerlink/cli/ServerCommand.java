@@ -44,7 +44,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "IP told to devices for STUN and the relay when they listen on a wildcard (default: first non-loopback IPv4).")
     InetAddress advertise;
 
-    @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "45",
+    @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "60",
             description = "Heartbeat interval devices are told; 3 missed intervals close a connection (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 

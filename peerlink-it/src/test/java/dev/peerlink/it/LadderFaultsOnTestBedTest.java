@@ -169,6 +169,15 @@ class LadderFaultsOnTestBedTest {
     }
 
     @Test
+    void targetThatRefusesGivesExit3() throws Exception {
+        NatTestBed bed = BED.bed();
+        lb.startPeer(bed.client(NatType.FULL_CONE), "picky", "--allow", "friend");
+        LadderBed.Outcome o = lb.connect(bed.openHost(), "stranger", "picky", lb.payload(1024, 9), Duration.ofSeconds(60));
+        assertThat(o.exit()).as(o.output()).isEqualTo(3);
+        assertThat(o.output()).contains("connect: picky refused the connection");
+    }
+
+    @Test
     void targetCutOffTheNetworkGivesAnErrorNotAHang() throws Exception {
         NatTestBed bed = BED.bed();
         lb.startPeer(bed.client(NatType.RESTRICTED_CONE), "cut");

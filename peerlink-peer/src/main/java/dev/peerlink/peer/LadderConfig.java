@@ -17,7 +17,8 @@ import java.util.Set;
  * @param punchAfter when the target starts sending its UDP checks (the synchronised punch start), unless a reverse
  *     connection is worth waiting for: then it starts {@code reverseGrace} after the reverse request
  * @param reverseGrace how long a reverse connection gets before hole punching starts
- * @param relayAfter when the relay attempt starts, unless the two NATs make every direct path impossible: then at once
+ * @param relayAfter when the relay attempt starts, unless the two NATs make every direct path impossible: then at once;
+ *     {@code reverseGrace} later when a reverse connection is planned
  * @param timeout the whole ladder: no session by then is a {@code no-path} failure
  * @param includeLoopback offer loopback addresses as LAN candidates (tests on one host)
  * @param session the secure session's tunables
@@ -46,13 +47,12 @@ public record LadderConfig(Set<String> paths, Duration reverseAfter, Duration pu
     }
 
     /**
-     * Reverse after 2 s, punch after 150 ms (or 1 s after the reverse request), relay after 3 s, give up at 12 s;
-     * birthday punching with {@link BirthdayParams#defaults()}.
+     * Reverse after 2 s, punch after 150 ms (or 1.5 s after the reverse request), relay after 3 s (4.5 s when a reverse
+     * connection is planned), give up at 12 s; birthday punching with {@link BirthdayParams#defaults()}.
      */
     public static LadderConfig defaults() {
-        return new LadderConfig(ALL_PATHS, Duration.ofSeconds(2), Duration.ofMillis(150), Duration.ofSeconds(1),
-                Duration.ofSeconds(3), Duration.ofSeconds(12), false, SessionConfig.defaults(),
-                BirthdayParams.defaults());
+        return new LadderConfig(ALL_PATHS, Duration.ofSeconds(2), Duration.ofMillis(150), Duration.ofMillis(1500),
+                Duration.ofSeconds(3), Duration.ofSeconds(12), false, SessionConfig.defaults(), BirthdayParams.defaults());
     }
 
     public LadderConfig withPaths(Set<String> p) {

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Peer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+    /** Ladder runs (each a listener, a UDP socket, timers) this device serves at once; more are refused. */
+    static final int MAX_LADDER_RUNS = 64;
 
     private final DeviceIdentity identity;
     private final SignallingClient signalling;
@@ -187,6 +189,10 @@ public final class Peer implements AutoCloseable {
         Consumer<PeerConnection> h = connectionHandler;
         if (h == null || !acceptPolicy.test(req.from())) {
             req.reject("not accepting connections");
+            return;
+        }
+        if (routes.size() >= MAX_LADDER_RUNS) {
+            req.reject("busy: " + MAX_LADDER_RUNS + " connection attempts in progress");
             return;
         }
         new ResponderLadder(ladderContext(), req, h).run();

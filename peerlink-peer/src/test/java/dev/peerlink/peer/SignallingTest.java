@@ -111,7 +111,7 @@ class SignallingTest {
         assertThat(r.relay().urls()).containsExactly("127.0.0.1:" + ps.relay().orElseThrow().udpAddress().getPort());
         assertThat(r.relay().username()).endsWith(":dev-1");
         assertThat(r.relay().password()).isEqualTo(dev.peerlink.turn.TurnCredentials.restPassword("secret", r.relay().username()));
-        assertThat(r.heartbeatMs()).isEqualTo(45_000);
+        assertThat(r.heartbeatMs()).isEqualTo(60_000);
         assertThat(c.state()).isEqualTo(SignallingClient.State.REGISTERED);
     }
 

@@ -100,7 +100,7 @@ public final class InitiatorLadder extends LadderSide {
         target = b.peer();
         expected = PeerIdentity.fromBase64(target.publicKey());
         try {
-            theirs = LadderOffer.from(b.answer());
+            theirs = sane(LadderOffer.from(b.answer()));
         } catch (ProtocolException e) {
             throw new ConnectException("refused", "the target's answer is not a ladder answer: " + e.getMessage(), e);
         }
@@ -136,10 +136,11 @@ public final class InitiatorLadder extends LadderSide {
         boolean birthdayRuns = startBirthday();
         if (mine.relay() && cfg.allows("relay")) {
             boolean hopeless = PathPlan.punchImpossible(mine, theirs) && !reverse;
-            // Birthday punching runs first: the relay joins at relayAfter (3 s ≈ the default probe budget) instead of
-            // at once; a later hit still moves the connection off the relay.
-            Duration relayAt = hopeless && !birthdayRuns ? Duration.ZERO : cfg.relayAfter();
-            schedule(relayAt.minus(elapsed()), this::startRelay);
+            // When a reverse connection is planned, the relay waits for it (and for the punch after it) a little longer.
+            // Birthday punching runs first: the relay then joins at relayAfter (3 s ≈ the default probe budget)
+            // instead of at once; a later hit still moves the connection off the relay.
+            Duration relayAt = reverse ? cfg.relayAfter().plus(cfg.reverseGrace()) : cfg.relayAfter();
+            schedule(hopeless && !birthdayRuns ? Duration.ZERO : relayAt.minus(elapsed()), this::startRelay);
         }
     }
 

@@ -90,6 +90,19 @@ public abstract class LadderSide {
         return mine;
     }
 
+    /**
+     * The other side's offer with candidates we will never send to: loopback (unless configured, for tests on one
+     * host), wildcard and multicast addresses — an offer must not turn this device into a packet source aimed at
+     * its own host or a group.
+     */
+    protected LadderOffer sane(LadderOffer o) {
+        java.util.function.Predicate<InetSocketAddress> ok = a -> a.getAddress() != null && a.getPort() != 0
+                && !a.getAddress().isAnyLocalAddress() && !a.getAddress().isMulticastAddress()
+                && (ctx.config().includeLoopback() || !a.getAddress().isLoopbackAddress());
+        return new LadderOffer(o.tcp().stream().filter(ok).toList(), o.udp().stream().filter(ok).toList(),
+                o.publicIp(), o.nat(), o.relay());
+    }
+
     /** Accepts inbound TCP connections on the listener until the run ends. */
     protected void startAccepting() {
         Thread.ofVirtual().name("peerlink-ladder-accept").start(() -> {

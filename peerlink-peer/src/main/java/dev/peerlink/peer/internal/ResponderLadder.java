@@ -60,7 +60,7 @@ public final class ResponderLadder extends LadderSide {
     private void start() throws IOException {
         LadderConfig cfg = ctx.config();
         try {
-            theirs = LadderOffer.from(request.offer());
+            theirs = sane(LadderOffer.from(request.offer()));
         } catch (ProtocolException e) {
             request.reject("not a ladder offer");
             return;

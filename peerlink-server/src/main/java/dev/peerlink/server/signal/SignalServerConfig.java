@@ -71,7 +71,7 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         private Tls tls;
         private Path dataDir;
         private String enrollToken;
-        private Duration heartbeat = Duration.ofSeconds(45);
+        private Duration heartbeat = Duration.ofSeconds(60);
         private int missedHeartbeats = 3;
         private Duration registerTimeout = Duration.ofSeconds(10);
         private Duration answerTimeout = Duration.ofSeconds(30);
