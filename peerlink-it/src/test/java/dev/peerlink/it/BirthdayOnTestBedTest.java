@@ -130,4 +130,28 @@ class BirthdayOnTestBedTest {
                     .anyMatch(l -> l.contains("birthday: a probe from") && l.contains("(predicted)"));
         }
     }
+
+    @Test
+    void fivePercentLossOnBothRoutersStillConnectsByBirthday() throws Exception {
+        NatTestBed bed = BED.bed();
+        try (LadderBed lb = new LadderBed(bed, dir)) {
+            lb.startServer();
+            // Loss lowers the odds (an OPEN is lost 5 % of the time, a probe crosses two lossy routers): a bigger
+            // budget than the default keeps the test deterministic in practice, 1-(1-486/64512)^1843 > 0.99999.
+            String[] budget = {"--birthday", "512,2048,1000"};
+            lb.startPeer(bed.client(NatType.PORT_RESTRICTED_CONE), "easy-lossy", budget);
+            bed.router(NatType.SYMMETRIC).injectLoss(5);
+            bed.router(NatType.PORT_RESTRICTED_CONE).injectLoss(5);
+            try {
+                LadderBed.Outcome o = lb.connect(bed.client(NatType.SYMMETRIC), "hard-lossy", "easy-lossy",
+                        lb.payload(2 << 20, 8), Duration.ofSeconds(120), budget);
+                System.out.println("5% loss each router: " + o.path() + " in " + o.setupMs() + " ms");
+                assertThat(o.intact()).as(o.output()).isTrue();
+                assertThat(o.path()).isEqualTo("birthday");
+            } finally {
+                bed.router(NatType.SYMMETRIC).clearLoss();
+                bed.router(NatType.PORT_RESTRICTED_CONE).clearLoss();
+            }
+        }
+    }
 }
