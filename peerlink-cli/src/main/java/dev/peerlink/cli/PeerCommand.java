@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "peer", mixinStandardHelpOptions = true,
         description = {"Registers this device with the server and serves incoming connections until stopped.",
                 "Bytes received go to stdout, or are echoed back with --echo. Events are JSON lines on stderr:",
-                "{\"event\":\"ready\",...} once registered and its NAT is known, {\"event\":\"incoming\",...} per connection."})
+                "{\"event\":\"ready\",...} once registered and its NAT is known, {\"event\":\"incoming\",...} per connection,",
+                "{\"event\":\"mapping\",...} per gateway mapping result with --map (mapped, unavailable, remapped, ...)."})
 final class PeerCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device = new DeviceOptions();
@@ -31,11 +32,40 @@ final class PeerCommand implements Callable<Integer> {
             description = "Accept connections only from these device ids (repeatable; default: any registered device).")
     java.util.List<String> allow;
 
+    @Option(names = "--map", paramLabel = "udp:PORT|tcp:PORT",
+            description = {"Map this local port on the gateway (asking for the same external port), keep the mapping alive",
+                    "while running (renewal, server-verified: re-mapped on the server's remap order), report it to the",
+                    "server and delete it at exit. Repeatable. A gateway without mapping support is reported as",
+                    "{\"event\":\"mapping\",\"result\":\"unavailable\"} and the peer carries on."})
+    java.util.List<String> maps;
+
+    @Option(names = "--map-protocol", paramLabel = "auto|upnp|natpmp|pcp", defaultValue = "auto",
+            description = "Gateway protocol for --map (default: ${DEFAULT-VALUE}: PCP, NAT-PMP, UPnP, first that answers).")
+    String mapProtocol;
+
+    @Option(names = "--map-lease", paramLabel = "S", defaultValue = "7200",
+            description = "Requested lease for --map in seconds (default: ${DEFAULT-VALUE}); renewed at half-time.")
+    long mapLease;
+
+    @Option(names = "--map-check", paramLabel = "S", defaultValue = "60",
+            description = "How often to check the gateway's external address / epoch / listing for --map (default: ${DEFAULT-VALUE}).")
+    long mapCheck;
+
+    @Option(names = "--map-timeout", paramLabel = "MS", defaultValue = "2000",
+            description = "Gateway discovery / probe timeout for --map in ms (default: ${DEFAULT-VALUE}).")
+    long mapTimeout;
+
+    @Option(names = "--gateway", paramLabel = "IP", description = "Gateway for --map (default: the default route's gateway).")
+    java.net.InetAddress gateway;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
         try {
             device.requireDevice("peer");
+            if (maps != null) {
+                maps.forEach(PeerMappings.Spec::parse);
+            }
         } catch (IllegalArgumentException e) {
             err.println("peer: " + e.getMessage());
             return 2;
@@ -58,7 +88,10 @@ final class PeerCommand implements Callable<Integer> {
                     "nat", net.nat() == null ? null : net.nat().type(),
                     "public", net.publicAddress() == null ? null : dev.peerlink.protocol.Endpoints.format(net.publicAddress())));
             err.flush();
-            Shutdown.awaitSignal();
+            try (PeerMappings mappings = maps == null || maps.isEmpty() ? null
+                    : PeerMappings.start(peer, maps, mapProtocol, mapLease, mapCheck, mapTimeout, gateway, err)) {
+                Shutdown.awaitSignal();
+            }
         }
         return 0;
     }

@@ -71,6 +71,15 @@ public final class MappingKeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * Told whenever a kept mapping changes after {@link #keep}: {@code why} is {@code remapped}, {@code remap-failed},
+     * {@code address-changed}, {@code renewed} (external endpoint changed) or {@code lost}; {@code now} is null while
+     * the mapping is lost. Called on the keeper's worker thread.
+     */
+    public interface Listener {
+        void changed(String why, Transport transport, int internalPort, PortMapping now);
+    }
+
     private final class Kept {
         final Transport transport;
         final int internalPort;
@@ -88,6 +97,7 @@ public final class MappingKeeper implements AutoCloseable {
     private final Gateway gateway;
     private final Duration lease;
     private final boolean serveProbes;
+    private final Listener listener;
     private final List<Kept> kept = new ArrayList<>(); // guarded by this
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "peerlink-mapping-keeper");
@@ -105,6 +115,7 @@ public final class MappingKeeper implements AutoCloseable {
         this.gateway = Objects.requireNonNull(b.gateway, "gateway");
         this.lease = b.lease;
         this.serveProbes = b.serveProbes;
+        this.listener = b.listener;
         client.onRemap(r -> worker.execute(() -> remap(r)));
         gateway.addListener(new PortMapListener() {
             @Override
@@ -293,6 +304,7 @@ public final class MappingKeeper implements AutoCloseable {
             LOG.info("remapped: {}", fresh.describe());
         }
         report();
+        tell(fresh != null ? "remapped" : "remap-failed", k, fresh);
     }
 
     private void addressChanged(InetAddress current) {
@@ -307,6 +319,7 @@ public final class MappingKeeper implements AutoCloseable {
             }
         }
         report();
+        tellAll("address-changed");
     }
 
     private void renewed(PortMapping current) {
@@ -321,6 +334,7 @@ public final class MappingKeeper implements AutoCloseable {
         }
         if (changed) {
             report();
+            tellAll("renewed");
         }
     }
 
@@ -333,6 +347,28 @@ public final class MappingKeeper implements AutoCloseable {
             }
         }
         report();
+        tellAll("lost");
+    }
+
+    private void tell(String why, Kept k, PortMapping now) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.changed(why, k.transport, k.internalPort, now);
+        } catch (RuntimeException e) {
+            LOG.warn("mapping listener failed", e);
+        }
+    }
+
+    private void tellAll(String why) {
+        List<Kept> all;
+        synchronized (this) {
+            all = List.copyOf(kept);
+        }
+        for (Kept k : all) {
+            tell(why, k, k.mapping);
+        }
     }
 
     /** Sends the current mappings to the server (with the rest of the announced network information). */
@@ -386,6 +422,7 @@ public final class MappingKeeper implements AutoCloseable {
         private Gateway gateway;
         private Duration lease = Duration.ofHours(2);
         private boolean serveProbes = true;
+        private Listener listener;
 
         public Builder client(SignallingClient c) { this.client = c; return this; }
         public Builder gateway(Gateway g) { this.gateway = g; return this; }
@@ -393,6 +430,9 @@ public final class MappingKeeper implements AutoCloseable {
         public Builder lease(Duration d) { this.lease = d; return this; }
         /** False when the application owns the mapped ports and calls {@link #handleDatagram} (default true). */
         public Builder serveProbes(boolean b) { this.serveProbes = b; return this; }
+
+        /** Told about every change of a kept mapping (remaps, address changes, losses). */
+        public Builder listener(Listener l) { this.listener = l; return this; }
 
         public MappingKeeper build() {
             return new MappingKeeper(this);

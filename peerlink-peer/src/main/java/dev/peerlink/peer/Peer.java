@@ -259,7 +259,9 @@ public final class Peer implements AutoCloseable {
                 return;
             }
         }
-        signalling.update(network());
+        // keep the gateway mappings a MappingKeeper announced on this connection
+        NetworkInfo announced = signalling.network();
+        signalling.update(announced == null ? network() : network().withMappings(announced.mappings()));
         discovered.complete(network());
     }
 
