@@ -67,6 +67,8 @@ public final class MappingMonitor implements AutoCloseable {
         long lastTimeToRepair = -1;
         /** A remap was ordered and the device has not reported since: its next report is verified at once. */
         boolean remapOrdered;
+        /** Reported with an external address the device is no longer seen from (its WAN address changed). */
+        boolean stale;
 
         Entry(Key key, PortMapping mapping, long now) {
             this.key = key;
@@ -90,6 +92,15 @@ public final class MappingMonitor implements AutoCloseable {
     private final Map<DeviceId, Set<Key>> byDevice = new HashMap<>();
     private final Map<InetAddress, Integer> perIp = new HashMap<>();
     private final Map<String, Entry> byNonce = new HashMap<>();
+    /** The address each device's signalling connection last came from (LRU, bounded): notices WAN address changes. */
+    private final Map<DeviceId, InetAddress> seenFrom = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<DeviceId, InetAddress> eldest) {
+            return size() > Math.max(1024, config.maxMappings());
+        }
+    };
+    /** Remap orders decided outside a tick (stale reports), sent by the next tick. */
+    private final List<Remap> pendingRemaps = new ArrayList<>();
     private double budget;
     /** Probes one tick may send at most: two ticks' worth of the budget, so bursts stay small (socket buffers). */
     private final double burst;
@@ -164,12 +175,42 @@ public final class MappingMonitor implements AutoCloseable {
         synchronized (this) {
             Set<Key> old = byDevice.getOrDefault(device, Set.of());
             Set<Key> now_ = new HashSet<>();
+            InetAddress previouslySeen = observed == null ? null : seenFrom.put(device, observed);
             for (PortMapping m : mappings) {
                 Key k = new Key(device, m.protocol(), m.internal());
                 if (!now_.add(k)) {
                     continue; // the same internal endpoint twice: keep the first
                 }
                 Entry e = entries.get(k);
+                if (staleAfterAddressChange(m, observed, previouslySeen, e)) {
+                    // Fault (c): the gateway's WAN address changed. The device still reports the mapping under the
+                    // address it used to be seen from; nothing can answer there any more. Treat it as broken now and
+                    // order a remap (the device re-maps and reports the new address, which is then verified) instead
+                    // of silently refusing it as a foreign address.
+                    if (e == null) {
+                        e = new Entry(k, m, now);
+                        entries.put(k, e);
+                        perIp.merge(e.externalIp, 1, Integer::sum);
+                    } else {
+                        endRound(e);
+                        e.mapping = m;
+                    }
+                    if (!e.stale || e.lastRemapAt < 0 || now - e.lastRemapAt >= config.interval().toMillis()) {
+                        e.stale = true;
+                        if (e.brokenSince < 0) {
+                            e.brokenSince = now;
+                        }
+                        e.health = Health.REPAIRING;
+                        e.remapOrdered = true;
+                        e.lastRemapAt = now;
+                        e.nextProbeAt = now + config.interval().toMillis();
+                        remapsSent++;
+                        pendingRemaps.add(new Remap(device, new Message.Remap(null, m, "external-address-changed")));
+                        if (eventLog(now)) LOG.info("mapping {} {} of {} stale: device now seen from {} (WAN address changed), ordering remap",
+                                m.protocol(), m.external(), device, observed.getHostAddress());
+                    }
+                    continue;
+                }
                 if (!eligible(m, observed)) {
                     refused++;
                     LOG.debug("not monitoring {} of {}: external {} is not the device's address {}", m.protocol(), device,
@@ -204,6 +245,7 @@ public final class MappingMonitor implements AutoCloseable {
                     }
                     e.mapping = m;
                     e.remapOrdered = false;
+                    e.stale = false;
                     endRound(e);
                     e.nextProbeAt = now;
                 } else {
@@ -232,6 +274,19 @@ public final class MappingMonitor implements AutoCloseable {
                 byDevice.put(device, now_);
             }
         }
+    }
+
+    /**
+     * A mapping whose external address is the one the device used to be seen from, while it is now seen from another
+     * (or one already found stale and still reported so): its gateway's WAN address changed under it.
+     */
+    private boolean staleAfterAddressChange(PortMapping m, InetAddress observed, InetAddress previouslySeen, Entry e) {
+        InetAddress ip = m.external().getAddress();
+        if (config.allowForeignExternal() || observed == null || ip == null || m.external().getPort() == 0
+                || ip.equals(observed)) {
+            return false;
+        }
+        return ip.equals(previouslySeen) || e != null && e.stale && ip.equals(e.externalIp);
     }
 
     private boolean eligible(PortMapping m, InetAddress observed) {
@@ -326,6 +381,8 @@ public final class MappingMonitor implements AutoCloseable {
         List<Probe> probes = new ArrayList<>();
         List<Remap> remaps = new ArrayList<>();
         synchronized (this) {
+            remaps.addAll(pendingRemaps);
+            pendingRemaps.clear();
             budget = Math.min(burst, budget + (now - lastRefill) * config.maxProbesPerSecond() / 1000.0);
             lastRefill = now;
             for (Entry e : entries.values()) {

@@ -253,4 +253,41 @@ class MappingMonitorTest {
         m.report(DEV, PUBLIC, List.of(udp(40001), udp(40009)));
         assertThat(m.stats().monitored()).isEqualTo(1);
     }
+
+    @Test
+    void aMappingStillReportedUnderTheOldWanAddressIsStaleAndRemappedThenTheNewAddressIsVerified() {
+        MappingMonitor m = monitor(CONFIG);
+        m.report(DEV, PUBLIC, List.of(udp(40001)));
+        m.tick();
+        m.ack(DEV, last().nonce());
+        // the router's WAN address changes: the device reconnects from the new address, still reporting the old one
+        InetAddress moved = ip("203.0.113.201");
+        m.deviceGone(DEV);
+        m.report(DEV, moved, List.of(udp(40001)));
+        m.tick();
+        assertThat(remaps).hasSize(1);
+        assertThat(remaps.getFirst().reason()).isEqualTo("external-address-changed");
+        assertThat(m.stats().broken()).isEqualTo(1);
+        // reported stale again before re-mapping: no second order within the interval
+        m.report(DEV, moved, List.of(udp(40001)));
+        m.tick();
+        assertThat(remaps).hasSize(1);
+        advance(m, 50);
+        PortMapping fresh = new PortMapping("udp", new InetSocketAddress(moved, 40001), new InetSocketAddress("192.168.1.20", 7001), 3600, "upnp");
+        m.report(DEV, moved, List.of(fresh));
+        m.tick();
+        assertThat(last().to()).isEqualTo(fresh.external());
+        assertThat(m.ack(DEV, last().nonce())).isTrue();
+        assertThat(m.stats().healthy()).isEqualTo(1);
+        assertThat(m.stats().repaired()).isEqualTo(1);
+    }
+
+    @Test
+    void aForeignExternalAddressNeverSeenFromIsStillRefusedNotRemapped() {
+        MappingMonitor m = monitor(CONFIG);
+        m.report(DEV, ip("198.51.100.9"), List.of(udp(40001))); // e.g. a double NAT: never seen from PUBLIC
+        m.tick();
+        assertThat(remaps).isEmpty();
+        assertThat(probes).isEmpty();
+    }
 }
