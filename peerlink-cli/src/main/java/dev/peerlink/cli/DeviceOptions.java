@@ -121,7 +121,8 @@ final class DeviceOptions {
             } else if (v.matches("-?\\d+")) {
                 b.append(v);
             } else {
-                b.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                b.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+                        .replace("\r", "\\r").replace("\t", "\\t")).append('"');
             }
         }
         return b.append('}').toString();

@@ -73,7 +73,9 @@ final class PeerMappings implements AutoCloseable {
         }
         MappingKeeper keeper = MappingKeeper.builder().client(peer.signalling()).portMapper(mapper)
                 .lease(Duration.ofSeconds(leaseS))
-                .listener((why, t, port, now) -> event(err, now == null && !why.equals("lost") ? "remap-failed" : why, t, port, now, -1, null))
+                // a mapping that could not be re-made is reported to the server as gone: say "unavailable" (after what)
+                .listener((why, t, port, now, error) -> event(err, now == null ? "unavailable" : why, t, port, now, -1,
+                        now == null ? why + (error == null ? "" : ": " + error) : null))
                 .build();
         for (Spec s : specs) {
             long t1 = System.nanoTime();

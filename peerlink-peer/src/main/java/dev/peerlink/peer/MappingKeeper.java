@@ -74,10 +74,10 @@ public final class MappingKeeper implements AutoCloseable {
     /**
      * Told whenever a kept mapping changes after {@link #keep}: {@code why} is {@code remapped}, {@code remap-failed},
      * {@code address-changed}, {@code renewed} (external endpoint changed) or {@code lost}; {@code now} is null while
-     * the mapping is lost. Called on the keeper's worker thread.
+     * the mapping is lost; {@code error} says why a remap failed (else null). Called on the keeper's worker thread.
      */
     public interface Listener {
-        void changed(String why, Transport transport, int internalPort, PortMapping now);
+        void changed(String why, Transport transport, int internalPort, PortMapping now, String error);
     }
 
     private final class Kept {
@@ -288,6 +288,7 @@ public final class MappingKeeper implements AutoCloseable {
         }
         int wanted = old != null ? old.external().getPort() : r.mapping().external().getPort();
         PortMapping fresh = null;
+        String error = null;
         try {
             fresh = gateway.map(k.transport, k.internalPort, wanted, lease);
         } catch (PortMapException | RuntimeException e) {
@@ -296,6 +297,7 @@ public final class MappingKeeper implements AutoCloseable {
                 fresh = gateway.map(k.transport, k.internalPort, 0, lease);
             } catch (PortMapException | RuntimeException e2) {
                 LOG.warn("remap of {}/{} failed: {}", proto, port, e2.getMessage());
+                error = e2.getMessage();
             }
         }
         k.mapping = fresh;
@@ -304,7 +306,7 @@ public final class MappingKeeper implements AutoCloseable {
             LOG.info("remapped: {}", fresh.describe());
         }
         report();
-        tell(fresh != null ? "remapped" : "remap-failed", k, fresh);
+        tell(fresh != null ? "remapped" : "remap-failed", k, fresh, error);
     }
 
     private void addressChanged(InetAddress current) {
@@ -350,12 +352,12 @@ public final class MappingKeeper implements AutoCloseable {
         tellAll("lost");
     }
 
-    private void tell(String why, Kept k, PortMapping now) {
+    private void tell(String why, Kept k, PortMapping now, String error) {
         if (listener == null) {
             return;
         }
         try {
-            listener.changed(why, k.transport, k.internalPort, now);
+            listener.changed(why, k.transport, k.internalPort, now, error);
         } catch (RuntimeException e) {
             LOG.warn("mapping listener failed", e);
         }
@@ -367,7 +369,7 @@ public final class MappingKeeper implements AutoCloseable {
             all = List.copyOf(kept);
         }
         for (Kept k : all) {
-            tell(why, k, k.mapping);
+            tell(why, k, k.mapping, null);
         }
     }
 
