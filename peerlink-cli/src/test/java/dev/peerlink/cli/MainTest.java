@@ -112,4 +112,14 @@ class MainTest {
         assertThat(c.convert("[::1]:7")).isEqualTo(new InetSocketAddress("::1", 7));
         assertThat(c.convert("::1")).isEqualTo(new InetSocketAddress("::1", 3478));
     }
+
+    @Test
+    void peerMapOptionIsDocumentedAndABadSpecIsAUsageError() {
+        assertThat(run("peer", "--help").out()).contains("--map", "--map-protocol", "\"event\":\"mapping\"");
+        Run r = run("peer", "--id", "nas-1", "--server", "127.0.0.1:1", "--map", "sctp:7001");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(run("peer", "--id", "nas-1", "--server", "127.0.0.1:1", "--map", "udp:70000").exit()).isEqualTo(2);
+        assertThat(PeerMappings.Spec.parse("tcp:7001")).isEqualTo(new PeerMappings.Spec(dev.peerlink.portmap.Transport.TCP, 7001));
+        assertThat(PeerMappings.Spec.parse("7001").transport()).isEqualTo(dev.peerlink.portmap.Transport.UDP);
+    }
 }
