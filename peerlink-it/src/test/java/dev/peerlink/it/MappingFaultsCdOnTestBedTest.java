@@ -177,6 +177,9 @@ class MappingFaultsCdOnTestBedTest {
             assertThat(healthy.group(1)).startsWith(router.wanAddress().getHostAddress() + ":");
             peer.close();
             ladder.running.remove(peer);
+            // peer deletes its mappings at exit (SIGTERM)
+            Pattern rule = Pattern.compile("dport " + port + "\\b");
+            assertThat(miniupnpd.dnatRules()).as("miniupnpd's mappings after the peer exited").noneMatch(r -> rule.matcher(r).find());
         }
     }
 

@@ -292,12 +292,20 @@ public final class MappingKeeper implements AutoCloseable {
         try {
             fresh = gateway.map(k.transport, k.internalPort, wanted, lease);
         } catch (PortMapException | RuntimeException e) {
-            LOG.info("re-adding with external port {} failed ({}), asking for any port", wanted, e.getMessage());
-            try {
-                fresh = gateway.map(k.transport, k.internalPort, 0, lease);
-            } catch (PortMapException | RuntimeException e2) {
-                LOG.warn("remap of {}/{} failed: {}", proto, port, e2.getMessage());
-                error = e2.getMessage();
+            if (e instanceof PortMapException pe && noGateway(pe)) {
+                // nothing answers (mapping switched off, gateway gone): another port would not help either
+                error = e.getMessage();
+                LOG.warn("remap of {}/{} failed: {}", proto, port, error);
+            } else {
+                LOG.info("re-adding with external port {} failed ({}), asking for any port", wanted, e.getMessage());
+            }
+            if (error == null) {
+                try {
+                    fresh = gateway.map(k.transport, k.internalPort, 0, lease);
+                } catch (PortMapException | RuntimeException e2) {
+                    LOG.warn("remap of {}/{} failed: {}", proto, port, e2.getMessage());
+                    error = e2.getMessage();
+                }
             }
         }
         k.mapping = fresh;
@@ -307,6 +315,18 @@ public final class MappingKeeper implements AutoCloseable {
         }
         report();
         tell(fresh != null ? "remapped" : "remap-failed", k, fresh, error);
+    }
+
+    /** True when no protocol answered at all (unavailable, timeout, local I/O), as opposed to a gateway refusing. */
+    static boolean noGateway(PortMapException e) {
+        Throwable[] parts = e.getSuppressed().length > 0 ? e.getSuppressed() : new Throwable[] {e};
+        for (Throwable t : parts) {
+            if (!(t instanceof PortMapException p) || p.kind() == PortMapException.Kind.REFUSED
+                    || p.kind() == PortMapException.Kind.MALFORMED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void addressChanged(InetAddress current) {
