@@ -100,6 +100,11 @@ public final class MappedListener implements Closeable {
             } catch (IOException e) {
                 if (!closed) {
                     LOG.debug("mapped listener {}: {}", port(), e.toString());
+                    try {
+                        Thread.sleep(50); // e.g. out of file descriptors: do not spin
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
                 }
                 continue;
             }
