@@ -25,7 +25,7 @@ final class DeviceOptions {
     Path home;
 
     @Option(names = "--paths", paramLabel = "P,P", split = ",",
-            description = "Ladder paths to try (default: lan,direct,reverse,punch,birthday,relay).")
+            description = "Ladder paths to try (default: lan,direct,mapped,reverse,punch,birthday,relay).")
     List<String> paths;
 
     @Option(names = "--reverse-after", paramLabel = "MS", defaultValue = "2000",

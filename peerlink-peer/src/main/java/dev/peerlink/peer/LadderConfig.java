@@ -10,7 +10,7 @@ import java.util.Set;
  * Timing and choices of the connection ladder. Attempts run in parallel with staggered starts (as ICE and Happy
  * Eyeballs do); the first secure session wins, and a relayed connection moves to a direct path if one appears later.
  *
- * @param paths which paths may be tried: any of {@code lan}, {@code direct}, {@code reverse}, {@code punch},
+ * @param paths which paths may be tried: any of {@code lan}, {@code direct}, {@code mapped}, {@code reverse}, {@code punch},
  *     {@code birthday}, {@code relay}
  * @param reverseAfter when the initiator's own TCP attempt has not connected by then (or sooner, when every candidate
  *     refused), the target dials back (reverse connection)
@@ -28,7 +28,7 @@ import java.util.Set;
 public record LadderConfig(Set<String> paths, Duration reverseAfter, Duration punchAfter, Duration reverseGrace,
                            Duration relayAfter, Duration timeout, boolean includeLoopback, SessionConfig session,
                            BirthdayParams birthday) {
-    public static final Set<String> ALL_PATHS = Set.of("lan", "direct", "reverse", "punch", "birthday", "relay");
+    public static final Set<String> ALL_PATHS = Set.of("lan", "direct", "mapped", "reverse", "punch", "birthday", "relay");
 
     public LadderConfig {
         paths = Set.copyOf(paths);

@@ -84,6 +84,8 @@ public final class MappingKeeper implements AutoCloseable {
         final Transport transport;
         final int internalPort;
         volatile PortMapping mapping; // null while lost
+        /** A probe arrived on the internal port since the mapping was (re)made: it forwards. */
+        volatile boolean verified;
         Closeable unit;
 
         Kept(Transport transport, int internalPort, PortMapping mapping) {
@@ -167,6 +169,33 @@ public final class MappingKeeper implements AutoCloseable {
         return kept.stream().map(k -> k.mapping).filter(Objects::nonNull).toList();
     }
 
+    /**
+     * Current mappings through which a mapping-monitor probe has arrived since they were (re)made: the gateway forwards
+     * them (the server only probes external endpoints). What the connection ladder offers as {@code mapped} candidates.
+     */
+    public synchronized List<PortMapping> verifiedMappings() {
+        return kept.stream().filter(k -> k.verified).map(k -> k.mapping).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * For applications that own a mapped port: {@link #handleDatagram} for data that arrived on {@code internalPort}
+     * over {@code transport}; a probe also marks that mapping {@linkplain #verifiedMappings verified}.
+     */
+    public boolean handleProbe(Transport transport, int internalPort, byte[] data, int off, int len) {
+        if (!handleDatagram(data, off, len)) {
+            return false;
+        }
+        synchronized (this) {
+            for (Kept k : kept) {
+                if (k.transport == transport && k.internalPort == internalPort && k.mapping != null && !k.verified) {
+                    k.verified = true;
+                    LOG.info("mapping {} verified by a monitor probe", k.mapping.describe());
+                }
+            }
+        }
+        return true;
+    }
+
     /** Remap orders carried out. */
     public int remaps() {
         return remaps.get();
@@ -218,7 +247,7 @@ public final class MappingKeeper implements AutoCloseable {
                 try {
                     p.setLength(buf.length);
                     s.receive(p);
-                    handleDatagram(p.getData(), p.getOffset(), p.getLength());
+                    handleProbe(Transport.UDP, port, p.getData(), p.getOffset(), p.getLength());
                 } catch (IOException e) {
                     if (!s.isClosed()) {
                         LOG.debug("probe unit udp/{}: {}", port, e.toString());
@@ -237,7 +266,7 @@ public final class MappingKeeper implements AutoCloseable {
             while (!ss.isClosed()) {
                 try {
                     Socket c = ss.accept();
-                    Thread.ofVirtual().start(() -> readTcpProbe(c));
+                    Thread.ofVirtual().start(() -> readTcpProbe(c, port));
                 } catch (IOException e) {
                     if (!ss.isClosed()) {
                         LOG.debug("probe unit tcp/{}: {}", port, e.toString());
@@ -248,12 +277,12 @@ public final class MappingKeeper implements AutoCloseable {
         return ss;
     }
 
-    private void readTcpProbe(Socket c) {
+    private void readTcpProbe(Socket c, int port) {
         try (c) {
             c.setSoTimeout(5000);
             InputStream in = c.getInputStream();
             byte[] b = in.readNBytes(ProbePacket.LENGTH);
-            handleDatagram(b, 0, b.length);
+            handleProbe(Transport.TCP, port, b, 0, b.length);
         } catch (IOException ignored) {
             // not a probe, or gone
         }
@@ -309,6 +338,7 @@ public final class MappingKeeper implements AutoCloseable {
             }
         }
         k.mapping = fresh;
+        k.verified = false;
         remaps.incrementAndGet();
         if (fresh != null) {
             LOG.info("remapped: {}", fresh.describe());
@@ -337,6 +367,7 @@ public final class MappingKeeper implements AutoCloseable {
                 if (m != null) {
                     k.mapping = new PortMapping(m.protocol(), m.transport(), m.internal(),
                             new InetSocketAddress(current, m.external().getPort()), m.lease(), m.obtained());
+                    k.verified = false;
                 }
             }
         }
@@ -350,6 +381,9 @@ public final class MappingKeeper implements AutoCloseable {
             for (Kept k : kept) {
                 if (k.transport == current.transport() && k.internalPort == current.internal().getPort()) {
                     changed = k.mapping == null || !k.mapping.external().equals(current.external());
+                    if (changed) {
+                        k.verified = false;
+                    }
                     k.mapping = current;
                 }
             }
@@ -365,6 +399,7 @@ public final class MappingKeeper implements AutoCloseable {
             for (Kept k : kept) {
                 if (k.transport == m.transport() && k.internalPort == m.internal().getPort()) {
                     k.mapping = null;
+                    k.verified = false;
                 }
             }
         }

@@ -68,6 +68,11 @@ public final class Peer implements AutoCloseable {
     private volatile LadderContext ladderContext;
     private volatile Consumer<PeerConnection> connectionHandler;
     private volatile Predicate<dev.peerlink.protocol.PeerRef> acceptPolicy = p -> true;
+    private final MappingKeeper.Gateway gateway;
+    private final Duration mappingLease;
+    private final boolean offerUnverifiedMappings;
+    private volatile MappingKeeper keeper;
+    private volatile dev.peerlink.peer.internal.MappedListener mappedListener;
 
     private Peer(Builder b) throws IOException {
         DeviceId id = Objects.requireNonNull(b.id, "id");
@@ -92,6 +97,12 @@ public final class Peer implements AutoCloseable {
         this.ladder = b.ladder;
         this.pendingPoll = b.pendingPoll;
         this.acceptPushed = b.acceptPushed;
+        this.gateway = b.gateway;
+        this.mappingLease = b.mappingLease;
+        this.offerUnverifiedMappings = b.offerUnverifiedMappings;
+        if (gateway != null && listenPort <= 0) {
+            throw new IllegalArgumentException("a port mapping needs listenPort");
+        }
         this.ladderTimers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "peerlink-ladder-timer-" + id);
             t.setDaemon(true);
@@ -125,6 +136,9 @@ public final class Peer implements AutoCloseable {
             ladderTimers.scheduleWithFixedDelay(this::pollPending, every, every, TimeUnit.MILLISECONDS);
         }
         Thread.ofVirtual().name("peerlink-warmup").start(() -> dev.peerlink.secure.SecureWarmup.warmUp(ladderContext().self()));
+        if (gateway != null) {
+            startMapped();
+        }
         return signalling.start().thenApply(r -> this);
     }
 
@@ -198,6 +212,47 @@ public final class Peer implements AutoCloseable {
         new ResponderLadder(ladderContext(), req, h).run();
     }
 
+    /**
+     * The persistent TCP listener on {@code listenPort} (path {@code mapped}; also answers the mapping monitor's TCP
+     * probes) and the gateway mapping of that port, kept by a {@link MappingKeeper} in the background.
+     */
+    private void startMapped() {
+        MappingKeeper k = MappingKeeper.builder().client(signalling).gateway(gateway).lease(mappingLease)
+                .serveProbes(false).build();
+        keeper = k;
+        try {
+            mappedListener = dev.peerlink.peer.internal.MappedListener.open(listenPort, ladderContext().self(),
+                    ladder.session(), routes,
+                    (bytes, len) -> k.handleProbe(dev.peerlink.portmap.Transport.TCP, listenPort, bytes, 0, len));
+        } catch (IOException e) {
+            LOG.warn("{}: cannot listen on TCP port {}: {}", id(), listenPort, e.toString());
+            return;
+        }
+        Thread.ofVirtual().name("peerlink-map-" + listenPort).start(() -> {
+            try {
+                k.keep(dev.peerlink.portmap.Transport.TCP, listenPort);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: no gateway mapping for TCP port {}: {}", id(), listenPort, e.toString());
+            }
+        });
+    }
+
+    /** The mapping keeper when a gateway was configured ({@link Builder#portMapping}), else null. */
+    public MappingKeeper mappingKeeper() {
+        return keeper;
+    }
+
+    /** External endpoints of this device's TCP mappings of {@code listenPort} that the ladder offers ({@code mapped}). */
+    public List<InetSocketAddress> mappedCandidates() {
+        MappingKeeper k = keeper;
+        if (k == null || mappedListener == null) {
+            return List.of();
+        }
+        return (offerUnverifiedMappings ? k.mappings() : k.verifiedMappings()).stream()
+                .filter(m -> m.transport() == dev.peerlink.portmap.Transport.TCP && m.internal().getPort() == listenPort)
+                .map(dev.peerlink.portmap.PortMapping::external).toList();
+    }
+
     private void pollPending() {
         if (connectionHandler == null || signalling.state() != SignallingClient.State.REGISTERED) {
             return;
@@ -216,7 +271,7 @@ public final class Peer implements AutoCloseable {
                     quic = new QuicTransport();
                     ladderContext = new LadderContext(
                             dev.peerlink.secure.DeviceIdentity.of(new KeyPair(identity.publicKey(), identity.privateKey())),
-                            signalling, quic, ladder, ladderTimers, this::network, routes);
+                            signalling, quic, ladder, ladderTimers, this::network, routes, this::mappedCandidates);
                 }
                 c = ladderContext;
             }
@@ -235,7 +290,8 @@ public final class Peer implements AutoCloseable {
     private NetworkInfo network(NatReport nat) {
         return new NetworkInfo(lan, nat == null ? null : nat.publicAddress().orElse(null),
                 nat == null ? null : NetworkMonitor.nat(nat),
-                listenPort > 0 ? new NetworkInfo.Listen(listenPort, listenPort) : null, List.of());
+                listenPort > 0 ? new NetworkInfo.Listen(listenPort, listenPort) : null,
+                keeper == null ? List.of() : keeper.mappings().stream().map(MappingKeeper::toWire).toList());
     }
 
     private void checkLan() {
@@ -278,12 +334,24 @@ public final class Peer implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(mappedListener);
+        closeQuietly(keeper);
         background.shutdownNow();
         ladderTimers.shutdownNow();
         signalling.close();
         QuicTransport q = quic;
         if (q != null) {
             q.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("close: {}", e.toString());
+            }
         }
     }
 
@@ -303,6 +371,9 @@ public final class Peer implements AutoCloseable {
         private LadderConfig ladder = LadderConfig.defaults();
         private Duration pendingPoll;
         private boolean acceptPushed = true;
+        private MappingKeeper.Gateway gateway;
+        private Duration mappingLease = Duration.ofHours(2);
+        private boolean offerUnverifiedMappings;
 
         public Builder id(String id) { this.id = DeviceId.of(id); return this; }
         /** {@code ws://host:port/v1/signal}, {@code wss://...}, or {@code host:port} (plain ws). */
@@ -329,6 +400,18 @@ public final class Peer implements AutoCloseable {
         public Builder pendingPoll(Duration every) { this.pendingPoll = every; return this; }
         /** Whether requests the server pushes are served (default true); false with {@link #pendingPoll} = pull only. */
         public Builder acceptPushed(boolean on) { this.acceptPushed = on; return this; }
+
+        /**
+         * Maps {@link #listenPort} (TCP) on this gateway and serves it with a persistent listener for the life of the
+         * peer: once the server's mapping monitor verified the mapping (a probe came through it), the ladder offers its
+         * external endpoint as a {@code mapped} candidate. Needs {@code listenPort}.
+         */
+        public Builder portMapping(MappingKeeper.Gateway gateway) { this.gateway = gateway; return this; }
+        /** {@link #portMapping(MappingKeeper.Gateway)} with the real UPnP / NAT-PMP / PCP client. */
+        public Builder portMapper(dev.peerlink.portmap.PortMapper mapper) { this.gateway = MappingKeeper.Gateway.of(mapper); return this; }
+        public Builder mappingLease(Duration lease) { this.mappingLease = Objects.requireNonNull(lease); return this; }
+        /** Offer mappings before the server's monitor verified them (default false; for servers without the monitor). */
+        public Builder offerUnverifiedMappings(boolean on) { this.offerUnverifiedMappings = on; return this; }
 
         public Peer build() throws IOException {
             return new Peer(this);

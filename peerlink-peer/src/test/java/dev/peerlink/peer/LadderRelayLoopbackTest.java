@@ -70,8 +70,7 @@ class LadderRelayLoopbackTest {
     @Test
     void relayedConnectionMovesToAHolePunchedPathWithoutLosingBytes() throws Exception {
         PeerlinkServer s = server();
-        // Relay first (at once); hole punching starts 1.5 s later and must take over mid-stream. On one host the
-        // punched path is between host addresses, so it reports as lan.
+        // Relay first (at once); hole punching starts 1.5 s later and must take over mid-stream.
         LadderConfig cfg = LadderConfig.defaults().withLoopback(true).withPaths(Set.of("relay", "punch"))
                 .withRelayAfter(Duration.ZERO).withPunchAfter(Duration.ofMillis(1500));
         Peer a = peer(s, "a", cfg);
@@ -107,7 +106,10 @@ class LadderRelayLoopbackTest {
         assertThat(back.length).isEqualTo(total);
         assertThat(MessageDigest.getInstance("SHA-256").digest(back)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !moves.isEmpty());
-        assertThat(moves).containsExactly("relay->lan");
-        assertThat(c.path()).isEqualTo("lan");
+        // Between two host addresses of one machine: "lan" for private ones, "punch" when the host's address looks
+        // public (e.g. 192.0.2.x on some CI machines) — either way a hole-punched UDP path, never the relay.
+        assertThat(moves).hasSize(1);
+        assertThat(moves.get(0)).isIn("relay->lan", "relay->punch");
+        assertThat(c.path()).isIn("lan", "punch");
     }
 }

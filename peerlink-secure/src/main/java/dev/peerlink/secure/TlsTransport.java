@@ -56,17 +56,26 @@ public final class TlsTransport {
      */
     public static SecureSession acceptUnpinned(Socket socket, DeviceIdentity self, SessionConfig config)
             throws IOException {
+        return acceptUnpinned(socket, null, self, config);
+    }
+
+    /**
+     * {@link #acceptUnpinned(Socket, DeviceIdentity, SessionConfig)} for a socket whose first bytes were already read
+     * (to tell a TLS ClientHello from other traffic on a shared listener): {@code consumed} is replayed to TLS first.
+     */
+    public static SecureSession acceptUnpinned(Socket socket, byte[] consumed, DeviceIdentity self, SessionConfig config)
+            throws IOException {
         UnpinnedTrustManager tm = new UnpinnedTrustManager();
-        return start(socket, self, tm, tm::verified, e -> handshakeFailure(e, tm), config, false);
+        return start(socket, consumed, self, tm, tm::verified, e -> handshakeFailure(e, tm), config, false);
     }
 
     private static SecureSession start(Socket socket, DeviceIdentity self, PeerIdentity expected, SessionConfig config,
                                        boolean client) throws IOException {
         PinnedTrustManager tm = new PinnedTrustManager(expected);
-        return start(socket, self, tm, () -> expected, e -> handshakeFailure(e, tm), config, client);
+        return start(socket, null, self, tm, () -> expected, e -> handshakeFailure(e, tm), config, client);
     }
 
-    private static SecureSession start(Socket socket, DeviceIdentity self, X509ExtendedTrustManager tm,
+    private static SecureSession start(Socket socket, byte[] consumed, DeviceIdentity self, X509ExtendedTrustManager tm,
                                        Supplier<PeerIdentity> peer, Function<IOException, SecureHandshakeException> failure,
                                        SessionConfig config, boolean client) throws IOException {
         SSLSocket tls;
@@ -75,8 +84,10 @@ public final class TlsTransport {
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
             ctx.init(new KeyManager[] {new SingleKeyManager(TlsCredentials.create(self), false)},
                     new TrustManager[] {tm}, null);
-            tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket,
-                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+            tls = consumed != null && consumed.length > 0 && !client
+                    ? (SSLSocket) ctx.getSocketFactory().createSocket(socket, new java.io.ByteArrayInputStream(consumed), true)
+                    : (SSLSocket) ctx.getSocketFactory().createSocket(socket,
+                            socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         } catch (GeneralSecurityException e) {
             socket.close();
             throw new SecureHandshakeException("cannot set up TLS: " + e, e, false);

@@ -129,6 +129,16 @@ public final class InitiatorLadder extends LadderSide {
                 askReverse();
             }
         });
+        // mapped: the target's gateway TCP mappings of its persistent listener, at once, alongside lan/direct.
+        List<InetSocketAddress> mappedTargets = cfg.allows("mapped") ? theirs.mapped() : List.of();
+        if (!mappedTargets.isEmpty()) {
+            TcpDialer.dial(mappedTargets, Duration.ofMillis(100), cfg.timeout().minus(elapsed())).whenComplete((d, e) -> {
+                LOG.debug("{}: TCP to mapped {}: {}", session, mappedTargets, d != null ? d.remote() : e.toString());
+                if (d != null) {
+                    Thread.ofVirtual().start(() -> tls(d.socket(), "mapped"));
+                }
+            });
+        }
         schedule(cfg.reverseAfter().minus(elapsed()), this::askReverse);
         if (!reverse) {
             schedule(cfg.punchAfter().minus(elapsed()), this::startPunch);

@@ -17,20 +17,29 @@ import java.util.List;
  * candidates (host addresses and the STUN mapping of the ladder's UDP socket), its public IP and NAT type.
  *
  * <pre>{"ladder":1,"tcp":["10.0.1.2:40111"],"udp":["10.0.1.2:51000","203.0.113.101:51000"],
- *  "ip":"203.0.113.101","nat":"port-restricted-cone","relay":true}</pre>
+ *  "ip":"203.0.113.101","nat":"port-restricted-cone","relay":true,"mapped":["203.0.113.101:7001"]}</pre>
  *
+ * @param mapped external endpoints of gateway TCP port mappings of the device's fixed listen port (path
+ *     {@code mapped}); absent in older offers (empty)
  * @param publicIp the device's public IP as STUN saw it (null if unknown)
  * @param nat the NAT type label of {@code dev.peerlink.stun.nat.NatType} (null if unknown)
  * @param relay whether the device can allocate on a TURN relay
  */
 public record LadderOffer(List<InetSocketAddress> tcp, List<InetSocketAddress> udp, InetAddress publicIp, String nat,
-                          boolean relay) {
+                          boolean relay, List<InetSocketAddress> mapped) {
     public static final int MAX_CANDIDATES = 16;
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     public LadderOffer {
         tcp = List.copyOf(tcp.subList(0, Math.min(tcp.size(), MAX_CANDIDATES)));
         udp = List.copyOf(udp.subList(0, Math.min(udp.size(), MAX_CANDIDATES)));
+        mapped = mapped == null ? List.of() : List.copyOf(mapped.subList(0, Math.min(mapped.size(), MAX_CANDIDATES)));
+    }
+
+    /** An offer without mapped candidates. */
+    public LadderOffer(List<InetSocketAddress> tcp, List<InetSocketAddress> udp, InetAddress publicIp, String nat,
+                       boolean relay) {
+        this(tcp, udp, publicIp, nat, relay, List.of());
     }
 
     public JsonBlob toBlob() {
@@ -45,6 +54,7 @@ public record LadderOffer(List<InetSocketAddress> tcp, List<InetSocketAddress> u
             o.put("nat", nat);
         }
         o.put("relay", relay);
+        mapped.forEach(a -> o.withArray("mapped").add(Endpoints.format(a)));
         try {
             return JsonBlob.parse(o.toString());
         } catch (ProtocolException e) {
@@ -69,7 +79,7 @@ public record LadderOffer(List<InetSocketAddress> tcp, List<InetSocketAddress> u
                 throw new ProtocolException(ProtocolException.Code.INVALID, "bad nat label");
             }
             return new LadderOffer(addresses(n.path("tcp")), addresses(n.path("udp")), ip, nat,
-                    n.path("relay").asBoolean(false));
+                    n.path("relay").asBoolean(false), addresses(n.path("mapped")));
         } catch (ProtocolException e) {
             throw e;
         } catch (Exception e) {

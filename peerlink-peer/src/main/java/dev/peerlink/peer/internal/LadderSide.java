@@ -86,7 +86,9 @@ public abstract class LadderSide {
                 .orElse(net.publicAddress() == null ? null : net.publicAddress().getAddress());
         String nat = net.nat() == null ? null : net.nat().type();
         boolean relay = reg != null && reg.relay() != null && ctx.config().allows("relay");
-        mine = new LadderOffer(tcp, udpCands, publicIp, nat, relay);
+        // The target offers its gateway TCP mappings (path mapped, served by the device's persistent listener).
+        List<InetSocketAddress> mappedCands = !controlling && ctx.config().allows("mapped") ? ctx.mappedTcp().get() : List.of();
+        mine = new LadderOffer(tcp, udpCands, publicIp, nat, relay, mappedCands);
         return mine;
     }
 
@@ -100,7 +102,7 @@ public abstract class LadderSide {
                 && !a.getAddress().isAnyLocalAddress() && !a.getAddress().isMulticastAddress()
                 && (ctx.config().includeLoopback() || !a.getAddress().isLoopbackAddress());
         return new LadderOffer(o.tcp().stream().filter(ok).toList(), o.udp().stream().filter(ok).toList(),
-                o.publicIp(), o.nat(), o.relay());
+                o.publicIp(), o.nat(), o.relay(), o.mapped().stream().filter(ok).toList());
     }
 
     /** Accepts inbound TCP connections on the listener until the run ends. */

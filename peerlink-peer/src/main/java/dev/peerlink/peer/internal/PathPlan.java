@@ -90,7 +90,7 @@ public final class PathPlan {
     public static int rank(String path) {
         return switch (path) {
             case "lan" -> 0;
-            case "direct" -> 1;
+            case "direct", "mapped" -> 1;
             case "reverse" -> 2;
             case "punch" -> 3;
             case "birthday" -> 4;

@@ -35,7 +35,7 @@ public final class ResponderLadder extends LadderSide {
     private final Consumer<PeerConnection> deliver;
     private final AtomicBoolean dialedBack = new AtomicBoolean();
     private final PeerRef from;
-    private PeerIdentity expected;
+    private volatile PeerIdentity expected;
 
     public ResponderLadder(LadderContext ctx, IncomingRequest request, Consumer<PeerConnection> deliver) {
         super(ctx, request.session(), false);
@@ -118,6 +118,23 @@ public final class ResponderLadder extends LadderSide {
                 LOG.debug("{}: dial-back failed: {}", session, e.toString());
             }
         });
+    }
+
+    /** The brokered initiator's key (null until the run started). */
+    PeerIdentity initiatorKey() {
+        return expected;
+    }
+
+    /**
+     * A session from the device's persistent listener (path {@code mapped}) whose peer proved {@link #initiatorKey()}:
+     * waits for its nomination like any other session. False when this run no longer takes sessions.
+     */
+    boolean takeMapped(SecureSession s) {
+        if (finished || settled() || !ctx.config().allows("mapped")) {
+            return false;
+        }
+        Thread.ofVirtual().start(() -> awaitNomination(s));
+        return true;
     }
 
     @Override

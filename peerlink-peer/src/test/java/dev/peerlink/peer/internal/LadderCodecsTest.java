@@ -77,6 +77,24 @@ class LadderCodecsTest {
         LadderOffer none = LadderOffer.from(new LadderOffer(List.of(), List.of(), null, null, false).toBlob());
         assertThat(none.publicIp()).isNull();
         assertThat(none.nat()).isNull();
+        assertThat(none.mapped()).isEmpty();
+        assertThat(none.toBlob().json()).doesNotContain("mapped");
+    }
+
+    @Test
+    void mappedCandidatesRoundTripAndOldOffersStillDecode() throws Exception {
+        LadderOffer o = new LadderOffer(List.of(new InetSocketAddress("10.0.1.2", 40111)), List.of(),
+                InetAddress.getByName("203.0.113.105"), "symmetric", true,
+                List.of(new InetSocketAddress("203.0.113.105", 7001)));
+        assertThat(o.toBlob().json()).contains("\"mapped\":[\"203.0.113.105:7001\"]");
+        assertThat(LadderOffer.from(o.toBlob())).isEqualTo(o);
+        // an offer of a device that predates the mapped path
+        LadderOffer old = LadderOffer.from(dev.peerlink.protocol.JsonBlob.parse(
+                "{\"ladder\":1,\"tcp\":[\"10.0.1.2:40111\"],\"udp\":[],\"ip\":\"203.0.113.101\",\"relay\":true}"));
+        assertThat(old.mapped()).isEmpty();
+        assertThat(old.tcp()).hasSize(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LadderOffer.from(dev.peerlink.protocol.JsonBlob.parse(
+                "{\"ladder\":1,\"mapped\":\"x\"}"))).isInstanceOf(dev.peerlink.protocol.ProtocolException.class);
     }
 
     @Test
