@@ -111,6 +111,10 @@ public final class MappingKeeper implements AutoCloseable {
     private long ackWindow;
     private int acksInWindow;
     private volatile boolean closed;
+    /** Serialises the read-modify-write of the announced mappings across the keepers of a process. */
+    private static final Object REPORT_LOCK = new Object();
+    /** What this keeper put into {@code network.mappings} last (guarded by REPORT_LOCK). */
+    private List<NetworkInfo.PortMapping> lastReported = List.of();
 
     private MappingKeeper(Builder b) {
         this.client = Objects.requireNonNull(b.client, "client");
@@ -437,8 +441,27 @@ public final class MappingKeeper implements AutoCloseable {
         for (PortMapping m : mappings()) {
             wire.add(toWire(m));
         }
-        NetworkInfo base = client.network();
-        client.update((base == null ? NetworkInfo.EMPTY : base).withMappings(wire)).whenComplete((v, e) -> {
+        announce(wire);
+    }
+
+    private void announce(List<NetworkInfo.PortMapping> wire) {
+        java.util.concurrent.CompletableFuture<Void> sent;
+        synchronized (REPORT_LOCK) {
+            // Several keepers may share one connection (the Peer's own for its mapped listener, an application's for
+            // other ports): keep the mappings the others announced, replace only the ones this keeper announced.
+            NetworkInfo base = client.network();
+            base = base == null ? NetworkInfo.EMPTY : base;
+            List<NetworkInfo.PortMapping> merged = new ArrayList<>();
+            for (NetworkInfo.PortMapping m : base.mappings()) {
+                if (!lastReported.contains(m) && !wire.contains(m) && merged.size() + wire.size() < NetworkInfo.MAX_MAPPINGS) {
+                    merged.add(m);
+                }
+            }
+            merged.addAll(wire);
+            lastReported = List.copyOf(wire);
+            sent = client.update(base.withMappings(merged));
+        }
+        sent.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.debug("mapping report not acknowledged: {}", e.toString());
             }
@@ -472,6 +495,17 @@ public final class MappingKeeper implements AutoCloseable {
             }
         }
         worker.shutdownNow();
+        boolean announced;
+        synchronized (REPORT_LOCK) {
+            announced = !lastReported.isEmpty();
+        }
+        if (announced) {
+            try {
+                announce(List.of()); // withdraw this keeper's mappings (others sharing the connection stay)
+            } catch (RuntimeException e) {
+                LOG.debug("withdrawing mappings: {}", e.toString());
+            }
+        }
     }
 
     public static final class Builder {

@@ -137,4 +137,22 @@ class MappingMonitorLoopbackTest {
         client.close();
         await().atMost(Duration.ofSeconds(3)).until(() -> monitor.stats().monitored() == 0);
     }
+
+    @Test
+    void twoKeepersOnOneConnectionKeepEachOthersMappings() throws Exception {
+        SignalServer server = server();
+        MappingMonitor monitor = server.mappingMonitor().orElseThrow();
+        SignallingClient client = client(server, "nas-2");
+        MappingKeeper a = MappingKeeper.builder().client(client).gateway(new ForwardingGateway()).build();
+        MappingKeeper b = MappingKeeper.builder().client(client).gateway(new ForwardingGateway()).build();
+        toClose.add(a);
+        toClose.add(b);
+        a.keep(Transport.UDP, freeUdpPort());
+        b.keep(Transport.UDP, freeUdpPort());
+        await().atMost(Duration.ofSeconds(3)).until(() -> monitor.stats().healthy() == 2);
+        a.report(); // a re-report by one keeper must not drop the other's mapping
+        assertThat(client.network().mappings()).hasSize(2);
+        b.close();
+        await().atMost(Duration.ofSeconds(3)).until(() -> monitor.stats().monitored() == 1 && monitor.stats().healthy() == 1);
+    }
 }
