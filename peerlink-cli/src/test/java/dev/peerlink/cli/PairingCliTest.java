@@ -43,10 +43,8 @@ class PairingCliTest {
         CompletableFuture<Integer> pair = CompletableFuture.supplyAsync(() -> Main.run("pair", "--id", "office-pc",
                 "--home", dir.resolve("home").toString(), "--listen", "127.0.0.1:0", "--png", png.toString(), "--echo",
                 "--ttl", "2m"));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.exists(png) && System.nanoTime() < until && !pair.isDone()) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> Files.exists(png) || pair.isDone());
         assertThat(png).exists();
         byte[] data = new byte[300_000];
         new Random(3).nextBytes(data);

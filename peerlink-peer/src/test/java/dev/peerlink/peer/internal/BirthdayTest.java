@@ -271,11 +271,7 @@ class BirthdayTest {
         }
     }
 
-    static void waitUntil(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (!c.getAsBoolean() && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertThat(c.getAsBoolean()).isTrue();
+    static void waitUntil(java.util.function.BooleanSupplier c) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(c::getAsBoolean);
     }
 }
