@@ -1,11 +1,6 @@
 package dev.peerlink.peer.internal;
 
-import dev.peerlink.stun.StunDecodeException;
 import dev.peerlink.stun.StunDecoder;
-import dev.peerlink.stun.StunEncoder;
-import dev.peerlink.stun.StunMessage;
-import dev.peerlink.stun.StunMethod;
-import dev.peerlink.stun.attribute.XorMappedAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -81,38 +76,7 @@ public final class UdpChecker implements AutoCloseable {
      * before {@link #start()}. Empty when the server does not answer within {@code timeout}.
      */
     public Optional<InetSocketAddress> stunMapped(InetSocketAddress stun, Duration timeout) throws IOException {
-        StunMessage req = StunMessage.request(StunMethod.BINDING).build();
-        byte[] wire = StunEncoder.standard().encode(req);
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        long[] sendAt = {0, 200, 500};
-        int sent = 0;
-        while (System.nanoTime() < deadline) {
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            if (sent < sendAt.length && elapsedMs >= sendAt[sent]) {
-                channel.send(ByteBuffer.wrap(wire), stun);
-                sent++;
-            }
-            long waitMs = sent < sendAt.length ? Math.max(1, sendAt[sent] - elapsedMs)
-                    : Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            selector.select(Math.min(waitMs, 50));
-            selector.selectedKeys().clear();
-            SocketAddress from;
-            while ((from = receive()) != null) {
-                if (!from.equals(stun) || !StunDecoder.looksLikeStun(buf.array(), 0, buf.limit())) {
-                    continue;
-                }
-                try {
-                    StunMessage m = StunDecoder.standard().decode(buf.array(), 0, buf.limit());
-                    if (m.transactionId().equals(req.transactionId())) {
-                        return m.attribute(XorMappedAddress.class).map(XorMappedAddress::address);
-                    }
-                } catch (StunDecodeException e) {
-                    LOG.debug("bad STUN answer from {}: {}", stun, e.getMessage());
-                }
-            }
-        }
-        return Optional.empty();
+        return StunBinding.mapped(channel, selector, stun, timeout);
     }
 
     /** Starts the reading loop (checks are sent only while {@link #sending}). */
