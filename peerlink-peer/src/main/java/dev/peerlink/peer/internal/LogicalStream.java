@@ -118,7 +118,6 @@ final class LogicalStream implements SecureStream {
                         inbox.offer(d);
                         continue;
                     }
-                    s.phys().output().close(); // the acknowledgement: we read this segment to its end
                     if (code == SegmentCodec.MOVED) {
                         synchronized (queue) {
                             next = queue.moved();
@@ -126,13 +125,14 @@ final class LogicalStream implements SecureStream {
                     } else {
                         endQueue();
                         if (code == SegmentCodec.END) {
-                            inbox.finish();
+                            inbox.finish(); // before the acknowledgement: once acked, the writer may close the session
                         } else {
                             abort(new IOException("stream reset by peer"), false);
                         }
                         inputEnded = true;
                         checkFinished();
                     }
+                    s.phys().output().close(); // the acknowledgement: we read this segment to its end
                     break;
                 }
             } catch (StreamFramingException e) {

@@ -92,7 +92,10 @@ public final class PairingListener implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(b.bind, 16);
         int port = server.getLocalPort();
-        List<InetSocketAddress> cands = b.advertise != null ? b.advertise : candidates(server.getInetAddress(), port);
+        // An advertised port 0 means "the port just bound" (so a caller binding port 0 can still name addresses).
+        List<InetSocketAddress> cands = b.advertise != null
+                ? b.advertise.stream().map(a -> a.getPort() == 0 ? new InetSocketAddress(a.getAddress(), port) : a).toList()
+                : candidates(server.getInetAddress(), port);
         this.token = PairingCode.newToken();
         this.code = new PairingCode(b.deviceId, self.publicIdentity(), cands, token, Instant.now().plus(b.ttl));
         this.acceptor = Thread.ofVirtual().name("peerlink-pairing-acceptor").start(this::acceptLoop);

@@ -182,12 +182,12 @@ class PairingTest {
     void twoAddressesOfOneListenerRaceWithoutBurningTheToken() throws Exception {
         PairingListener.Builder b = PairingListener.builder(pc, DeviceId.of("office-pc")).config(CONFIG)
                 .bind(new InetSocketAddress("0.0.0.0", 0));
-        try (PairingListener probe = b.start()) {
-            int port = probe.localAddress().getPort();
-            probe.close();
-            try (PairingListener l = listen(b.bind(new InetSocketAddress("0.0.0.0", port)).advertise(List.of(
-                    new InetSocketAddress("10.255.255.1", port), // blackholed or unroutable: Happy Eyeballs moves on
-                    new InetSocketAddress("127.0.0.1", port), new InetSocketAddress("127.0.0.2", port))))) {
+        {
+            // Port 0 in an advertised address is the port the listener binds (no bind-close-rebind race).
+            try (PairingListener l = listen(b.advertise(List.of(
+                    new InetSocketAddress("10.255.255.1", 0), // blackholed or unroutable: Happy Eyeballs moves on
+                    new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.2", 0))))) {
+                assertThat(l.code().candidates()).allMatch(a -> a.getPort() == l.localAddress().getPort());
                 try (SecureSession s = PairingDialer.dial(l.code(), phone, CONFIG, TIMEOUT)) {
                     assertThat(l.accept(TIMEOUT).peer()).isEqualTo(phone.publicIdentity());
                 }
