@@ -186,14 +186,7 @@ public final class BirthdayEasySide implements AutoCloseable {
 
     /** After {@link #contact()} completed: the socket, no longer read here, for QUIC to own. */
     public synchronized DatagramChannel handOff() throws IOException {
-        Thread t = loop;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ReadLoops.awaitStopped(loop);
         if (!contact.isDone() || contact.isCompletedExceptionally() || closed) {
             throw new IOException("no contact to hand off");
         }

@@ -207,14 +207,7 @@ public final class BirthdayHardSide implements AutoCloseable {
 
     /** After {@link #hit()} completed: the winning socket, no longer read here, for QUIC to own. */
     public synchronized DatagramChannel handOff() throws IOException {
-        Thread t = loop;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ReadLoops.awaitStopped(loop);
         if (!hit.isDone() || hit.isCompletedExceptionally() || closed || winner == null) {
             throw new IOException("no hit to hand off");
         }

@@ -67,10 +67,8 @@ class ConnectionLimitTest {
             assertThat(a.next()).contains("\"type\":\"pong\"").contains("\"rid\":\"p1\"");
 
             wb.abort();
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (server.openConnections() > 1 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> server.openConnections() <= 1);
             Inbox c = new Inbox();
             http.newWebSocketBuilder().buildAsync(uri, c).get(5, TimeUnit.SECONDS);
             assertThat(c.next()).as("a freed slot is usable again").contains("\"type\":\"challenge\"");
