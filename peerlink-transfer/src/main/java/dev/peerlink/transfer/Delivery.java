@@ -1,8 +1,11 @@
 package dev.peerlink.transfer;
 
-/** A content to be delivered to a target device; acknowledged deliveries become {@link State#DELIVERED}. */
+/**
+ * A content to be delivered to a target device; acknowledged deliveries become {@link State#DELIVERED}.
+ * {@code name} is the sender's file name (null for a text message or when not given).
+ */
 public record Delivery(long id, ContentId content, String senderDevice, String targetDevice, State state, int attempts,
-                       long createdAt, long updatedAt) {
+                       long createdAt, long updatedAt, String name) {
     public enum State {
         PENDING, DELIVERED, FAILED;
 

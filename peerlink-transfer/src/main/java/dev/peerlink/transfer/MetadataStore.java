@@ -33,7 +33,8 @@ public interface MetadataStore extends AutoCloseable {
 
     List<ContentId> ownedBy(String device);
 
-    long createDelivery(ContentId content, String senderDevice, String targetDevice, long now);
+    /** Creates a pending delivery; {@code name} may be null. */
+    long createDelivery(ContentId content, String senderDevice, String targetDevice, String name, long now);
 
     Optional<Delivery> delivery(long id);
 
@@ -58,6 +59,21 @@ public interface MetadataStore extends AutoCloseable {
 
     /** Sessions of a device that are neither complete nor failed. */
     List<String> openUploads(String device);
+
+    /** Open (challenged or uploading) sessions not updated since {@code before}, oldest first, at most {@code limit}. */
+    List<String> staleUploads(long before, int limit);
+
+    /**
+     * Chunks created before {@code before} that no stored content references: garbage of abandoned or failed
+     * uploads. (An open session whose chunk is collected gets it re-requested at finish.) At most {@code limit}.
+     */
+    List<ContentId> orphanChunks(long before, int limit);
+
+    /** Adds {@code bytes} to a device's usage for {@code day} (days since the epoch, UTC); returns the new total. */
+    long addUsage(String device, long day, long bytes);
+
+    /** A device's usage for {@code day}; 0 when none. */
+    long usage(String device, long day);
 
     @Override
     void close();

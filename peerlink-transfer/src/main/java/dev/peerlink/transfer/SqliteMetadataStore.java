@@ -21,7 +21,7 @@ import java.util.Optional;
  * in {@code transfer_schema_version}. One connection, methods synchronized: SQLite serialises writers anyway.
  */
 public final class SqliteMetadataStore implements MetadataStore {
-    static final SchemaMigrator MIGRATOR = new SchemaMigrator("/db/transfer/", List.of("V1__transfer.sql"), "transfer_schema_version");
+    static final SchemaMigrator MIGRATOR = new SchemaMigrator("/db/transfer/", List.of("V1__transfer.sql", "V2__delivery_names_usage.sql"), "transfer_schema_version");
     /** Manifests are decoded with this ceiling; the upload service enforces its own, lower, limits. */
     private static final long MANIFEST_SIZE_CEILING = Long.MAX_VALUE;
 
@@ -181,11 +181,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
-    public long createDelivery(ContentId content, String sender, String target, long now) {
+    public long createDelivery(ContentId content, String sender, String target, String name, long now) {
         return sql("create delivery", () -> {
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO deliveries(content_id, sender_device, target_device, state, "
-                    + "attempts, created_at, updated_at) VALUES (?,?,?,'pending',0,?,?)", Statement.RETURN_GENERATED_KEYS)) {
-                bind(ps, content, sender, target, now, now);
+                    + "attempts, created_at, updated_at, name) VALUES (?,?,?,'pending',0,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                bind(ps, content, sender, target, now, now, name);
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
                     rs.next();
@@ -196,11 +196,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     private static final String DELIVERY_COLS =
-            "SELECT id, content_id, sender_device, target_device, state, attempts, created_at, updated_at FROM deliveries ";
+            "SELECT id, content_id, sender_device, target_device, state, attempts, created_at, updated_at, name FROM deliveries ";
 
     private static Delivery delivery(ResultSet rs) throws SQLException {
         return new Delivery(rs.getLong(1), ContentId.parse(rs.getString(2)), rs.getString(3), rs.getString(4),
-                Delivery.State.ofSql(rs.getString(5)), rs.getInt(6), rs.getLong(7), rs.getLong(8));
+                Delivery.State.ofSql(rs.getString(5)), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getString(9));
     }
 
     @Override
@@ -227,19 +227,19 @@ public final class SqliteMetadataStore implements MetadataStore {
     @Override
     public void createUpload(UploadRecord u) {
         sql("create upload", () -> update("INSERT INTO upload_sessions(id, device_id, content_id, manifest, state, challenge, needed, "
-                        + "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)", u.id(), u.device(), u.manifest().contentId(),
+                        + "created_at, updated_at, context) VALUES (?,?,?,?,?,?,?,?,?,?)", u.id(), u.device(), u.manifest().contentId(),
                 u.manifest().encode(), u.state().sql(), u.challenge(), bits(u.needed()),
-                u.createdAt(), u.updatedAt()));
+                u.createdAt(), u.updatedAt(), u.context()));
     }
 
     @Override
     public Optional<UploadRecord> upload(String id) {
-        return sql("read upload", () -> query("SELECT id, device_id, manifest, state, challenge, needed, created_at, updated_at "
+        return sql("read upload", () -> query("SELECT id, device_id, manifest, state, challenge, needed, created_at, updated_at, context "
                 + "FROM upload_sessions WHERE id = ?", rs -> {
                     byte[] needed = rs.getBytes(6);
                     return new UploadRecord(rs.getString(1), rs.getString(2), Manifest.decode(rs.getBytes(3), MANIFEST_SIZE_CEILING),
                             UploadRecord.State.ofSql(rs.getString(4)), rs.getBytes(5), unbits(needed),
-                            rs.getLong(7), rs.getLong(8));
+                            rs.getLong(7), rs.getLong(8), rs.getString(9));
                 }, id).stream().findFirst());
     }
 
@@ -267,6 +267,34 @@ public final class SqliteMetadataStore implements MetadataStore {
     public List<String> openUploads(String device) {
         return sql("open uploads", () -> query("SELECT id FROM upload_sessions WHERE device_id = ? AND state IN ('challenged','uploading') "
                 + "ORDER BY created_at, id", rs -> rs.getString(1), device));
+    }
+
+    @Override
+    public List<String> staleUploads(long before, int limit) {
+        return sql("stale uploads", () -> query("SELECT id FROM upload_sessions WHERE state IN ('challenged','uploading') "
+                + "AND updated_at < ? ORDER BY updated_at, id LIMIT ?", rs -> rs.getString(1), before, limit));
+    }
+
+    @Override
+    public List<ContentId> orphanChunks(long before, int limit) {
+        return sql("orphan chunks", () -> query("SELECT c.id FROM chunks c WHERE c.created_at < ? "
+                + "AND NOT EXISTS (SELECT 1 FROM content_chunks cc WHERE cc.chunk_id = c.id) "
+                + "ORDER BY c.created_at LIMIT ?", rs -> ContentId.parse(rs.getString(1)), before, limit));
+    }
+
+    @Override
+    public long addUsage(String device, long day, long bytes) {
+        return tx("add usage", () -> {
+            update("INSERT INTO device_usage(device_id, day, bytes) VALUES (?,?,?) "
+                    + "ON CONFLICT(device_id, day) DO UPDATE SET bytes = bytes + excluded.bytes", device, day, bytes);
+            return query("SELECT bytes FROM device_usage WHERE device_id = ? AND day = ?", rs -> rs.getLong(1), device, day).get(0);
+        });
+    }
+
+    @Override
+    public long usage(String device, long day) {
+        return sql("usage", () -> query("SELECT bytes FROM device_usage WHERE device_id = ? AND day = ?", rs -> rs.getLong(1),
+                device, day).stream().findFirst().orElse(0L));
     }
 
     /** A bit set as a blob: a leading 1 byte, so an empty set is not confused with "not yet decided" (NULL). */

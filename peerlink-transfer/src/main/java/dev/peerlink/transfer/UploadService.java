@@ -56,6 +56,15 @@ public final class UploadService {
     }
 
     public Started start(String device, Manifest manifest) throws UploadException {
+        return start(device, manifest, null, null);
+    }
+
+    /**
+     * Starts a session carrying the transport's {@code context} (persisted with it). {@code preset}: a challenge
+     * issued elsewhere for the same manifest (a private tier relays its central server's challenge so one proof
+     * answers both); null draws a fresh one.
+     */
+    public Started start(String device, Manifest manifest, String context, PossessionChallenge preset) throws UploadException {
         if (manifest.size() > limits.maxContentSize()) {
             throw new UploadException(UploadException.Reason.BAD_MANIFEST, "content of " + manifest.size()
                     + " bytes exceeds the limit of " + limits.maxContentSize());
@@ -64,13 +73,41 @@ public final class UploadService {
             throw new UploadException(UploadException.Reason.BAD_MANIFEST, "chunking " + manifest.params()
                     + " is not the server's " + limits.chunking());
         }
-        PossessionChallenge challenge = ProofOfPossession.challenge(manifest, limits.proof(), random);
+        PossessionChallenge challenge = preset != null ? checkedPreset(preset, manifest)
+                : ProofOfPossession.challenge(manifest, limits.proof(), random);
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
         String id = "up_" + HexFormat.of().formatHex(idBytes);
         long now = clock.getAsLong();
-        meta.createUpload(new UploadRecord(id, device, manifest, UploadRecord.State.CHALLENGED, challenge.encode(), null, now, now));
+        meta.createUpload(new UploadRecord(id, device, manifest, UploadRecord.State.CHALLENGED, challenge.encode(), null, now, now,
+                context));
         return new Started(id, challenge);
+    }
+
+    private static PossessionChallenge checkedPreset(PossessionChallenge c, Manifest m) throws UploadException {
+        for (PossessionChallenge.Range r : c.ranges()) {
+            if (r.chunk() < 0 || r.chunk() >= m.chunkCount() || r.length() < 1) {
+                throw new UploadException(UploadException.Reason.BAD_MANIFEST, "challenge range outside the manifest");
+            }
+            Manifest.Chunk k = m.chunk(r.chunk());
+            if (r.offset() < k.offset() || r.offset() + r.length() > k.offset() + k.length()) {
+                throw new UploadException(UploadException.Reason.BAD_MANIFEST, "challenge range outside its chunk");
+            }
+        }
+        return c;
+    }
+
+    /** The persisted session (state, context, manifest) of this device. */
+    public UploadRecord record(String device, String sessionId) throws UploadException {
+        return session(device, sessionId);
+    }
+
+    /** Ends an open session without a content (sender gave up, or another tier took the delivery). */
+    public void abandon(String device, String sessionId) throws UploadException, IOException {
+        UploadRecord u = session(device, sessionId);
+        if (u.state() == UploadRecord.State.CHALLENGED || u.state() == UploadRecord.State.UPLOADING) {
+            fail(u);
+        }
     }
 
     public Plan prove(String device, String sessionId, PossessionResponse response) throws UploadException, IOException {

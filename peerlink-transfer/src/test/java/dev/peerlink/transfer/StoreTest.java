@@ -99,7 +99,7 @@ class StoreTest {
             }
             s.addOwner("dev-a", m.contentId(), 12);
             s.addOwner("dev-a", m.contentId(), 13);
-            deliveryId = s.createDelivery(m.contentId(), "dev-a", "dev-b", 14);
+            deliveryId = s.createDelivery(m.contentId(), "dev-a", "dev-b", "a.jpg", 14);
             s.deliveryAttempted(deliveryId, 15);
             s.createUpload(new UploadRecord("u1", "dev-c", m, UploadRecord.State.CHALLENGED, new byte[] {1, 2}, null, 20, 20));
             s.setUploadState("u1", UploadRecord.State.UPLOADING, needed, 21);
@@ -145,11 +145,14 @@ class StoreTest {
         Path file = dir.resolve("transfer.db");
         SqliteMetadataStore.open(file).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
-            var rs = st.executeQuery("SELECT version, name FROM transfer_schema_version");
+            var rs = st.executeQuery("SELECT version, name FROM transfer_schema_version ORDER BY version");
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.getString(2)).isEqualTo("V1__transfer.sql");
-            st.execute("INSERT INTO transfer_schema_version VALUES (2, 'V2__future.sql', 'x', 0)");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getString(2)).isEqualTo("V2__delivery_names_usage.sql");
+            st.execute("INSERT INTO transfer_schema_version VALUES (3, 'V3__future.sql', 'x', 0)");
         }
         assertThatThrownBy(() -> SqliteMetadataStore.open(file)).hasMessageContaining("newer");
     }
