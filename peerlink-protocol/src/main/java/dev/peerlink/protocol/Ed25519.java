@@ -18,6 +18,8 @@ public final class Ed25519 {
     /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the raw key follows. */
     private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
     private static final byte[] REGISTER_CONTEXT = "peerlink-register-v1".getBytes(StandardCharsets.US_ASCII);
+    /** The transfer endpoint's hello signs another context, so a signature never authenticates the other protocol. */
+    private static final byte[] TRANSFER_CONTEXT = "peerlink-transfer-v1".getBytes(StandardCharsets.US_ASCII);
     public static final int NONCE_BYTES = 32;
 
     private Ed25519() {}
@@ -66,20 +68,37 @@ public final class Ed25519 {
     }
 
     public static byte[] registerPayload(byte[] nonce, DeviceId deviceId) {
+        return payload(REGISTER_CONTEXT, nonce, deviceId);
+    }
+
+    private static byte[] payload(byte[] context, byte[] nonce, DeviceId deviceId) {
         byte[] id = deviceId.value().getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[REGISTER_CONTEXT.length + nonce.length + id.length];
-        System.arraycopy(REGISTER_CONTEXT, 0, out, 0, REGISTER_CONTEXT.length);
-        System.arraycopy(nonce, 0, out, REGISTER_CONTEXT.length, nonce.length);
-        System.arraycopy(id, 0, out, REGISTER_CONTEXT.length + nonce.length, id.length);
+        byte[] out = new byte[context.length + nonce.length + id.length];
+        System.arraycopy(context, 0, out, 0, context.length);
+        System.arraycopy(nonce, 0, out, context.length, nonce.length);
+        System.arraycopy(id, 0, out, context.length + nonce.length, id.length);
         return out;
     }
 
     /** The registration signature, base64url. */
     public static String signRegistration(PrivateKey key, byte[] nonce, DeviceId deviceId) {
+        return sign(key, registerPayload(nonce, deviceId));
+    }
+
+    /** The transfer endpoint's hello signature, base64url. */
+    public static String signTransferHello(PrivateKey key, byte[] nonce, DeviceId deviceId) {
+        return sign(key, payload(TRANSFER_CONTEXT, nonce, deviceId));
+    }
+
+    public static boolean verifyTransferHello(String publicKey, String signature, byte[] nonce, DeviceId deviceId) {
+        return verify(publicKey, signature, payload(TRANSFER_CONTEXT, nonce, deviceId));
+    }
+
+    private static String sign(PrivateKey key, byte[] payload) {
         try {
             Signature s = Signature.getInstance("Ed25519");
             s.initSign(key);
-            s.update(registerPayload(nonce, deviceId));
+            s.update(payload);
             return b64(s.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);
@@ -88,6 +107,10 @@ public final class Ed25519 {
 
     /** True when {@code signature} (base64url) is the key's registration signature over nonce and id. */
     public static boolean verifyRegistration(String publicKey, String signature, byte[] nonce, DeviceId deviceId) {
+        return verify(publicKey, signature, registerPayload(nonce, deviceId));
+    }
+
+    private static boolean verify(String publicKey, String signature, byte[] payload) {
         try {
             byte[] sig = unb64(signature);
             if (sig.length != 64) {
@@ -95,7 +118,7 @@ public final class Ed25519 {
             }
             Signature s = Signature.getInstance("Ed25519");
             s.initVerify(decodePublicKey(publicKey));
-            s.update(registerPayload(nonce, deviceId));
+            s.update(payload);
             return s.verify(sig);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;

@@ -52,6 +52,9 @@ public interface MetadataStore extends AutoCloseable {
 
     void setUploadState(String id, UploadRecord.State state, BitSet needed, long now);
 
+    /** Replaces the session's transport context (e.g. a private tier records that its central server took over). */
+    void setUploadContext(String id, String context, long now);
+
     /** Marks a chunk of the session received; idempotent. */
     void chunkReceived(String id, int index, long now);
 

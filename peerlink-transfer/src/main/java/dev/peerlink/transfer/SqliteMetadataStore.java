@@ -250,6 +250,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void setUploadContext(String id, String context, long now) {
+        sql("set upload context", () -> update("UPDATE upload_sessions SET context = ?, updated_at = ? WHERE id = ?", context, now, id));
+    }
+
+    @Override
     public void chunkReceived(String id, int index, long now) {
         sql("chunk received", () -> update("INSERT OR IGNORE INTO upload_chunks(session_id, idx, received_at) VALUES (?,?,?)", id, index, now));
     }
