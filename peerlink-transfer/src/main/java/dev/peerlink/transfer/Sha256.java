@@ -3,10 +3,10 @@ package dev.peerlink.transfer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-final class Sha256 {
+public final class Sha256 {
     private Sha256() {}
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
