@@ -10,6 +10,8 @@ import dev.peerlink.server.signal.internal.ConnectionLimit;
 import dev.peerlink.server.signal.internal.DeviceStore;
 import dev.peerlink.server.signal.internal.IdleSweeper;
 import dev.peerlink.server.signal.internal.SignalChannelHandler;
+import dev.peerlink.server.transfer.internal.TransferRoute;
+import dev.peerlink.server.transfer.internal.TransferService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +65,7 @@ public final class SignalServer implements AutoCloseable {
     private final boolean tls;
     private final ConnectionLimit connections;
     private MappingMonitor monitor;
+    private TransferService transfer;
     private NetProber prober;
 
     private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls,
@@ -121,6 +125,16 @@ public final class SignalServer implements AutoCloseable {
                 : ConnectionLimit.fromFileLimit(), System::currentTimeMillis);
         IdleSweeper idle = new IdleSweeper(idleMs);
         SslContext sslContext = ssl;
+        TransferService transferService;
+        try {
+            transferService = config.transfer().isEmpty() ? null : TransferService.start(config.transfer().get(),
+                    registry(broker), broker.serverId(), group.next());
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            store.close();
+            throw new IOException("cannot start the transfer service: " + e.getMessage(), e);
+        }
+        AtomicInteger transferConnections = new AtomicInteger();
         try {
             Channel ch = new ServerBootstrap()
                     .group(group)
@@ -140,14 +154,18 @@ public final class SignalServer implements AutoCloseable {
                             }
                             p.addLast(new HttpServerCodec(4096, 8192, 8192));
                             p.addLast(new HttpObjectAggregator(8192));
-                            p.addLast(new WebSocketServerProtocolHandler(ws));
-                            p.addLast(new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
-                            p.addLast(new SignalChannelHandler(broker, codec, config.limits().messagesPerSecond(),
+                            if (transferService != null) {
+                                p.addLast("transfer-route", new TransferRoute(transferService, transferConnections, SIGNAL_HANDLERS));
+                            }
+                            p.addLast(SIGNAL_HANDLERS.get(0), new WebSocketServerProtocolHandler(ws));
+                            p.addLast(SIGNAL_HANDLERS.get(1), new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
+                            p.addLast(SIGNAL_HANDLERS.get(2), new SignalChannelHandler(broker, codec, config.limits().messagesPerSecond(),
                                     config.limits().burst(), config.registerTimeout().toMillis(), idle));
                         }
                     })
                     .bind(config.listen()).sync().channel();
             SignalServer server = new SignalServer(group, ch, broker, store, ssl != null, connections);
+            server.transfer = transferService;
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
                 try {
@@ -179,13 +197,57 @@ public final class SignalServer implements AutoCloseable {
             return server;
         } catch (InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            closeQuietly(transferService);
             store.close();
             throw e;
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            closeQuietly(transferService);
             store.close();
             throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final List<String> SIGNAL_HANDLERS = List.of("signal-ws", "signal-aggregator", "signal");
+
+    private static void closeQuietly(TransferService t) {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    /** The registry as the transfer endpoint sees it: key checks (binding new devices on first use) and lookups. */
+    private static TransferService.Registry registry(Broker broker) {
+        return new TransferService.Registry() {
+            @Override
+            public String checkKey(String device, String key) {
+                return switch (broker.authenticateKey(new DeviceId(device), key)) {
+                    case MATCH, BOUND -> null;
+                    case MISMATCH -> "key-mismatch";
+                    case ENROLL_REQUIRED -> "enroll-required";
+                    case UNAVAILABLE -> "internal";
+                };
+            }
+
+            @Override
+            public boolean knows(String device) {
+                try {
+                    return broker.knows(new DeviceId(device));
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }
+        };
+    }
+
+    /** The transfer service, when configured. */
+    public Optional<TransferService> transfer() {
+        return Optional.ofNullable(transfer);
+    }
+
+    /** {@code ws://ip:port/v1/transfer} (or wss). */
+    public String transferUrl() {
+        return url().replace(SignalServerConfig.PATH, dev.peerlink.transfer.client.TransferClient.PATH);
     }
 
     public InetSocketAddress address() {
@@ -242,6 +304,7 @@ public final class SignalServer implements AutoCloseable {
         }
         listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        closeQuietly(transfer);
         store.close();
     }
 }

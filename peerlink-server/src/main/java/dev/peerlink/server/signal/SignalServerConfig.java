@@ -2,6 +2,7 @@ package dev.peerlink.server.signal;
 
 import dev.peerlink.server.monitor.MonitorConfig;
 import java.net.InetSocketAddress;
+import dev.peerlink.server.transfer.TransferConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,12 +23,13 @@ import java.util.Optional;
  * @param maxConnections connections held at most (each is a file descriptor); beyond it new connections are
  *        closed at once. 0 (the default): the process's open-file limit less the descriptors open at start and
  *        a reserve of 384 (registry, mapping-monitor probes, diagnostics)
+ * @param transfer the deduplicated-transfer endpoint ({@code /v1/transfer} on the same port); empty disables it
  */
 public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Optional<Path> dataDir,
                                  Optional<String> enrollToken, Duration heartbeat, int missedHeartbeats,
                                  Duration registerTimeout, Duration answerTimeout, Duration sessionIdle,
                                  Duration relayCredentialTtl, Limits limits, Optional<MonitorConfig> mappingMonitor,
-                                 int maxConnections) {
+                                 int maxConnections, Optional<TransferConfig> transfer) {
     public static final int DEFAULT_PORT = 7000;
     public static final String PATH = "/v1/signal";
 
@@ -80,6 +82,7 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         private Limits limits = Limits.defaults();
         private MonitorConfig mappingMonitor = MonitorConfig.defaults();
         private int maxConnections;
+        private TransferConfig transfer;
 
         public Builder listen(InetSocketAddress a) { this.listen = a; return this; }
         public Builder tls(Path cert, Path key) { this.tls = new Tls(cert, key); return this; }
@@ -97,10 +100,14 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         /** 0: from the open-file limit (the default). */
         public Builder maxConnections(int n) { this.maxConnections = n; return this; }
 
+        /** Null (the default) runs no transfer endpoint. */
+        public Builder transfer(TransferConfig t) { this.transfer = t; return this; }
+
         public SignalServerConfig build() {
             return new SignalServerConfig(listen, Optional.ofNullable(tls), Optional.ofNullable(dataDir),
                     Optional.ofNullable(enrollToken), heartbeat, missedHeartbeats, registerTimeout, answerTimeout,
-                    sessionIdle, relayCredentialTtl, limits, Optional.ofNullable(mappingMonitor), maxConnections);
+                    sessionIdle, relayCredentialTtl, limits, Optional.ofNullable(mappingMonitor), maxConnections,
+                    Optional.ofNullable(transfer));
         }
     }
 }

@@ -145,6 +145,40 @@ public final class Broker {
         return true;
     }
 
+    /** The outcome of {@link #authenticateKey}. */
+    public enum KeyCheck { MATCH, BOUND, MISMATCH, ENROLL_REQUIRED, UNAVAILABLE }
+
+    /**
+     * Checks a key proven on another endpoint (the transfer endpoint's hello) against the registry, binding an
+     * unknown device on first use exactly as a registration would (refused when the server needs an enrolment token).
+     */
+    public KeyCheck authenticateKey(DeviceId id, String publicKey) {
+        long now = clock.getAsLong();
+        synchronized (this) {
+            Device d = devices.get(id);
+            if (d != null) {
+                return d.publicKey.equals(publicKey) ? KeyCheck.MATCH : KeyCheck.MISMATCH;
+            }
+            if (config.enrollToken().isPresent()) {
+                return KeyCheck.ENROLL_REQUIRED;
+            }
+            try {
+                store.bind(id, publicKey, now, now, codec.encodeNetwork(NetworkInfo.EMPTY), Aliases.NONE);
+            } catch (SQLException e) {
+                LOG.error("cannot store key of {}: {}", id, e.toString());
+                return KeyCheck.UNAVAILABLE;
+            }
+            devices.put(id, new Device(id, publicKey, now, Aliases.NONE));
+            LOG.info("device {} bound to its key (first use, transfer endpoint)", id);
+            return KeyCheck.BOUND;
+        }
+    }
+
+    /** True when the registry knows this device (online or not). */
+    public synchronized boolean knows(DeviceId id) {
+        return devices.containsKey(id);
+    }
+
     public String serverId() {
         return serverId;
     }

@@ -106,6 +106,11 @@ public final class SignalChannelHandler extends SimpleChannelInboundHandler<Obje
         idle.add(this);
     }
 
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        idle.remove(this); // the connection became a transfer connection
+    }
+
     String describe() {
         Channel ch = channel;
         NettyConn c = conn;
