@@ -155,7 +155,7 @@ public final class SignalServer implements AutoCloseable {
                             p.addLast(new HttpServerCodec(4096, 8192, 8192));
                             p.addLast(new HttpObjectAggregator(8192));
                             if (transferService != null) {
-                                p.addLast("transfer-route", new TransferRoute(transferService, transferConnections, SIGNAL_HANDLERS));
+                                p.addLast("transfer-route", new TransferRoute(transferService, transferConnections));
                             }
                             p.addLast(SIGNAL_HANDLERS.get(0), new WebSocketServerProtocolHandler(ws));
                             p.addLast(SIGNAL_HANDLERS.get(1), new WebSocketFrameAggregator(config.limits().maxFrameBytes()));

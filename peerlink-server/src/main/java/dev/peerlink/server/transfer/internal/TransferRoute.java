@@ -36,14 +36,12 @@ public final class TransferRoute extends ChannelInboundHandlerAdapter {
     private final WebSocketServerProtocolConfig ws;
     private final AtomicInteger open;
     private final int maxConnections;
-    private final List<String> signalHandlers;
 
-    public TransferRoute(TransferService service, AtomicInteger open, List<String> signalHandlers) {
+    public TransferRoute(TransferService service, AtomicInteger open) {
         this.service = service;
         this.codec = new TransferCodec(service.maxPayload());
         this.open = open;
         this.maxConnections = service.config().maxConnections();
-        this.signalHandlers = signalHandlers;
         this.ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(TransferClient.PATH)
                 .handshakeTimeoutMillis(10_000)
@@ -69,7 +67,10 @@ public final class TransferRoute extends ChannelInboundHandlerAdapter {
         }
         ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline p = ctx.pipeline();
-        for (String name : signalHandlers) {
+        // Everything after this route belongs to signalling (including the handshake handler its WebSocket handler
+        // added under a class name, which would otherwise stop ours from being added).
+        List<String> names = p.names();
+        for (String name : names.subList(names.indexOf(ctx.name()) + 1, names.size())) {
             if (p.get(name) != null) {
                 p.remove(name);
             }
@@ -79,8 +80,8 @@ public final class TransferRoute extends ChannelInboundHandlerAdapter {
         p.addAfter("transfer-ws", "transfer-pre-auth", new PreAuthLimit(handler));
         p.addAfter("transfer-pre-auth", "transfer-aggregator", new WebSocketFrameAggregator(codec.maxFrame()));
         p.addAfter("transfer-aggregator", "transfer", handler);
-        p.remove(this);
         ctx.fireChannelRead(msg);
+        p.remove(this);
     }
 
     static String pathOf(String uri) {
