@@ -86,18 +86,28 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
         Path data = root.resolve("data");
         run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "--auth=trust",
                 "-E", "UTF8", "--locale=C", "--no-sync"), root.resolve("initdb.log"));
-        port = freePort();
         Path log = root.resolve("postgres.log");
-        server = new ProcessBuilder(command(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
-                "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + root,
-                "-c", "fsync=off", "-c", "full_page_writes=off")))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        awaitReady(log);
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            server = new ProcessBuilder(command(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
+                    "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + root,
+                    "-c", "fsync=off", "-c", "full_page_writes=off")))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitReady(log);
+                return;
+            } catch (IOException e) {
+                // the free port may have been taken between our probe and postgres binding it
+                if (attempt == 3 || server.isAlive() || !tail(log).contains("could not bind")) {
+                    throw e;
+                }
+            }
+        }
     }
 
-    /** The newest /usr/lib/postgresql/N/bin that has initdb and postgres. */
+    /** The newest /usr/lib/postgresql/N/bin (Debian's layout; -Dpeerlink.postgresql.home moves it) with initdb and postgres. */
     private static Path findBinaries() throws IOException {
-        Path base = Path.of("/usr/lib/postgresql");
+        Path base = Path.of(System.getProperty("peerlink.postgresql.home", "/usr/lib/postgresql"));
         if (!Files.isDirectory(base)) {
             throw new IOException("no PostgreSQL binaries in " + base + " (install the postgresql package)");
         }
@@ -170,11 +180,13 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
                 throw new IOException("postgres exited (" + server.exitValue() + "): " + tail(log));
             }
             try (Connection c = DriverManager.getConnection(url("postgres"), SUPERUSER, null)) {
-                return;
+                if (c.isValid(5)) {
+                    return;
+                }
             } catch (SQLException e) {
                 last = e;
-                server.waitFor(50, TimeUnit.MILLISECONDS); // returns early if the server dies
             }
+            server.waitFor(50, TimeUnit.MILLISECONDS); // the poll interval; returns early if the server dies
         }
         throw new IOException("postgres did not accept connections within " + START_DEADLINE.toSeconds() + " s: "
                 + (last == null ? "" : last.getMessage()) + " " + tail(log));
