@@ -22,45 +22,60 @@ import java.util.List;
  * <p>Each schema owner passes its own script folder and version table (the signalling registry uses
  * {@code /db/migration/} and {@code schema_version}, the transfer store {@code /db/transfer/} and
  * {@code transfer_schema_version}), so several schemas can share one database file without colliding.
+ *
+ * <p>Plain JDBC and portable SQL, so it also runs on PostgreSQL. There several processes may migrate the same
+ * database at once: a {@code lockSql} statement (e.g. {@code SELECT pg_advisory_xact_lock(…)}) opens every
+ * transaction, and the version table is created and read under it. SQLite needs none (it serialises writers).
  */
 public final class SchemaMigrator {
     private final String folder;
     private final List<String> migrations;
     private final String table;
+    private final String lockSql;
 
     /** @param folder classpath folder, e.g. "/db/transfer/"; @param migrations every script, in order; never edit a shipped one */
     public SchemaMigrator(String folder, List<String> migrations, String table) {
+        this(folder, migrations, table, null);
+    }
+
+    /** @param lockSql run first in each migration transaction to serialise concurrent migrators; null for none */
+    public SchemaMigrator(String folder, List<String> migrations, String table, String lockSql) {
         if (!table.matches("[a-z_]+")) {
             throw new IllegalArgumentException("bad version table name " + table);
         }
         this.folder = folder.endsWith("/") ? folder : folder + "/";
         this.migrations = List.copyOf(migrations);
         this.table = table;
+        this.lockSql = lockSql;
     }
 
     public int migrate(Connection db) throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                    + "checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        }
-        int newest = 0;
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + table)) {
-            if (rs.next()) {
-                newest = rs.getInt(1);
-            }
-        }
-        if (newest > migrations.size()) {
-            throw new SQLException("database schema version " + newest + " is newer than this build knows ("
-                    + migrations.size() + "); refusing to run an older build on it");
-        }
         boolean auto = db.getAutoCommit();
         db.setAutoCommit(false);
         try {
+            lock(db);
+            // applied_at BIGINT: epoch millis overflow PostgreSQL's 32-bit INTEGER (SQLite treats both alike)
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + table + " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                        + "checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            }
+            int newest = 0;
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + table)) {
+                if (rs.next()) {
+                    newest = rs.getInt(1);
+                }
+            }
+            if (newest > migrations.size()) {
+                throw new SQLException("database schema version " + newest + " is newer than this build knows ("
+                        + migrations.size() + "); refusing to run an older build on it");
+            }
+            db.commit();
             for (int i = 0; i < migrations.size(); i++) {
                 int version = i + 1;
                 String name = migrations.get(i);
                 String sql = load(name);
                 String checksum = sha256(sql);
+                lock(db); // re-read under the lock: another migrator may have applied it meanwhile
                 String applied = null;
                 try (PreparedStatement ps = db.prepareStatement("SELECT checksum FROM " + table + " WHERE version = ?")) {
                     ps.setInt(1, version);
@@ -71,6 +86,7 @@ public final class SchemaMigrator {
                     }
                 }
                 if (applied != null) {
+                    db.commit();
                     if (!applied.equals(checksum)) {
                         throw new SQLException("migration " + name + " changed after it was applied (checksum mismatch)");
                     }
@@ -98,6 +114,14 @@ public final class SchemaMigrator {
             db.setAutoCommit(auto);
         }
         return migrations.size();
+    }
+
+    private void lock(Connection db) throws SQLException {
+        if (lockSql != null) {
+            try (Statement s = db.createStatement()) {
+                s.execute(lockSql);
+            }
+        }
     }
 
     /** Statements separated by ';' at line ends; '--' comment lines dropped. Our scripts only. */

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * Transfer metadata: stored contents (with their manifests and chunk lists), chunks, which device owns
  * which content, deliveries and resumable upload sessions. Every method is durable when it returns.
- * The default is {@link SqliteMetadataStore}; PostgreSQL fits the same interface. Errors surface as
- * {@link StoreException}.
+ * The default is {@link SqliteMetadataStore}; {@link PostgresMetadataStore} keeps the same data on a PostgreSQL
+ * server (both pass the same contract tests). Errors surface as {@link StoreException}.
  */
 public interface MetadataStore extends AutoCloseable {
     /** Records a verified content and its chunk list; idempotent. */

@@ -228,7 +228,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     public void createUpload(UploadRecord u) {
         sql("create upload", () -> update("INSERT INTO upload_sessions(id, device_id, content_id, manifest, state, challenge, needed, "
                         + "created_at, updated_at, context) VALUES (?,?,?,?,?,?,?,?,?,?)", u.id(), u.device(), u.manifest().contentId(),
-                u.manifest().encode(), u.state().sql(), u.challenge(), bits(u.needed()),
+                u.manifest().encode(), u.state().sql(), u.challenge(), NeededBits.encode(u.needed()),
                 u.createdAt(), u.updatedAt(), u.context()));
     }
 
@@ -238,7 +238,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                 + "FROM upload_sessions WHERE id = ?", rs -> {
                     byte[] needed = rs.getBytes(6);
                     return new UploadRecord(rs.getString(1), rs.getString(2), Manifest.decode(rs.getBytes(3), MANIFEST_SIZE_CEILING),
-                            UploadRecord.State.ofSql(rs.getString(4)), rs.getBytes(5), unbits(needed),
+                            UploadRecord.State.ofSql(rs.getString(4)), rs.getBytes(5), NeededBits.decode(needed),
                             rs.getLong(7), rs.getLong(8), rs.getString(9));
                 }, id).stream().findFirst());
     }
@@ -246,7 +246,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     @Override
     public void setUploadState(String id, UploadRecord.State state, BitSet needed, long now) {
         sql("set upload state", () -> update("UPDATE upload_sessions SET state = ?, needed = COALESCE(?, needed), updated_at = ? WHERE id = ?",
-                state.sql(), bits(needed), now, id));
+                state.sql(), NeededBits.encode(needed), now, id));
     }
 
     @Override
@@ -300,22 +300,6 @@ public final class SqliteMetadataStore implements MetadataStore {
     public long usage(String device, long day) {
         return sql("usage", () -> query("SELECT bytes FROM device_usage WHERE device_id = ? AND day = ?", rs -> rs.getLong(1),
                 device, day).stream().findFirst().orElse(0L));
-    }
-
-    /** A bit set as a blob: a leading 1 byte, so an empty set is not confused with "not yet decided" (NULL). */
-    private static byte[] bits(BitSet b) {
-        if (b == null) {
-            return null;
-        }
-        byte[] raw = b.toByteArray();
-        byte[] out = new byte[raw.length + 1];
-        out[0] = 1;
-        System.arraycopy(raw, 0, out, 1, raw.length);
-        return out;
-    }
-
-    private static BitSet unbits(byte[] blob) {
-        return blob == null || blob.length == 0 ? null : BitSet.valueOf(java.util.Arrays.copyOfRange(blob, 1, blob.length));
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -79,64 +78,6 @@ class StoreTest {
     static List<Path> tmpFiles(FileBlobStore s) throws Exception {
         try (Stream<Path> t = Files.list(s.root().resolve("tmp"))) {
             return t.toList();
-        }
-    }
-
-    @Test
-    void metadataSurvivesReopen() {
-        Path file = dir.resolve("meta").resolve("transfer.db");
-        byte[] data = random(5, 400_000);
-        Manifest m = Manifest.build(data, ChunkingParams.DEFAULT);
-        BitSet needed = new BitSet();
-        needed.set(1);
-        needed.set(3);
-        long deliveryId;
-        try (SqliteMetadataStore s = SqliteMetadataStore.open(file)) {
-            s.putContent(m, 10);
-            s.putContent(m, 11); // idempotent
-            for (Manifest.Chunk c : m.chunks()) {
-                s.putChunk(c.id(), c.length(), 10);
-            }
-            s.addOwner("dev-a", m.contentId(), 12);
-            s.addOwner("dev-a", m.contentId(), 13);
-            deliveryId = s.createDelivery(m.contentId(), "dev-a", "dev-b", "a.jpg", 14);
-            s.deliveryAttempted(deliveryId, 15);
-            s.createUpload(new UploadRecord("u1", "dev-c", m, UploadRecord.State.CHALLENGED, new byte[] {1, 2}, null, 20, 20));
-            s.setUploadState("u1", UploadRecord.State.UPLOADING, needed, 21);
-            s.chunkReceived("u1", 3, 22);
-            s.chunkReceived("u1", 3, 23);
-            s.createUpload(new UploadRecord("u2", "dev-c", m, UploadRecord.State.CHALLENGED, new byte[] {3}, null, 24, 24));
-            s.setUploadState("u2", UploadRecord.State.UPLOADING, new BitSet(), 25);
-        }
-        try (SqliteMetadataStore s = SqliteMetadataStore.open(file)) {
-            assertThat(s.content(m.contentId())).contains(m);
-            assertThat(s.content(ContentId.of(new byte[0]))).isEmpty();
-            assertThat(s.hasChunk(m.chunk(0).id())).isTrue();
-            assertThat(s.chunkReferenced(m.chunk(1).id())).isTrue();
-            assertThat(s.chunkReferenced(ContentId.of(new byte[] {1}))).isFalse();
-            assertThat(s.isOwner("dev-a", m.contentId())).isTrue();
-            assertThat(s.isOwner("dev-b", m.contentId())).isFalse();
-            assertThat(s.ownedBy("dev-a")).containsExactly(m.contentId());
-            assertThat(s.pendingFor("dev-b")).singleElement().satisfies(d -> {
-                assertThat(d.id()).isEqualTo(deliveryId);
-                assertThat(d.attempts()).isEqualTo(1);
-                assertThat(d.senderDevice()).isEqualTo("dev-a");
-                assertThat(d.updatedAt()).isEqualTo(15);
-            });
-            s.setDeliveryState(deliveryId, Delivery.State.DELIVERED, 30);
-            assertThat(s.pendingFor("dev-b")).isEmpty();
-            assertThat(s.delivery(deliveryId).orElseThrow().state()).isEqualTo(Delivery.State.DELIVERED);
-            UploadRecord u = s.upload("u1").orElseThrow();
-            assertThat(u.manifest()).isEqualTo(m);
-            assertThat(u.state()).isEqualTo(UploadRecord.State.UPLOADING);
-            assertThat(u.needed()).isEqualTo(needed);
-            assertThat(u.challenge()).containsExactly(1, 2);
-            assertThat(s.upload("u2").orElseThrow().needed()).isEqualTo(new BitSet());
-            assertThat(s.receivedChunks("u1")).isEqualTo(BitSet.valueOf(new long[] {1L << 3}));
-            assertThat(s.openUploads("dev-c")).containsExactly("u1", "u2");
-            s.setUploadState("u2", UploadRecord.State.COMPLETE, null, 40);
-            assertThat(s.openUploads("dev-c")).containsExactly("u1");
-            assertThat(s.upload("u2").orElseThrow().needed()).isEqualTo(new BitSet());
         }
     }
 
