@@ -34,7 +34,9 @@ import java.util.Set;
 public final class S3BlobStore implements BlobStore {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final long DEFAULT_MAX_BLOB_SIZE = 64L << 20;
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** Until the response headers arrive, so it covers a whole PUT body: generous for a max-size blob. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
     private static final String SPOOL_PREFIX = "s3put-";
 
     /**
@@ -154,7 +156,7 @@ public final class S3BlobStore implements BlobStore {
             }
         }
         SigV4Signer signer = new SigV4Signer(config.accessKey(), config.secretKey(), config.region(), "s3");
-        S3BlobStore s = new S3BlobStore(config, new S3Client(config.endpoint(), signer, TIMEOUT));
+        S3BlobStore s = new S3BlobStore(config, new S3Client(config.endpoint(), signer, CONNECT_TIMEOUT, REQUEST_TIMEOUT));
         s.checkBucket();
         return s;
     }
@@ -190,8 +192,7 @@ public final class S3BlobStore implements BlobStore {
             S3Client.discard(why);
             throw new IOException(where + " is not accessible: HTTP " + r.statusCode());
         }
-        throw new IOException(S3Client.failure(where + " is not accessible (check the access key, secret key and region)", why)
-                .getMessage());
+        throw S3Client.failure(where + " is not accessible (check the access key, secret key and region)", why);
     }
 
     private void createBucket(URI bucket, String where) throws IOException {

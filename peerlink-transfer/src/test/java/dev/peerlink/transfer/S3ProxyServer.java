@@ -12,7 +12,7 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  * Signature V2/V4 authentication on. The backend handle lets tests look at what is stored without going
  * through the client under test.
  */
-final class S3ProxyServer implements AutoCloseable {
+final class S3ProxyServer {
     static final String ACCESS = "peerlink-test-access";
     static final String SECRET = "peerlink-test-secret/Do+Not=Log";
 
@@ -55,8 +55,7 @@ final class S3ProxyServer implements AutoCloseable {
         return backend.containerExists(bucket);
     }
 
-    @Override
-    public void close() throws Exception {
+    void stop() throws Exception {
         proxy.stop();
     }
 }

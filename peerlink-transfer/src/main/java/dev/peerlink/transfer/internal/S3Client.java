@@ -31,15 +31,15 @@ public final class S3Client {
     private final URI endpoint;
     private final SigV4Signer signer;
     private final Clock clock;
-    private final Duration timeout;
+    private final Duration requestTimeout;
 
-    public S3Client(URI endpoint, SigV4Signer signer, Duration timeout) {
+    public S3Client(URI endpoint, SigV4Signer signer, Duration connectTimeout, Duration requestTimeout) {
         this.endpoint = endpoint;
         this.signer = signer;
         this.clock = Clock.systemUTC();
-        this.timeout = timeout;
+        this.requestTimeout = requestTimeout;
         // HTTP/1.1: s3-compatible servers rarely speak h2c, and an upgrade attempt only adds a round of headers.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
 
     public URI endpoint() {
@@ -67,7 +67,7 @@ public final class S3Client {
         signed.put("host", hostHeader(uri));
         signed.put("x-amz-date", SigV4Signer.AMZ_DATE.format(now));
         signed.put("x-amz-content-sha256", payloadHash);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
         signed.forEach((k, v) -> {
             if (!k.equals("host")) { // the JDK client sets Host itself, to the same value
