@@ -275,6 +275,11 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void setUploadContext(String id, String context, long now) {
+        update("set upload context", "UPDATE upload_sessions SET context = ?, updated_at = ? WHERE id = ?", context, now, id);
+    }
+
+    @Override
     public void chunkReceived(String id, int index, long now) {
         update("chunk received", "INSERT INTO upload_chunks(session_id, idx, received_at) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                 id, index, now);

@@ -170,6 +170,8 @@ abstract class MetadataStoreContract {
         assertThat(u1.createdAt()).isEqualTo(20);
         assertThat(s.upload("u2").orElseThrow().context()).isNull();
         assertThat(s.upload("nope")).isEmpty();
+        s.setUploadContext("u2", "{\"delegated\":true}", 21);
+        assertThat(s.upload("u2").orElseThrow().context()).isEqualTo("{\"delegated\":true}");
 
         s.setUploadState("u1", UploadRecord.State.UPLOADING, needed, 22);
         s.setUploadState("u2", UploadRecord.State.UPLOADING, new BitSet(), 23);

@@ -5,6 +5,8 @@ import dev.peerlink.transfer.BlobStore;
 import dev.peerlink.transfer.ContentId;
 import dev.peerlink.transfer.FileBlobStore;
 import dev.peerlink.transfer.MetadataStore;
+import dev.peerlink.transfer.PostgresMetadataStore;
+import dev.peerlink.transfer.S3BlobStore;
 import dev.peerlink.transfer.SqliteMetadataStore;
 import dev.peerlink.transfer.UploadException;
 import dev.peerlink.transfer.UploadService;
@@ -29,9 +31,20 @@ final class TransferStores implements AutoCloseable {
 
     static TransferStores open(TransferConfig.Storage s, long maxBlob) throws IOException {
         Path dir = s.dir().orElse(Path.of(System.getProperty("user.home"), ".peerlink-server", "transfer"));
-        MetadataStore meta = SqliteMetadataStore.open(dir.resolve("transfer.db"));
-        String metaText = "SQLite " + dir.resolve("transfer.db");
+        MetadataStore meta;
+        String metaText;
+        if (s.jdbcUrl().isPresent()) {
+            meta = PostgresMetadataStore.open(s.jdbcUrl().get());
+            metaText = "PostgreSQL";
+        } else {
+            meta = SqliteMetadataStore.open(dir.resolve("transfer.db"));
+            metaText = "SQLite " + dir.resolve("transfer.db");
+        }
         try {
+            if (s.s3().isPresent()) {
+                S3BlobStore.Config c = S3BlobStore.Config.fromUri(s.s3().get());
+                return new TransferStores(meta, S3BlobStore.open(c), metaText + ", blobs in " + c);
+            }
             BlobStore blobs = FileBlobStore.open(dir.resolve("blobs"), maxBlob);
             return new TransferStores(meta, blobs, metaText + ", blobs in " + dir.resolve("blobs"));
         } catch (IOException | RuntimeException e) {
