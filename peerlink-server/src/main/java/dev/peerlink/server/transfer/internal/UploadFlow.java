@@ -163,7 +163,7 @@ final class UploadFlow {
         return new PossessionResponse(digests);
     }
 
-    /** A chunk: answered with {@code stored} or an {@code error} naming the session and index (chunks carry no rid). */
+    /** A chunk: answered with {@code stored} or an {@code error} naming the session and index (and the rid, if it had one). */
     void chunk(TransferConn c, TransferFrame f) throws TransferProtocolException, IOException {
         String session = f.str("session");
         int index = (int) f.num("index", 0, Integer.MAX_VALUE);
@@ -173,9 +173,9 @@ final class UploadFlow {
             if (c.tierId() == null) {
                 meta.addUsage(owner, today(), f.payload().length);
             }
-            c.send(TransferFrame.of("stored").with("session", session).with("index", index));
+            c.send(TransferFrame.of("stored").with("rid", f.rid()).with("session", session).with("index", index));
         } catch (UploadException e) {
-            c.send(Errors.frame(null, Errors.code(e.reason()), e.getMessage()).with("session", session).with("index", index));
+            c.send(Errors.frame(f.rid(), Errors.code(e.reason()), e.getMessage()).with("session", session).with("index", index));
         }
     }
 
