@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 PeerCommand.class,
                 ConnectCommand.class,
                 PairCommand.class,
+                SendCommand.class,
+                InboxCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

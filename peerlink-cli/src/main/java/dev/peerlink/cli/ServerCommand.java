@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import dev.peerlink.server.transfer.TransferConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"Runs the peerlink server on an embedded default configuration:",
                 "signalling (WebSocket, /v1/signal; registry in SQLite), STUN (UDP and TCP) and a TURN relay",
-                "(UDP and TCP, time-limited credentials handed to registered devices)."})
+                "(UDP and TCP, time-limited credentials handed to registered devices), and deduplicated transfer",
+                "(/v1/transfer on the signalling port; central tier unless --tier private --central URL)."})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:7000",
             description = "Signalling (WebSocket) listen address (default: ${DEFAULT-VALUE}).")
@@ -29,6 +31,39 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR",
             description = "Registry directory (SQLite peerlink.db) (default: $PEERLINK_DATA, else ~/.peerlink/server).")
     Path data;
+
+    @Option(names = "--no-transfer", description = "Run without the deduplicated-transfer endpoint (/v1/transfer).")
+    boolean noTransfer;
+
+    @Option(names = "--tier", paramLabel = "central|private", defaultValue = "central",
+            description = "Transfer tier (default: ${DEFAULT-VALUE}); private needs --central and --tier-secret.")
+    String tier;
+
+    @Option(names = "--central", paramLabel = "URL", description = "A private tier's central server (HOST:PORT or ws:// URL).")
+    String central;
+
+    @Option(names = "--tier-secret", paramLabel = "S",
+            description = "Secret shared by a central server and its private tiers (default: $PEERLINK_TIER_SECRET).")
+    String tierSecret;
+
+    @Option(names = "--tier-id", paramLabel = "NAME", description = "How a private tier names itself to its central (default: its server id).")
+    String tierId;
+
+    @Option(names = "--transfer-db", paramLabel = "JDBC",
+            description = "PostgreSQL for transfer metadata (jdbc:postgresql://...) instead of SQLite in <data>/transfer.")
+    String transferDb;
+
+    @Option(names = "--blob-store", paramLabel = "URI",
+            description = "S3-compatible blob store (s3://BUCKET[/PREFIX]?endpoint=URL&region=R) instead of <data>/transfer/blobs.")
+    String blobStore;
+
+    @Option(names = "--max-content", paramLabel = "BYTES", defaultValue = "4294967296",
+            description = "Largest content a device may send (default: ${DEFAULT-VALUE}).")
+    long maxContent;
+
+    @Option(names = "--daily-quota", paramLabel = "BYTES", defaultValue = "53687091200",
+            description = "Bytes a device may upload per UTC day (default: ${DEFAULT-VALUE}).")
+    long dailyQuota;
 
     @Option(names = "--enroll-token", paramLabel = "T",
             description = "Closed deployment: a device's first registration must carry this token.")
@@ -102,6 +137,23 @@ final class ServerCommand implements Callable<Integer> {
                 d.allowForeignExternal(), tick);
     }
 
+    TransferConfig transferConfig(Path dataDir) {
+        TransferConfig.Tier t = switch (tier) {
+            case "central" -> TransferConfig.Tier.CENTRAL;
+            case "private" -> TransferConfig.Tier.PRIVATE;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tier is central or private");
+        };
+        String secret = tierSecret != null ? tierSecret : System.getenv("PEERLINK_TIER_SECRET");
+        if (t == TransferConfig.Tier.PRIVATE && (central == null || secret == null || secret.isEmpty())) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tier private needs --central URL and --tier-secret");
+        }
+        TransferConfig.Storage store = new TransferConfig.Storage(Optional.of(dataDir.resolve("transfer")),
+                Optional.ofNullable(transferDb), Optional.ofNullable(blobStore));
+        return TransferConfig.central(store)
+                .withTier(t, Optional.ofNullable(central), Optional.ofNullable(secret).filter(x -> !x.isEmpty()), Optional.ofNullable(tierId))
+                .withLimits(maxContent, dailyQuota, 16);
+    }
+
     @Override
     public Integer call() throws Exception {
         Optional<PeerlinkServerConfig.Relay> r = noRelay ? Optional.empty() : Optional.of(new PeerlinkServerConfig.Relay(
@@ -123,6 +175,9 @@ final class ServerCommand implements Callable<Integer> {
                     .mappingMonitor(noMonitor ? null : monitorConfig(Duration.ofSeconds(monitorIntervalSeconds)));
             if (tlsCert != null) {
                 sb.tls(tlsCert, tlsKey);
+            }
+            if (!noTransfer) {
+                sb.transfer(transferConfig(data != null ? data : defaultDataDir()));
             }
             signal = Optional.of(sb.build());
         }

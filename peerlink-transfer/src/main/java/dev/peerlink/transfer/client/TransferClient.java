@@ -56,6 +56,7 @@ public final class TransferClient implements AutoCloseable {
     private TransferSocket socket;
     private Welcome welcome;
     private volatile Consumer<TransferFrame> pushHandler;
+    private volatile Consumer<InboxItem> live;
 
     private TransferClient(URI url, TransferCredentials credentials, Options options, HttpClient http) {
         this.url = url;
@@ -107,6 +108,15 @@ public final class TransferClient implements AutoCloseable {
         TransferSocket s = TransferSocket.open(http, url, codec, Duration.ofSeconds(10), f -> {
             if (f.type().equals("auth") && !auth.isDone()) {
                 auth.complete(f);
+                return;
+            }
+            Consumer<InboxItem> l = live;
+            if (f.type().equals("delivery") && l != null) {
+                try {
+                    l.accept(item(f.header().path("item"), welcome.tier()));
+                } catch (RuntimeException e) {
+                    // a listener's failure must not kill the socket's reader
+                }
                 return;
             }
             Consumer<TransferFrame> h = pushHandler;
@@ -170,6 +180,11 @@ public final class TransferClient implements AutoCloseable {
         return ensureConnected().send(f);
     }
 
+    /** True while the connection is open (a subscription lives as long as its connection: call {@link #inbox} again after a drop). */
+    public boolean isConnected() {
+        return ensureConnectedQuietly();
+    }
+
     /** True while the current connection is open (never reconnects). */
     synchronized boolean ensureConnectedQuietly() {
         return socket != null && socket.isOpen();
@@ -196,17 +211,7 @@ public final class TransferClient implements AutoCloseable {
 
     /** What waits for this device here; with {@code live} non-null, new deliveries are pushed to it while connected. */
     public List<InboxItem> inbox(Consumer<InboxItem> live) throws IOException {
-        if (live != null) {
-            onPush(f -> {
-                if (f.type().equals("delivery")) {
-                    try {
-                        live.accept(item(f.header().path("item"), welcome.tier()));
-                    } catch (RuntimeException e) {
-                        // a listener's failure must not kill the socket's reader
-                    }
-                }
-            });
-        }
+        this.live = live;
         TransferFrame r = request(TransferFrame.of("inbox").with("subscribe", live != null));
         List<InboxItem> out = new ArrayList<>();
         for (var n : r.header().path("items")) {

@@ -1,0 +1,101 @@
+package dev.peerlink.cli;
+
+import dev.peerlink.transfer.client.SendResult;
+import dev.peerlink.transfer.client.TransferClient;
+import dev.peerlink.transfer.client.TransferException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Sends a file or a text message to a device through a server, deduplicated: the content is named by",
+                "its SHA-256 code and uploaded only when neither the chosen server nor (for a private server) its central",
+                "server holds it; chunked, resumable, proven (docs/transfer.md).",
+                "Exit codes: 0 sent, 2 refused by the server (unknown target, quota...), 1 other failure."})
+final class SendCommand implements Callable<Integer> {
+    static final class What {
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "The file to send.")
+        Path file;
+
+        @Option(names = "--text", paramLabel = "MSG", description = "Send a text message instead of a file.")
+        String text;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    What what;
+
+    @Option(names = "--to", paramLabel = "DEVICE", required = true, description = "The target device id.")
+    String to;
+
+    @Option(names = "--via", paramLabel = "private|central",
+            description = "Which tier to send through (default: the --server as it is). From a private server, central means its central server.")
+    String via;
+
+    @Option(names = "--json", description = "Print one JSON object: contentId, uploaded, bytesSent, deliveredBy, ...")
+    boolean json;
+
+    @Mixin
+    TransferDevice device;
+
+    @Override
+    public Integer call() {
+        try {
+            if (via != null && !via.equals("private") && !via.equals("central")) {
+                throw new IllegalArgumentException("--via is private or central");
+            }
+            if (what.file != null && !Files.isRegularFile(what.file)) {
+                throw new IllegalArgumentException("no such file: " + what.file);
+            }
+            SendResult r;
+            try (TransferClient c = through(device.connect(device.url()))) {
+                r = what.file != null ? c.send(what.file, to) : c.sendText(what.text, to);
+            }
+            print(r);
+            return 0;
+        } catch (TransferException e) {
+            System.err.println("peerlink send: refused: " + e.getMessage());
+            return 2;
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("peerlink send: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The connection for --via: this server, or the central server a private one names. */
+    private TransferClient through(TransferClient home) throws IOException {
+        String tier = home.welcome().tier();
+        if (via == null || via.equals(tier)) {
+            return home;
+        }
+        if (via.equals("central") && home.welcome().central() != null) {
+            var central = home.welcome().central();
+            home.close();
+            return device.connect(TransferClient.endpoint(central.toString()));
+        }
+        home.close();
+        throw new IllegalArgumentException("the server at " + device.server + " is a " + tier + " server: --via " + via
+                + " needs " + (via.equals("private") ? "--server naming your private server" : "a private server that names its central"));
+    }
+
+    private void print(SendResult r) {
+        if (json) {
+            System.out.printf(Locale.ROOT, "{\"contentId\":\"%s\",\"size\":%d,\"uploaded\":%b,\"bytesSent\":%d,\"chunksSent\":%d,"
+                            + "\"chunks\":%d,\"deliveredBy\":\"%s\",\"delivery\":%d,\"resumes\":%d,\"hashMs\":%d,\"totalMs\":%d}%n",
+                    r.contentId(), r.size(), r.uploaded(), r.bytesSent(), r.chunksSent(), r.chunkCount(), r.deliveredBy(), r.delivery(),
+                    r.resumes(), r.hashMillis(), r.totalMillis());
+            return;
+        }
+        String what = this.what.file != null ? this.what.file.getFileName().toString() : "message";
+        System.out.printf(Locale.ROOT, "%s (%s, %s) to %s: %s, %d bytes sent, delivered by the %s server (delivery %d)%n", what,
+                InboxCommand.human(r.size()), r.contentId(), to,
+                r.uploaded() ? "uploaded " + r.chunksSent() + " of " + r.chunkCount() + " chunks" : "upload skipped (already held)",
+                r.bytesSent(), r.deliveredBy(), r.delivery());
+    }
+}
