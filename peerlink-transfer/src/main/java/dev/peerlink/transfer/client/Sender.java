@@ -94,7 +94,7 @@ final class Sender {
                             case "accepted" -> {
                                 return new SendResult(m.contentId(), m.size(), bytesSent > 0, bytesSent, chunksSent, m.chunkCount(),
                                         r.str("deliveredBy"), r.num("delivery", 0, Long.MAX_VALUE), resumes, source.hashMillis(),
-                                        (System.nanoTime() - t0) / 1_000_000);
+                                        source.hashMillis() + (System.nanoTime() - t0) / 1_000_000);
                             }
                             default -> throw new IOException("unexpected " + r.type() + " from " + client.url());
                         }
