@@ -60,6 +60,15 @@ public interface MetadataStore extends AutoCloseable {
 
     BitSet receivedChunks(String id);
 
+    /**
+     * A verified chunk blob of a session was stored: {@link #putChunk} and {@link #chunkReceived} together. Stores
+     * that can do both in one transaction should (one durable commit per chunk instead of two).
+     */
+    default void chunkStored(String session, int index, ContentId chunk, int size, long now) {
+        putChunk(chunk, size, now);
+        chunkReceived(session, index, now);
+    }
+
     /** Sessions of a device that are neither complete nor failed. */
     List<String> openUploads(String device);
 

@@ -260,6 +260,15 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void chunkStored(String session, int index, ContentId chunk, int size, long now) {
+        tx("chunk stored", () -> {
+            update("INSERT OR IGNORE INTO chunks(id, size, created_at) VALUES (?,?,?)", chunk, size, now);
+            update("INSERT OR IGNORE INTO upload_chunks(session_id, idx, received_at) VALUES (?,?,?)", session, index, now);
+            return null;
+        });
+    }
+
+    @Override
     public BitSet receivedChunks(String id) {
         return sql("received chunks", () -> {
             BitSet out = new BitSet();

@@ -124,6 +124,7 @@ public final class UploadService {
         BitSet needed = new BitSet(m.chunkCount());
         needed.set(0, m.chunkCount());
         needed.andNot(proven);
+        uploading.remove(sessionId);
         meta.setUploadState(sessionId, UploadRecord.State.UPLOADING, needed, clock.getAsLong());
         return new Plan(sessionId, m.contentId(), needed, m.bytesOf(needed));
     }
@@ -133,7 +134,7 @@ public final class UploadService {
      * (and verified), so the answer never depends on what the server holds.
      */
     public void putChunk(String device, String sessionId, int index, InputStream data) throws UploadException, IOException {
-        UploadRecord u = session(device, sessionId);
+        UploadRecord u = uploading(device, sessionId);
         if (u.state() != UploadRecord.State.UPLOADING) {
             throw new UploadException(UploadException.Reason.WRONG_STATE, "session " + sessionId + " is " + u.state());
         }
@@ -147,9 +148,7 @@ public final class UploadService {
         } catch (BlobRejectedException e) {
             throw new UploadException(UploadException.Reason.CORRUPT_CHUNK, "chunk " + index + " refused: " + e.getMessage());
         }
-        long now = clock.getAsLong();
-        meta.putChunk(c.id(), c.length(), now);
-        meta.chunkReceived(sessionId, index, now);
+        meta.chunkStored(sessionId, index, c.id(), c.length(), clock.getAsLong());
     }
 
     /** What is still missing: the planned chunks not yet received (all planned ones before the proof: none decided). */
@@ -190,6 +189,7 @@ public final class UploadService {
         if (!gone.isEmpty()) {
             BitSet needed = (BitSet) u.needed().clone();
             needed.or(gone);
+            uploading.remove(sessionId);
             meta.setUploadState(sessionId, UploadRecord.State.UPLOADING, needed, clock.getAsLong());
             throw new UploadException(UploadException.Reason.INCOMPLETE, gone.cardinality() + " chunks must be sent again");
         }
@@ -203,12 +203,14 @@ public final class UploadService {
         long now = clock.getAsLong();
         meta.putContent(m, now);
         meta.addOwner(device, m.contentId(), now);
+        uploading.remove(sessionId);
         meta.setUploadState(sessionId, UploadRecord.State.COMPLETE, null, now);
         return new Finished(m.contentId(), manifestId, m.size());
     }
 
     /** Marks the session failed and removes the chunks it brought that no stored content references. */
     private void fail(UploadRecord u) throws IOException {
+        uploading.remove(u.id());
         BitSet received = meta.receivedChunks(u.id());
         for (int i = received.nextSetBit(0); i >= 0; i = received.nextSetBit(i + 1)) {
             ContentId chunk = u.manifest().chunk(i).id();
@@ -218,6 +220,36 @@ public final class UploadService {
             }
         }
         meta.setUploadState(u.id(), UploadRecord.State.FAILED, null, clock.getAsLong());
+    }
+
+    /**
+     * Sessions in the uploading state, by id: a chunk must not re-read and re-decode the session's manifest (0.5 MB for
+     * 1 GiB) from the store each time. Every state change below drops the entry.
+     */
+    private final java.util.Map<String, UploadRecord> uploading = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, UploadRecord> e) {
+                    return size() > 256;
+                }
+            });
+
+    private UploadRecord uploading(String device, String sessionId) throws UploadException {
+        UploadRecord u = uploading.get(sessionId);
+        if (u == null || !u.device().equals(device)) {
+            u = session(device, sessionId);
+            if (u.state() == UploadRecord.State.UPLOADING) {
+                uploading.put(sessionId, u);
+            }
+        }
+        return u;
+    }
+
+    /** Puts a session back to uploading with {@code needed} (e.g. a tier that could not deliver after all). */
+    public void replan(String device, String sessionId, BitSet needed) throws UploadException {
+        session(device, sessionId);
+        uploading.remove(sessionId);
+        meta.setUploadState(sessionId, UploadRecord.State.UPLOADING, needed, clock.getAsLong());
     }
 
     private UploadRecord session(String device, String sessionId) throws UploadException {

@@ -40,6 +40,7 @@ final class UploadFlow {
     private final Predicate<String> knownTarget;
     private final LongSupplier clock;
     private final Executor background;
+    private final UsageMeter usage;
 
     UploadFlow(TransferConfig config, MetadataStore meta, UploadService uploads, DeliveryHub hub, CentralLink central,
                Predicate<String> knownTarget, LongSupplier clock, Executor background) {
@@ -51,6 +52,7 @@ final class UploadFlow {
         this.knownTarget = knownTarget;
         this.clock = clock;
         this.background = background;
+        this.usage = new UsageMeter(meta, this::today);
     }
 
     /** The session owner: the device, or {@code tier:<id>} for a private tier (the sender's id rides in the context). */
@@ -130,6 +132,7 @@ final class UploadFlow {
                 meta.setUploadContext(session, ctx.local().encode(), clock.getAsLong());
             }
             if (c.tierId() == null && !p.nothingToSend()) {
+                usage.flush(owner);
                 long used = meta.usage(owner, today());
                 if (used + p.bytesNeeded() > config.dailyQuota()) {
                     uploads.abandon(owner, session);
@@ -171,7 +174,7 @@ final class UploadFlow {
         try {
             uploads.putChunk(owner, session, index, new ByteArrayInputStream(f.payload()));
             if (c.tierId() == null) {
-                meta.addUsage(owner, today(), f.payload().length);
+                usage.add(owner, f.payload().length);
             }
             c.send(TransferFrame.of("stored").with("rid", f.rid()).with("session", session).with("index", index));
         } catch (UploadException e) {
@@ -220,6 +223,7 @@ final class UploadFlow {
                 finishAtCentral(c, f.rid(), session, owner, u, ctx);
                 return;
             }
+            usage.flush(owner);
             UploadService.Finished fin = uploads.finish(owner, session);
             long now = clock.getAsLong();
             long id = meta.createDelivery(fin.contentId(), ctx.from(), ctx.target(), ctx.name(), now);
@@ -244,7 +248,7 @@ final class UploadFlow {
             all.set(0, u.manifest().chunkCount());
             long now = clock.getAsLong();
             meta.setUploadContext(session, ctx.local().encode(), now);
-            meta.setUploadState(session, UploadRecord.State.UPLOADING, all, now);
+            uploads.replan(owner, session, all);
             throw new Errors.Refused("incomplete", "the central server is unavailable; resume to upload here");
         }
         SessionContext done = ctx.delivered(id, TransferConfig.Tier.CENTRAL.wire());
