@@ -2,14 +2,9 @@ package dev.peerlink.cli;
 
 import dev.peerlink.transfer.client.TransferClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,44 +33,13 @@ final class InboxCommand implements Callable<Integer> {
             System.err.println("peerlink inbox: --follow needs --save DIR");
             return 1;
         }
-        List<TransferClient> clients = new ArrayList<>();
-        LinkedBlockingQueue<Object[]> pushed = new LinkedBlockingQueue<>();
-        try {
-            TransferClient home = device.connect(device.url());
-            clients.add(home);
-            if (home.welcome().central() != null) {
-                try {
-                    clients.add(device.connect(TransferClient.endpoint(home.welcome().central().toString())));
-                } catch (IOException e) {
-                    System.err.println("peerlink inbox: central server " + home.welcome().central() + " unreachable: " + e.getMessage());
-                }
-            }
-            int n = 0;
-            for (TransferClient c : clients) {
-                for (TransferClient.InboxItem item : c.inbox(follow ? i -> pushed.add(new Object[] {c, i}) : null)) {
-                    handle(c, item);
-                    n++;
-                }
-            }
+        try (InboxReceiver inbox = InboxReceiver.open(device::connect, device.url(), save, this::print)) {
+            int n = inbox.drain(follow);
             if (!json && n == 0 && !follow) {
                 System.out.println("inbox empty");
             }
-            while (follow) {
-                Object[] next = pushed.poll(1, TimeUnit.SECONDS);
-                if (next != null) {
-                    handle((TransferClient) next[0], (TransferClient.InboxItem) next[1]);
-                }
-                for (TransferClient c : clients) {
-                    if (!c.isConnected()) { // dropped (server restart): subscribe again, pick up what came meanwhile
-                        try {
-                            for (TransferClient.InboxItem item : c.inbox(i -> pushed.add(new Object[] {c, i}))) {
-                                handle(c, item);
-                            }
-                        } catch (IOException e) {
-                            System.err.println("peerlink inbox: " + c.url() + ": " + e.getMessage() + " (retrying)");
-                        }
-                    }
-                }
+            if (follow) {
+                inbox.follow();
             }
             return 0;
         } catch (IOException | IllegalArgumentException e) {
@@ -83,38 +47,26 @@ final class InboxCommand implements Callable<Integer> {
             return 1;
         } catch (InterruptedException e) {
             return 0;
-        } finally {
-            clients.forEach(TransferClient::close);
         }
     }
 
-    private final java.util.Set<String> done = new java.util.HashSet<>();
-
-    private void handle(TransferClient c, TransferClient.InboxItem item) throws IOException {
-        String key = c.url() + "#" + item.delivery();
-        if (!done.add(key)) {
-            return; // announced again before our ack arrived
-        }
-        Path saved = null;
-        String text = null;
-        if (save != null) {
-            saved = c.download(item, save);
-            if (item.name() == null && item.size() <= 64 * 1024) {
-                text = Files.readString(saved);
-            }
-            c.ack(item.delivery());
-        }
+    private void print(TransferClient.InboxItem item, Path saved, String text) {
         if (json) {
-            System.out.printf(Locale.ROOT, "{\"delivery\":%d,\"contentId\":\"%s\",\"size\":%d,\"from\":%s,\"name\":%s,\"deliveredBy\":\"%s\""
-                            + "%s%s}%n", item.delivery(), item.contentId(), item.size(), quote(item.from()),
-                    item.name() == null ? "null" : quote(item.name()), item.deliveredBy(),
-                    saved == null ? "" : ",\"saved\":" + quote(saved.toString()), text == null ? "" : ",\"text\":" + quote(text));
+            System.out.println(jsonOf(item, saved, text));
         } else {
             System.out.printf(Locale.ROOT, "%d from %s: %s (%s, %s) via %s%s%n", item.delivery(), item.from(),
                     item.name() == null ? "text message" : item.name(), human(item.size()), item.contentId(), item.deliveredBy(),
                     saved == null ? "" : " -> " + saved + (text == null ? "" : ": " + text));
         }
         System.out.flush();
+    }
+
+    /** One item as a JSON object ({@code event} first when given, for peer's stderr events). */
+    static String jsonOf(TransferClient.InboxItem item, Path saved, String text) {
+        return String.format(Locale.ROOT, "{\"delivery\":%d,\"contentId\":\"%s\",\"size\":%d,\"from\":%s,\"name\":%s,"
+                        + "\"deliveredBy\":\"%s\"%s%s}", item.delivery(), item.contentId(), item.size(), quote(item.from()),
+                item.name() == null ? "null" : quote(item.name()), item.deliveredBy(),
+                saved == null ? "" : ",\"saved\":" + quote(saved.toString()), text == null ? "" : ",\"text\":" + quote(text));
     }
 
     static String quote(String s) {

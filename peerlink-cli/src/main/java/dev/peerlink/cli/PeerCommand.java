@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,11 @@ import picocli.CommandLine.Option;
 final class PeerCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device = new DeviceOptions();
+
+    @Option(names = "--inbox", paramLabel = "DIR",
+            description = {"Receive deduplicated transfers (peerlink send) while running: pushed at once, saved into DIR,",
+                    "acknowledged; stderr {\"event\":\"received\",...} per item."})
+    Path inbox;
 
     @Option(names = "--echo", description = "Echo every stream back to its sender instead of writing to stdout.")
     boolean echo;
@@ -88,12 +94,49 @@ final class PeerCommand implements Callable<Integer> {
                     "nat", net.nat() == null ? null : net.nat().type(),
                     "public", net.publicAddress() == null ? null : dev.peerlink.protocol.Endpoints.format(net.publicAddress())));
             err.flush();
+            Thread receiver = inbox == null ? null : startInbox(err);
             try (PeerMappings mappings = maps == null || maps.isEmpty() ? null
                     : PeerMappings.start(peer, maps, mapProtocol, mapLease, mapCheck, mapTimeout, gateway, err)) {
                 Shutdown.awaitSignal();
+            } finally {
+                if (receiver != null) {
+                    receiver.interrupt();
+                }
             }
         }
         return 0;
+    }
+
+    /** The device's inbox on a daemon thread: what waits now, then every push (the transfer endpoint of --server). */
+    private Thread startInbox(PrintStream err) {
+        TransferDevice td = new TransferDevice();
+        td.id = device.id;
+        td.server = device.server;
+        td.home = device.home;
+        td.retryForSeconds = 60;
+        InboxReceiver.Sink sink = (item, saved, text) -> {
+            String j = InboxCommand.jsonOf(item, saved, text);
+            err.println("{\"event\":\"received\"," + j.substring(1));
+            err.flush();
+        };
+        Thread t = Thread.ofPlatform().daemon().name("inbox").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try (InboxReceiver r = InboxReceiver.open(td::connect, td.url(), inbox, sink)) {
+                    r.drain(true);
+                    r.follow();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    err.println(DeviceOptions.json("event", "inbox-error", "message", e.getMessage()));
+                    try {
+                        Thread.sleep(2000); // retry backoff
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+        return t;
     }
 
     static NetworkInfo awaitDiscovery(Peer peer) {

@@ -135,6 +135,38 @@ class TransferCliTest {
     }
 
     @Test
+    void aFollowingInboxGetsPushesAtOnceFromBothTiers() throws Exception {
+        TransferDevice bob = new TransferDevice();
+        bob.id = "bob";
+        bob.server = addr(home);
+        bob.home = dir.resolve("keys").resolve("bob");
+        bob.retryForSeconds = 10;
+        List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Path saveDir = dir.resolve("bob-follow");
+        InboxReceiver inbox = InboxReceiver.open(bob::connect, bob.url(), saveDir,
+                (item, saved, text) -> got.add(item.deliveredBy() + ":" + text));
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                inbox.drain(true);
+                inbox.follow();
+            } catch (Exception e) {
+                got.add("failed: " + e);
+            }
+        });
+        try {
+            json(send("alice", home, "--text", "to the private tier", "--to", "bob"));
+            json(send("alice", home, "--text", "through the central", "--to", "bob", "--via", "central"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> got.size() >= 2);
+            assertThat(got).containsExactlyInAnyOrder("private:to the private tier", "central:through the central");
+        } finally {
+            t.interrupt();
+            t.join(5000);
+            inbox.close();
+        }
+        assertThat(inbox(home).out()).isEqualTo("inbox empty\n"); // acknowledged by the follower
+    }
+
+    @Test
     void refusalsExitTwoAndBadArgumentsExitOne() {
         assertThat(send("alice", central, "--text", "x", "--to", "nobody").exit()).isEqualTo(2);
         assertThat(send("alice", central, "--text", "x", "--to", "bob", "--via", "private").exit()).isEqualTo(1);
