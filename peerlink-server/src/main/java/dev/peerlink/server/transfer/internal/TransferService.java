@@ -109,7 +109,7 @@ public final class TransferService implements AutoCloseable {
         hub.unsubscribe(c);
     }
 
-    /** Handles one frame; answers errors itself. Returns false when the connection must be closed. */
+    /** Handles one frame; answers errors itself (and closes the connection when they are fatal). */
     public void onFrame(TransferConn c, TransferFrame f) {
         try {
             if (c.device() == null && c.tierId() == null) {
