@@ -54,7 +54,7 @@ final class SendCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("no such file: " + what.file);
             }
             SendResult r;
-            try (TransferClient c = through(device.connect(device.url()))) {
+            try (TransferClient c = through(device.connect(device.url()), via)) {
                 r = what.file != null ? c.send(what.file, to) : c.sendText(what.text, to);
             }
             print(r);
@@ -69,19 +69,20 @@ final class SendCommand implements Callable<Integer> {
     }
 
     /** The connection for --via: this server, or the central server a private one names. */
-    private TransferClient through(TransferClient home) throws IOException {
-        String tier = home.welcome().tier();
-        if (via == null || via.equals(tier)) {
+    private static TransferClient through(TransferClient home, String via) throws IOException {
+        if (via == null) {
             return home;
         }
-        if (via.equals("central") && home.welcome().central() != null) {
-            var central = home.welcome().central();
+        try {
+            TransferClient c = home.via(via);
+            if (c != home) {
+                home.close();
+            }
+            return c;
+        } catch (IOException | IllegalArgumentException e) {
             home.close();
-            return device.connect(TransferClient.endpoint(central.toString()));
+            throw e;
         }
-        home.close();
-        throw new IllegalArgumentException("the server at " + device.server + " is a " + tier + " server: --via " + via
-                + " needs " + (via.equals("private") ? "--server naming your private server" : "a private server that names its central"));
     }
 
     private void print(SendResult r) {

@@ -79,7 +79,7 @@ class MappedPathLoopbackTest {
             LadderLoopbackTest.echo(c);
             atB.complete(c);
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> !b.mappedCandidates().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !b.mappedCandidates().isEmpty()); // a monitor probe verifies it
         assertThat(b.mappedCandidates()).containsExactly(new InetSocketAddress(ForwardingGateway.LOOPBACK, port));
         assertThat(b.network().mappings()).hasSize(1);
 
@@ -106,7 +106,7 @@ class MappedPathLoopbackTest {
         LadderConfig all = LadderConfig.defaults().withLoopback(true);
         Peer b = peer(s, "nas", all, freeTcpPort());
         b.onConnection(LadderLoopbackTest::echo);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !b.mappedCandidates().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !b.mappedCandidates().isEmpty()); // a monitor probe verifies it
         Peer a = peer(s, "phone", all, 0);
         PeerConnection c = a.connect(Identity.device("nas")).get(15, TimeUnit.SECONDS);
         assertThat(c.path()).isIn("lan", "mapped");
@@ -119,7 +119,7 @@ class MappedPathLoopbackTest {
         int port = freeTcpPort();
         Peer b = peer(s, "nas", LadderConfig.defaults().withLoopback(true), port);
         b.onConnection(LadderLoopbackTest::echo);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !b.mappedCandidates().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !b.mappedCandidates().isEmpty()); // a monitor probe verifies it
         // a stranger dials the listener directly, pinning b correctly, with no brokered session
         DeviceIdentity x = DeviceIdentity.ephemeral(DeviceId.of("x"));
         dev.peerlink.secure.DeviceIdentity xs = dev.peerlink.secure.DeviceIdentity.of(new KeyPair(x.publicKey(), x.privateKey()));

@@ -97,6 +97,24 @@ class TransferFaultsTest {
     }
 
     @Test
+    void pendingDeliveriesSurviveAServerRestartAndAreOfferedUntilAcknowledged() throws Exception {
+        byte[] data = random(18, 3_000_000);
+        try (TransferClient c = TransferBed.client(bed.centralUrl(), alice)) {
+            c.send(write("keep.bin", data), "bob");
+        }
+        bed.restartCentral();
+        TransferClient.InboxItem item;
+        try (TransferClient c = TransferBed.client(bed.centralUrl(), bob)) {
+            item = c.inbox(null).get(0);
+            c.download(item, dir.resolve("first-try")); // downloaded but not acknowledged (the device crashed)
+        }
+        bed.restartCentral();
+        List<Path> got = receive(); // offered again, acknowledged this time
+        assertThat(got).singleElement().satisfies(p -> assertThat(Files.readAllBytes(p)).isEqualTo(data));
+        assertThat(receive()).isEmpty();
+    }
+
+    @Test
     void aCorruptedChunkIsRejectedAndNothingOfItIsStored() throws Exception {
         byte[] data = random(11, 600_000);
         Manifest m = Manifest.build(data, ChunkingParams.DEFAULT);

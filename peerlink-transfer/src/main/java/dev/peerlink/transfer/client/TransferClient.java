@@ -198,6 +198,24 @@ public final class TransferClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The connection to send through, as the seed's user picks an icon: {@code "private"} or {@code "central"}. This
+     * client when its server is that tier; from a private server, {@code central} opens a new client (same device,
+     * same options) to the central server the private one names — the caller closes both.
+     *
+     * @throws IllegalArgumentException when this server cannot lead to that tier (e.g. private from a central server)
+     */
+    public TransferClient via(String tier) throws IOException {
+        if (tier.equals(welcome.tier())) {
+            return this;
+        }
+        if (tier.equals("central") && welcome.central() != null) {
+            return connect(endpoint(welcome.central().toString()), credentials, options);
+        }
+        throw new IllegalArgumentException("the server at " + url + " is a " + welcome.tier() + " server: no way to the " + tier
+                + " tier from it" + (tier.equals("private") ? " (connect to your private server)" : ""));
+    }
+
     /** Sends a file to {@code target} (a device id); its name travels with it. */
     public SendResult send(Path file, String target) throws IOException {
         return new Sender(this).send(Sender.Source.of(file, options.chunking()), target, file.getFileName().toString());
