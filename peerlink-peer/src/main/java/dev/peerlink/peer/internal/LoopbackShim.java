@@ -138,14 +138,11 @@ final class LoopbackShim implements AutoCloseable {
             peer = from;
             onNewPeer.accept(from);
         }
-        // counted before the send: whoever reads the datagram on QUIC's socket must find it counted
-        packetsIn.increment();
-        bytesIn.add(data.length);
         try {
             shim.send(ByteBuffer.wrap(data), quicAddress);
+            packetsIn.increment();
+            bytesIn.add(data.length);
         } catch (IOException e) {
-            packetsIn.decrement();
-            bytesIn.add(-data.length);
             dropped.increment();
         }
     }

@@ -108,7 +108,14 @@ class RelayPathTest {
         long t0 = System.nanoTime();
         SecureStream st = s.p().openStream();
         Thread w = Thread.ofVirtual().start(() -> writeAndFin(st.output(), up));
-        byte[] pGot = st.input().readAllBytes();
+        // bounded: a stalled stream must fail this test, not hang the build (a CI run once stalled here for 13 min)
+        byte[] pGot = CompletableFuture.supplyAsync(() -> {
+            try {
+                return st.input().readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r)).get(120, TimeUnit.SECONDS);
         byte[] rBytes = rGot.get(60, TimeUnit.SECONDS);
         w.join();
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -262,6 +269,8 @@ class RelayPathTest {
             // one relayed socket, one queue: had the stranger's datagrams been relayed, they would come first
             assertThat(receive(quic)).isEqualTo("friend");
             assertThat(relay.peer()).isEqualTo(friend.getLocalAddress());
+            // the shim counts a datagram after handing it on: wait for the count rather than race it
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.stats().packetsFromPeer() == 1);
             assertThat(relay.stats().packetsFromPeer()).isEqualTo(1);
             assertThat(server.stats().droppedNoPermission()).isEqualTo(3);
 
