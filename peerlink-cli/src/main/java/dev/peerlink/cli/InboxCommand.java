@@ -1,5 +1,7 @@
 package dev.peerlink.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peerlink.transfer.client.TransferClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,7 +54,7 @@ final class InboxCommand implements Callable<Integer> {
 
     private void print(TransferClient.InboxItem item, Path saved, String text) {
         if (json) {
-            System.out.println(jsonOf(item, saved, text));
+            System.out.println(jsonOf(null, item, saved, text));
         } else {
             System.out.printf(Locale.ROOT, "%d from %s: %s (%s, %s) via %s%s%n", item.delivery(), item.from(),
                     item.name() == null ? "text message" : item.name(), human(item.size()), item.contentId(), item.deliveredBy(),
@@ -61,33 +63,23 @@ final class InboxCommand implements Callable<Integer> {
         System.out.flush();
     }
 
-    /** One item as a JSON object ({@code event} first when given, for peer's stderr events). */
-    static String jsonOf(TransferClient.InboxItem item, Path saved, String text) {
-        return String.format(Locale.ROOT, "{\"delivery\":%d,\"contentId\":\"%s\",\"size\":%d,\"from\":%s,\"name\":%s,"
-                        + "\"deliveredBy\":\"%s\"%s%s}", item.delivery(), item.contentId(), item.size(), quote(item.from()),
-                item.name() == null ? "null" : quote(item.name()), item.deliveredBy(),
-                saved == null ? "" : ",\"saved\":" + quote(saved.toString()), text == null ? "" : ",\"text\":" + quote(text));
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    } else {
-                        b.append(ch);
-                    }
-                }
-            }
+    /** One item as a JSON object; {@code event} (peer's stderr events) comes first when given. */
+    static String jsonOf(String event, TransferClient.InboxItem item, Path saved, String text) {
+        ObjectNode n = JSON.createObjectNode();
+        if (event != null) {
+            n.put("event", event);
         }
-        return b.append('"').toString();
+        n.put("delivery", item.delivery()).put("contentId", item.contentId().toString()).put("size", item.size())
+                .put("from", item.from()).put("name", item.name()).put("deliveredBy", item.deliveredBy());
+        if (saved != null) {
+            n.put("saved", saved.toString());
+        }
+        if (text != null) {
+            n.put("text", text);
+        }
+        return n.toString();
     }
 
     static String human(long bytes) {

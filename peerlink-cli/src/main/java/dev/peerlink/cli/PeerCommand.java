@@ -115,8 +115,7 @@ final class PeerCommand implements Callable<Integer> {
         td.home = device.home;
         td.retryForSeconds = 60;
         InboxReceiver.Sink sink = (item, saved, text) -> {
-            String j = InboxCommand.jsonOf(item, saved, text);
-            err.println("{\"event\":\"received\"," + j.substring(1));
+            err.println(InboxCommand.jsonOf("received", item, saved, text));
             err.flush();
         };
         Thread t = Thread.ofPlatform().daemon().name("inbox").start(() -> {

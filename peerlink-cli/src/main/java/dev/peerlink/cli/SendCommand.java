@@ -1,5 +1,6 @@
 package dev.peerlink.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peerlink.transfer.client.SendResult;
 import dev.peerlink.transfer.client.TransferClient;
 import dev.peerlink.transfer.client.TransferException;
@@ -87,10 +88,10 @@ final class SendCommand implements Callable<Integer> {
 
     private void print(SendResult r) {
         if (json) {
-            System.out.printf(Locale.ROOT, "{\"contentId\":\"%s\",\"size\":%d,\"uploaded\":%b,\"bytesSent\":%d,\"chunksSent\":%d,"
-                            + "\"chunks\":%d,\"deliveredBy\":\"%s\",\"delivery\":%d,\"resumes\":%d,\"hashMs\":%d,\"totalMs\":%d}%n",
-                    r.contentId(), r.size(), r.uploaded(), r.bytesSent(), r.chunksSent(), r.chunkCount(), r.deliveredBy(), r.delivery(),
-                    r.resumes(), r.hashMillis(), r.totalMillis());
+            System.out.println(new ObjectMapper().createObjectNode().put("contentId", r.contentId().toString()).put("size", r.size())
+                    .put("uploaded", r.uploaded()).put("bytesSent", r.bytesSent()).put("chunksSent", r.chunksSent())
+                    .put("chunks", r.chunkCount()).put("deliveredBy", r.deliveredBy()).put("delivery", r.delivery())
+                    .put("resumes", r.resumes()).put("hashMs", r.hashMillis()).put("totalMs", r.totalMillis()));
             return;
         }
         String what = this.what.file != null ? this.what.file.getFileName().toString() : "message";

@@ -235,22 +235,15 @@ class MappingFaultsCdOnTestBedTest {
     private void awaitNotMonitored(String id) {
         int from = ladder.server.stderrLines().size();
         Pattern none = Pattern.compile("mapping monitor: monitored=0 ");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) { // polls the condition (the summary comes once per max(interval, 10 s))
-            List<String> lines = ladder.server.stderrLines();
-            if (lines.subList(Math.min(from, lines.size()), lines.size()).stream().anyMatch(l -> none.matcher(l).find())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the monitor still monitors something 30 s after " + id + " reported no mapping\n"
-                        + ladder.server.describeOutput());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        // the summary comes once per max(interval, 10 s)
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                List<String> lines = ladder.server.stderrLines();
+                return lines.subList(Math.min(from, lines.size()), lines.size()).stream().anyMatch(l -> none.matcher(l).find());
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the monitor still monitors something 30 s after " + id + " reported no mapping\n"
+                    + ladder.server.describeOutput(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.peerlink.peer.internal;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -238,7 +239,7 @@ class BirthdayTest {
                 hard.start(Duration.ofSeconds(2));
                 int port = localPortOfSomeHardSocket(hard);
                 stranger.send(ByteBuffer.wrap(BirthdayPacket.probe(TAG, port)), new InetSocketAddress(LO, port));
-                Thread.sleep(200);
+                await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !hard.hit().isDone());
                 assertThat(hard.hit()).isNotDone();
             }
         }

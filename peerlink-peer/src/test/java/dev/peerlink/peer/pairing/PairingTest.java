@@ -1,5 +1,6 @@
 package dev.peerlink.peer.pairing;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,7 +141,8 @@ class PairingTest {
             assertThatThrownBy(() -> PairingDialer.dial(old, phone, CONFIG, TIMEOUT))
                     .isInstanceOfSatisfying(PairingException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EXPIRED));
             assertThat(refusals).as("refused before dialing").isEmpty();
-            Thread.sleep(Duration.between(Instant.now(), l.code().expiry()).toMillis() + 100);
+            Instant expired = l.code().expiry().plusMillis(100);
+            await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expired));
             // within the dialer's clock-skew allowance: the listener's clock decides
             assertThatThrownBy(() -> PairingDialer.dial(l.code(), phone, CONFIG, TIMEOUT))
                     .isInstanceOfSatisfying(PairingException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EXPIRED))
@@ -191,7 +193,8 @@ class PairingTest {
                 try (SecureSession s = PairingDialer.dial(l.code(), phone, CONFIG, TIMEOUT)) {
                     assertThat(l.accept(TIMEOUT).peer()).isEqualTo(phone.publicIdentity());
                 }
-                Thread.sleep(300);
+                // nothing is refused afterwards either (the other candidates' attempts end quietly)
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(refusals::isEmpty);
                 assertThat(refusals).isEmpty();
             }
         }

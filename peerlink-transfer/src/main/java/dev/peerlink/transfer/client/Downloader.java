@@ -2,10 +2,8 @@ package dev.peerlink.transfer.client;
 
 import dev.peerlink.transfer.ContentId;
 import dev.peerlink.transfer.Manifest;
-import dev.peerlink.transfer.Sha256;
 import dev.peerlink.transfer.wire.TransferFrame;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +35,7 @@ final class Downloader {
         long deadline = 0;
         while (true) {
             try {
-                Manifest m = fetchRemaining(item, part, manifestFile);
+                fetchRemaining(item, part, manifestFile);
                 Path out = place(part, dir, saveName(item));
                 Files.deleteIfExists(manifestFile);
                 return out;
@@ -62,7 +59,7 @@ final class Downloader {
         }
     }
 
-    private Manifest fetchRemaining(TransferClient.InboxItem item, Path part, Path manifestFile) throws IOException {
+    private void fetchRemaining(TransferClient.InboxItem item, Path part, Path manifestFile) throws IOException {
         Manifest known = Files.exists(manifestFile) ? Manifest.decode(Files.readAllBytes(manifestFile), Long.MAX_VALUE) : null;
         int from = 0;
         if (known != null && Files.exists(part)) {
@@ -120,7 +117,6 @@ final class Downloader {
                 Files.deleteIfExists(part);
                 throw new TransferException("corrupt-content", "downloaded bytes do not hash to " + m.contentId());
             }
-            return m;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
@@ -138,17 +134,7 @@ final class Downloader {
     }
 
     private static boolean verify(Path file, Manifest m) throws IOException {
-        MessageDigest md = Sha256.newDigest();
-        long total = 0;
-        byte[] buf = new byte[256 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-                total += n;
-            }
-        }
-        return total == m.size() && m.contentId().matches(md.digest());
+        return Files.size(file) == m.size() && ContentId.compute(file).equals(m.contentId());
     }
 
     /** The sender's file name reduced to a safe base name, or message-N.txt for text. */
