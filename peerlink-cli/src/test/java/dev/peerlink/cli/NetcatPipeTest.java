@@ -30,7 +30,7 @@ class NetcatPipeTest {
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, r -> Thread.ofVirtual().start(r));
             try (SecureSession c = TlsTransport.connect(new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort()), a,
                     b.publicIdentity(), cfg); SecureSession s = server.get(20, TimeUnit.SECONDS)) {
                 // the remote reads everything, then answers with a summary, then FINs

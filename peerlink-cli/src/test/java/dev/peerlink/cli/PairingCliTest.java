@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,23 +42,30 @@ class PairingCliTest {
     @Test
     void pairEchoServesOneConnectionFromThePng() throws Exception {
         Path png = dir.resolve("code.png");
-        CompletableFuture<Integer> pair = CompletableFuture.supplyAsync(() -> Main.run("pair", "--id", "office-pc",
-                "--home", dir.resolve("home").toString(), "--listen", "127.0.0.1:0", "--png", png.toString(), "--echo",
-                "--ttl", "2m"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
-                .until(() -> Files.exists(png) || pair.isDone());
-        assertThat(png).exists();
-        byte[] data = new byte[300_000];
-        new Random(3).nextBytes(data);
-        Result r = connect(png.toString(), data);
-        assertThat(r.err()).matches("(?s)\\{\"event\":\"connected\",\"path\":\"pairing\",\"setupMs\":\\d+}\\R");
-        assertThat(r.exit()).isZero();
-        assertThat(r.out()).isEqualTo(data);
-        assertThat(pair.get(20, TimeUnit.SECONDS)).isZero();
-        // the code was for one use: the listener is gone
-        Result again = connect(png.toString(), new byte[0]);
-        assertThat(again.exit()).isEqualTo(1);
-        assertThat(again.err().lines()).singleElement().asString().startsWith("connect: pairing with office-pc failed");
+        // its own thread: a pair left waiting by a failed assertion must not hold the common pool, which the JDK's
+        // HttpClient needs to finish WebSocket handshakes for the tests that follow
+        ExecutorService own = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("pair").unstarted(r));
+        try {
+            CompletableFuture<Integer> pair = CompletableFuture.supplyAsync(() -> Main.run("pair", "--id", "office-pc",
+                    "--home", dir.resolve("home").toString(), "--listen", "127.0.0.1:0", "--png", png.toString(), "--echo",
+                    "--ttl", "2m"), own);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> Files.exists(png) || pair.isDone());
+            assertThat(png).exists();
+            byte[] data = new byte[300_000];
+            new Random(3).nextBytes(data);
+            Result r = connect(png.toString(), data);
+            assertThat(r.err()).matches("(?s)\\{\"event\":\"connected\",\"path\":\"pairing\",\"setupMs\":\\d+}\\R");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).isEqualTo(data);
+            assertThat(pair.get(20, TimeUnit.SECONDS)).isZero();
+            // the code was for one use: the listener is gone
+            Result again = connect(png.toString(), new byte[0]);
+            assertThat(again.exit()).isEqualTo(1);
+            assertThat(again.err().lines()).singleElement().asString().startsWith("connect: pairing with office-pc failed");
+        } finally {
+            own.shutdownNow();
+        }
     }
 
     @Test

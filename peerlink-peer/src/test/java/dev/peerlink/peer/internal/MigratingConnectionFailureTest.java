@@ -135,7 +135,7 @@ class MigratingConnectionFailureTest {
             } catch (IOException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        }))).contains("TOO_LONG");
+        }, r -> Thread.ofVirtual().start(r)))).contains("TOO_LONG");
         assertThat(a.isOpen()).isTrue();
 
         SecureStream bad = p.b().openStream();

@@ -328,7 +328,7 @@ class RelayPathTest {
                 throw new RuntimeException(e);
             }
             return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
-        });
+        }, r -> Thread.ofVirtual().start(r));
         return got.get(5, TimeUnit.SECONDS);
     }
 

@@ -62,7 +62,7 @@ class PairingTest {
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, r -> Thread.ofVirtual().start(r));
             PairingCode scanned = PairingCode.parse(l.code().toText(), Instant.now());
             try (SecureSession s = PairingDialer.dial(scanned, phone, DeviceId.of("phone"), CONFIG, TIMEOUT)) {
                 PairingListener.Paired p = accepted.get(15, TimeUnit.SECONDS);

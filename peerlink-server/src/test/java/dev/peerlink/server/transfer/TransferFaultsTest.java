@@ -82,7 +82,7 @@ class TransferFaultsTest {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        });
+        }, r -> Thread.ofVirtual().start(r));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                 .until(() -> TransferBed.blobCount(bed.central, dir.resolve("central")) >= 40);
         assertThat(sending).isNotDone();
