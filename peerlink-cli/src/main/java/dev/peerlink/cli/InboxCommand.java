@@ -82,6 +82,14 @@ final class InboxCommand implements Callable<Integer> {
         return n.toString();
     }
 
+    /** A signalling {@code delivery} notice as a stderr event (what {@code peer} prints without {@code --inbox}). */
+    static String jsonOf(dev.peerlink.protocol.Message.Delivery d) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("event", "delivery").put("delivery", d.delivery()).put("contentId", d.contentId()).put("size", d.size())
+                .put("from", d.from().value()).put("name", d.name()).put("server", d.server());
+        return n.toString();
+    }
+
     static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";

@@ -28,7 +28,8 @@ final class PeerCommand implements Callable<Integer> {
 
     @Option(names = "--inbox", paramLabel = "DIR",
             description = {"Receive deduplicated transfers (peerlink send) while running: pushed at once, saved into DIR,",
-                    "acknowledged; stderr {\"event\":\"received\",...} per item."})
+                    "acknowledged; stderr {\"event\":\"received\",...} per item. Without it, deliveries the server",
+                    "announces are reported as {\"event\":\"delivery\",...} (fetch with peerlink inbox --save)."})
     Path inbox;
 
     @Option(names = "--echo", description = "Echo every stream back to its sender instead of writing to stdout.")
@@ -78,6 +79,16 @@ final class PeerCommand implements Callable<Integer> {
         }
         try (Peer peer = device.peer().build()) {
             peer.onConnection(c -> serve(c, err));
+            if (inbox == null) {
+                // told on the signalling connection; with --inbox the receiver fetches and reports instead
+                java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                peer.signalling().onDelivery(d -> {
+                    if (told.add(d.server() + "#" + d.delivery())) {
+                        err.println(InboxCommand.jsonOf(d));
+                        err.flush();
+                    }
+                });
+            }
             if (allow != null && !allow.isEmpty()) {
                 java.util.Set<String> ids = java.util.Set.copyOf(allow);
                 peer.acceptFrom(ref -> ids.contains(ref.deviceId().value()));

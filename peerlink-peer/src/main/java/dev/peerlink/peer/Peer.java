@@ -123,8 +123,12 @@ public final class Peer implements AutoCloseable {
     /** Connects to the server; the future completes once registered. */
     public CompletableFuture<Peer> start() {
         signalling.onRegistered(r -> {
-            if (discovery && lastNat == null && !r.stun().isEmpty()) {
-                background.execute(this::discoverAndUpdate);
+            if (discovery && lastNat == null) {
+                if (!r.stun().isEmpty()) {
+                    background.execute(this::discoverAndUpdate);
+                } else {
+                    discovered.complete(network()); // the server names no STUN server: nothing to discover
+                }
             }
         });
         if (discovery) {

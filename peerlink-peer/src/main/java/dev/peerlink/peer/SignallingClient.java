@@ -76,6 +76,8 @@ public final class SignallingClient implements AutoCloseable {
     private Consumer<IncomingRequest> incomingHandler = r -> r.reject("no handler");
     private Consumer<Message.Signal> signalHandler = s -> {};
     private Consumer<Message.Registered> registeredListener = r -> {};
+    private Consumer<Message.Delivery> deliveryHandler = d -> LOG.info("delivery {} from {} waits ({})", d.delivery(), d.from(),
+            d.server() != null ? d.server() : "this server");
     private Consumer<Message.Remap> remapHandler = r -> LOG.info("remap of {} ordered but nothing keeps mappings", r.mapping().external());
     private String fatalCode;
 
@@ -139,6 +141,15 @@ public final class SignallingClient implements AutoCloseable {
     /** Called after every (re-)registration. */
     public void onRegistered(Consumer<Message.Registered> listener) {
         exec.execute(() -> registeredListener = Objects.requireNonNull(listener));
+    }
+
+    /**
+     * Receives the server's {@code delivery} notices: transfer content waits for this device (on the server named in
+     * the notice, or this one's transfer endpoint). Repeated until the delivery is acknowledged over the transfer
+     * protocol, so handlers must tolerate the same id twice. Called on the client's thread: hand long work off.
+     */
+    public void onDelivery(Consumer<Message.Delivery> handler) {
+        exec.execute(() -> deliveryHandler = Objects.requireNonNull(handler));
     }
 
     /** Receives the mapping monitor's {@code remap} orders (a {@link MappingKeeper} installs itself here). */
@@ -361,6 +372,13 @@ public final class SignallingClient implements AutoCloseable {
                     signalHandler.accept(s);
                 } catch (RuntimeException e) {
                     LOG.warn("signal handler failed", e);
+                }
+            }
+            case Message.Delivery d -> {
+                try {
+                    deliveryHandler.accept(d);
+                } catch (RuntimeException e) {
+                    LOG.warn("delivery handler failed", e);
                 }
             }
             case Message.Remap r -> {

@@ -116,6 +116,8 @@ final class Json {
                 case "pending-list" -> new Message.PendingList(optStr(root, "rid"), pendingItems(root));
                 case "remap" -> new Message.Remap(optStr(root, "rid"), mapping(obj(root, "mapping")), str(root, "reason"));
                 case "probe-ack" -> new Message.ProbeAck(optStr(root, "rid"), str(root, "nonce"));
+                case "delivery" -> new Message.Delivery(lng(root, "delivery"), str(root, "contentId"), lng(root, "size"),
+                        deviceId(root, "from"), optStr(root, "name"), optStr(root, "server"));
                 case "error" -> new Message.Error(optStr(root, "rid"), str(root, "code"), optStr(root, "message"));
                 default -> throw new ProtocolException(Code.UNKNOWN_TYPE,
                         "unknown type " + (type.length() > 40 ? type.substring(0, 40) + "..." : type), rid);
@@ -508,6 +510,14 @@ final class Json {
             case Message.ProbeAck a -> {
                 putOpt(o, "rid", a.rid());
                 o.put("nonce", a.nonce());
+            }
+            case Message.Delivery d -> {
+                o.put("delivery", d.delivery());
+                o.put("contentId", d.contentId());
+                o.put("size", d.size());
+                o.put("from", d.from().value());
+                putOpt(o, "name", d.name());
+                putOpt(o, "server", d.server());
             }
             case Message.Error e -> {
                 putOpt(o, "rid", e.rid());

@@ -267,6 +267,38 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Server → device: content waits for it (a transfer delivery, {@code docs/transfer.md}). Sent when the delivery
+     * is created, when the device registers while it waits, and again every retry interval until the device
+     * acknowledges it over the transfer protocol. {@code server}: the transfer endpoint that holds it (a ws:// or
+     * wss:// URL), null when it is this server's own. {@code size}: bytes, -1 when unknown. Not answered.
+     */
+    record Delivery(long delivery, String contentId, long size, DeviceId from, String name, String server) implements Message {
+        static final Pattern CONTENT_ID = Pattern.compile("[a-z0-9-]{1,16}:[0-9a-f]{16,128}");
+
+        public Delivery {
+            if (delivery <= 0) {
+                throw new IllegalArgumentException("delivery must be a positive id");
+            }
+            if (contentId == null || !CONTENT_ID.matcher(contentId).matches()) {
+                throw new IllegalArgumentException("contentId must look like sha256:<hex>");
+            }
+            if (size < -1) {
+                throw new IllegalArgumentException("size must be -1 (unknown) or more");
+            }
+            Check.required(from, "from");
+            Check.shortText(name, "name", 255);
+            Check.shortText(server, "server", 2048);
+            if (server != null && !server.startsWith("ws://") && !server.startsWith("wss://")) {
+                throw new IllegalArgumentException("server must be a ws:// or wss:// URL");
+            }
+        }
+
+        public String type() {
+            return "delivery";
+        }
+    }
+
     /** Server → client: a request failed, or the connection is about to be closed. */
     record Error(String rid, String code, String message) implements Message {
         public Error {

@@ -134,6 +134,10 @@ public final class SignalServer implements AutoCloseable {
             store.close();
             throw new IOException("cannot start the transfer service: " + e.getMessage(), e);
         }
+        if (transferService != null) {
+            TransferService t = transferService;
+            broker.onRegistered(device -> t.deviceOnline(device.value()));
+        }
         AtomicInteger transferConnections = new AtomicInteger();
         try {
             Channel ch = new ServerBootstrap()
@@ -227,6 +231,15 @@ public final class SignalServer implements AutoCloseable {
                     case ENROLL_REQUIRED -> "enroll-required";
                     case UNAVAILABLE -> "internal";
                 };
+            }
+
+            @Override
+            public boolean announce(String device, dev.peerlink.protocol.Message.Delivery notice) {
+                try {
+                    return broker.sendTo(new DeviceId(device), notice);
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
             }
 
             @Override

@@ -100,6 +100,7 @@ public final class Broker {
     private final Map<InetAddress, int[]> registrations = new HashMap<>();
     private long registrationWindow;
     private volatile MappingMonitor monitor;
+    private volatile java.util.function.Consumer<DeviceId> registeredListener = id -> {};
 
     public Broker(SignalServerConfig config, DeviceStore store, List<String> stun,
                   Function<DeviceId, Optional<RelayGrant>> relayGrants, LongSupplier clock, String serverId) throws SQLException {
@@ -350,6 +351,12 @@ public final class Broker {
         }
         c.send(new Message.Registered(r.rid(), r.deviceId(), config.heartbeat().toMillis(), stun,
                 relayGrants.apply(r.deviceId()).orElse(null), now));
+        registeredListener.accept(r.deviceId());
+    }
+
+    /** Told of every registration, after the device has its {@code registered} (on the event loop: don't block). */
+    public void onRegistered(java.util.function.Consumer<DeviceId> listener) {
+        this.registeredListener = java.util.Objects.requireNonNull(listener);
     }
 
     private static boolean tokenMatches(String expected, String given) {

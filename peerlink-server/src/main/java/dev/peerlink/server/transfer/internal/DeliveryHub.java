@@ -4,28 +4,40 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peerlink.transfer.Delivery;
 import dev.peerlink.transfer.MetadataStore;
+import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.Message;
 import dev.peerlink.transfer.wire.TransferFrame;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 /**
- * Who is listening for deliveries (targets with a subscribed transfer connection) and pushing to them: at once
- * when a delivery is created, and again every retry interval while it stays unacknowledged. Deliveries live in
- * the {@link MetadataStore}, so a target that was offline (or a restarted server) loses nothing.
+ * Tells targets that deliveries wait, on two channels: a {@code delivery} frame on every subscribed transfer
+ * connection, and a {@code delivery} notice on the target's signalling connection (the {@code announcer}; a device
+ * that is online but holds no transfer connection learns of it at once). At once when a delivery is created, when
+ * a target registers on signalling while deliveries wait, and again every retry interval while one stays
+ * unacknowledged. Deliveries live in the {@link MetadataStore}, so a target that was offline (or a restarted
+ * server) loses nothing.
  */
 final class DeliveryHub {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeliveryHub.class);
     private final MetadataStore meta;
     private final LongSupplier clock;
     private final long retryMillis;
+    private final BiPredicate<String, Message.Delivery> announcer;
     private final Map<String, Set<TransferConn>> listeners = new ConcurrentHashMap<>();
+    /** Targets with deliveries that may still wait (dropped by the retry pass once they have none). */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
-    DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis) {
+    DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis, BiPredicate<String, Message.Delivery> announcer) {
         this.meta = meta;
         this.clock = clock;
         this.retryMillis = retryMillis;
+        this.announcer = announcer;
     }
 
     void subscribe(String device, TransferConn c) {
@@ -42,16 +54,46 @@ final class DeliveryHub {
         }
     }
 
-    /** A new delivery: pushed to the target's open connections, if any. */
+    /** A new delivery: pushed to the target's open transfer connections and its signalling connection, if any. */
     void created(Delivery d) {
+        waiting.add(d.targetDevice());
         push(d);
+    }
+
+    /** {@code device} registered on signalling: it hears of everything that waits for it here. */
+    void online(String device) {
+        List<Delivery> pending = meta.pendingFor(device);
+        if (!pending.isEmpty()) {
+            waiting.add(device);
+        }
+        for (Delivery d : pending) {
+            announce(d);
+        }
+    }
+
+    /**
+     * A delivery another server holds (a private server's upload finished at its central): the target, if online
+     * here, hears where to fetch it. Once; the holder's own retries reach the target where it connects to it.
+     */
+    void heldElsewhere(String target, long id, String contentId, long size, String from, String name, String server) {
+        try {
+            announcer.test(target, new Message.Delivery(id, contentId, size, DeviceId.of(from), name, server));
+        } catch (RuntimeException e) {
+            LOG.debug("no notice to {} of delivery {} at {}: {}", target, id, server, e.toString());
+        }
     }
 
     /** Announces, again, deliveries still pending after the retry interval to targets that are connected. */
     void retry() {
         long now = clock.getAsLong();
-        for (String device : listeners.keySet()) {
-            for (Delivery d : meta.pendingFor(device)) {
+        Set<String> targets = new HashSet<>(listeners.keySet());
+        targets.addAll(waiting);
+        for (String device : targets) {
+            List<Delivery> pending = meta.pendingFor(device);
+            if (pending.isEmpty()) {
+                waiting.remove(device);
+            }
+            for (Delivery d : pending) {
                 if (now - d.updatedAt() >= retryMillis) {
                     meta.deliveryAttempted(d.id(), now);
                     push(meta.delivery(d.id()).orElse(d));
@@ -62,22 +104,36 @@ final class DeliveryHub {
 
     private void push(Delivery d) {
         Set<TransferConn> s = listeners.get(d.targetDevice());
-        if (s == null || s.isEmpty()) {
-            return;
-        }
-        TransferFrame f = TransferFrame.of("delivery").with("item", item(d));
-        for (TransferConn c : s) {
-            if (c.isOpen()) {
-                c.send(f);
+        if (s != null && !s.isEmpty()) {
+            TransferFrame f = TransferFrame.of("delivery").with("item", item(d));
+            for (TransferConn c : s) {
+                if (c.isOpen()) {
+                    c.send(f);
+                }
             }
         }
+        announce(d);
+    }
+
+    /** The signalling notice; a failure here never stops the transfer-connection push or the retry pass. */
+    private void announce(Delivery d) {
+        try {
+            announcer.test(d.targetDevice(), new Message.Delivery(d.id(), d.content().toString(), size(d),
+                    DeviceId.of(d.senderDevice()), d.name(), null));
+        } catch (RuntimeException e) {
+            LOG.debug("no notice to {} of delivery {}: {}", d.targetDevice(), d.id(), e.toString());
+        }
+    }
+
+    private long size(Delivery d) {
+        return meta.content(d.content()).map(m -> m.size()).orElse(-1L);
     }
 
     ObjectNode item(Delivery d) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("delivery", d.id());
         n.put("contentId", d.content().toString());
-        n.put("size", meta.content(d.content()).map(m -> m.size()).orElse(-1L));
+        n.put("size", size(d));
         n.put("from", d.senderDevice());
         if (d.name() != null) {
             n.put("name", d.name());

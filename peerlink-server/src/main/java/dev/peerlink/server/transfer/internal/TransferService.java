@@ -42,6 +42,11 @@ public final class TransferService implements AutoCloseable {
         String checkKey(String device, String key);
 
         boolean knows(String device);
+
+        /** Tells {@code device} on its signalling connection that a delivery waits; false when it isn't online there. */
+        default boolean announce(String device, dev.peerlink.protocol.Message.Delivery notice) {
+            return false;
+        }
     }
 
     private final TransferConfig config;
@@ -60,7 +65,8 @@ public final class TransferService implements AutoCloseable {
         this.stores = stores;
         this.registry = registry;
         this.serverId = serverId;
-        this.hub = new DeliveryHub(stores.meta(), System::currentTimeMillis, config.deliveryRetry().toMillis());
+        this.hub = new DeliveryHub(stores.meta(), System::currentTimeMillis, config.deliveryRetry().toMillis(),
+                registry::announce);
         this.central = config.tier() == TransferConfig.Tier.PRIVATE
                 ? new CentralLink(config.central().orElseThrow(), config.tierId().orElse(serverId), config.tierSecret().orElseThrow(),
                         config.maxPayload())
@@ -98,6 +104,15 @@ public final class TransferService implements AutoCloseable {
 
     public int maxPayload() {
         return config.maxPayload();
+    }
+
+    /** A device registered on signalling: it is told (there) of deliveries that wait for it. Off the caller's thread. */
+    public void deviceOnline(String device) {
+        try {
+            background.execute(guard("delivery notices", () -> hub.online(device)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     public void onOpen(TransferConn c) {

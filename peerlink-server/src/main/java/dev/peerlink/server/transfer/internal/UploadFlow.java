@@ -9,6 +9,7 @@ import dev.peerlink.transfer.PossessionResponse;
 import dev.peerlink.transfer.UploadException;
 import dev.peerlink.transfer.UploadRecord;
 import dev.peerlink.transfer.UploadService;
+import dev.peerlink.transfer.client.TransferClient;
 import dev.peerlink.transfer.wire.TransferFrame;
 import dev.peerlink.transfer.wire.TransferProtocolException;
 import java.io.ByteArrayInputStream;
@@ -254,6 +255,8 @@ final class UploadFlow {
         SessionContext done = ctx.delivered(id, TransferConfig.Tier.CENTRAL.wire());
         meta.setUploadContext(session, done.encode(), clock.getAsLong());
         uploads.abandon(owner, session); // nothing stored here: the central server delivers
+        hub.heldElsewhere(ctx.target(), id, u.manifest().contentId().toString(), u.manifest().size(), ctx.from(), ctx.name(),
+                TransferClient.endpoint(config.central().orElseThrow()).toString());
         accepted(c, rid, session, u, done);
     }
 
