@@ -40,10 +40,15 @@ final class InboxReceiver implements AutoCloseable {
     }
 
     static InboxReceiver open(Connector connector, URI home, Path saveDir, Sink sink) throws IOException {
+        return open(connector, home, saveDir, sink, true);
+    }
+
+    /** With {@code andCentral} false, only the server at {@code url} (a notice names where its delivery waits). */
+    static InboxReceiver open(Connector connector, URI url, Path saveDir, Sink sink, boolean andCentral) throws IOException {
         InboxReceiver r = new InboxReceiver(saveDir, sink);
-        TransferClient h = connector.connect(home);
+        TransferClient h = connector.connect(url);
         r.clients.add(h);
-        if (h.welcome().central() != null) {
+        if (andCentral && h.welcome().central() != null) {
             try {
                 r.clients.add(connector.connect(TransferClient.endpoint(h.welcome().central().toString())));
             } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -77,9 +78,11 @@ final class PeerCommand implements Callable<Integer> {
             err.println("peer: " + e.getMessage());
             return 2;
         }
-        try (Peer peer = device.peer().build()) {
+        try (Peer peer = device.peer().build(); NoticeInbox receiver = inbox == null ? null : startInbox(err)) {
             peer.onConnection(c -> serve(c, err));
-            if (inbox == null) {
+            if (receiver != null) {
+                peer.signalling().onDelivery(receiver::notice);
+            } else {
                 // told on the signalling connection; with --inbox the receiver fetches and reports instead
                 java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
                 peer.signalling().onDelivery(d -> {
@@ -105,21 +108,16 @@ final class PeerCommand implements Callable<Integer> {
                     "nat", net.nat() == null ? null : net.nat().type(),
                     "public", net.publicAddress() == null ? null : dev.peerlink.protocol.Endpoints.format(net.publicAddress())));
             err.flush();
-            Thread receiver = inbox == null ? null : startInbox(err);
             try (PeerMappings mappings = maps == null || maps.isEmpty() ? null
                     : PeerMappings.start(peer, maps, mapProtocol, mapLease, mapCheck, mapTimeout, gateway, err)) {
                 Shutdown.awaitSignal();
-            } finally {
-                if (receiver != null) {
-                    receiver.interrupt();
-                }
             }
         }
         return 0;
     }
 
-    /** The device's inbox on a daemon thread: what waits now, then every push (the transfer endpoint of --server). */
-    private Thread startInbox(PrintStream err) {
+    /** The device's inbox: fetched when the server announces deliveries on signalling, and swept now and then. */
+    private NoticeInbox startInbox(PrintStream err) {
         TransferDevice td = new TransferDevice();
         td.id = device.id;
         td.server = device.server;
@@ -129,24 +127,7 @@ final class PeerCommand implements Callable<Integer> {
             err.println(InboxCommand.jsonOf("received", item, saved, text));
             err.flush();
         };
-        Thread t = Thread.ofPlatform().daemon().name("inbox").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try (InboxReceiver r = InboxReceiver.open(td::connect, td.url(), inbox, sink)) {
-                    r.drain(true);
-                    r.follow();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    err.println(DeviceOptions.json("event", "inbox-error", "message", e.getMessage()));
-                    try {
-                        Thread.sleep(2000); // retry backoff
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
-        });
-        return t;
+        return new NoticeInbox(td::connect, td.url(), inbox, sink, err, Duration.ofMinutes(5));
     }
 
     static NetworkInfo awaitDiscovery(Peer peer) {

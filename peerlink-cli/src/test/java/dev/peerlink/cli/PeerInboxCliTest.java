@@ -123,22 +123,29 @@ class PeerInboxCliTest {
     }
 
     @Test
-    void aPeerWithAnInboxSavesVerifiesAndAcknowledges() throws Exception {
+    void aPeerWithAnInboxFetchesWhatWaitsAndWhatIsAnnouncedThenHoldsNoTransferConnection() throws Exception {
         Path box = dir.resolve("bob-inbox");
-        startPeer("--echo", "--inbox", box.toString());
+        String bobKeys = dir.resolve("keys/bob").toString();
+        assertThat(TransferCliTest.cli("inbox", "--id", "bob", "--home", bobKeys, "--server", addr()).out())
+                .isEqualTo("inbox empty\n"); // bob is known to the server now, offline
         byte[] bytes = new byte[1_500_000];
         new Random(11).nextBytes(bytes);
         Path photo = Files.write(dir.resolve("photo.jpg"), bytes);
-        send(photo.toString(), "--to", "bob");
+        send(photo.toString(), "--to", "bob"); // waits for bob
+
+        startPeer("--echo", "--inbox", box.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> events("received").size() == 1); // fetched at start
+        // announced while bob runs: fetched on the notice (the next sweep is minutes away)
         send("--text", "did you get it?", "--to", "bob");
         await().atMost(Duration.ofSeconds(20)).until(() -> events("received").size() >= 2);
         List<JsonNode> got = events("received");
         JsonNode file = got.stream().filter(n -> "photo.jpg".equals(n.path("name").asText(null))).findFirst().orElseThrow();
         assertThat(Files.readAllBytes(Path.of(file.path("saved").asText()))).isEqualTo(bytes);
         assertThat(got).extracting(n -> n.path("text").asText(null)).contains("did you get it?");
-        // acknowledged: nothing waits for bob any more
-        await().atMost(Duration.ofSeconds(10)).until(() -> TransferCliTest.cli("inbox", "--id", "bob", "--home",
-                dir.resolve("keys/bob").toString(), "--server", addr()).out().equals("inbox empty\n"));
         assertThat(events("delivery")).as("with --inbox, items are reported as received").isEmpty();
+        // fetched over a transfer connection opened for the job: bob keeps only his signalling connection
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openTransferConnections() == 0);
+        assertThat(TransferCliTest.cli("inbox", "--id", "bob", "--home", bobKeys, "--server", addr()).out())
+                .isEqualTo("inbox empty\n"); // all acknowledged
     }
 }

@@ -66,6 +66,7 @@ public final class SignalServer implements AutoCloseable {
     private final ConnectionLimit connections;
     private MappingMonitor monitor;
     private TransferService transfer;
+    private AtomicInteger transferConnections = new AtomicInteger();
     private NetProber prober;
 
     private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls,
@@ -170,6 +171,7 @@ public final class SignalServer implements AutoCloseable {
                     .bind(config.listen()).sync().channel();
             SignalServer server = new SignalServer(group, ch, broker, store, ssl != null, connections);
             server.transfer = transferService;
+            server.transferConnections = transferConnections;
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
                 try {
@@ -298,6 +300,11 @@ public final class SignalServer implements AutoCloseable {
     /** Open WebSocket/HTTP connections (registered or not). */
     public int openConnections() {
         return connections.open();
+    }
+
+    /** Open transfer connections ({@code /v1/transfer}); part of {@link #openConnections()}. */
+    public int openTransferConnections() {
+        return transferConnections.get();
     }
 
     /** Connections closed at once because the server was at {@link #maxConnections()}. */
