@@ -482,6 +482,21 @@ class SignallingTest {
         assertThat(b.peer().publicKey()).isEqualTo(again.identity().publicKeyText());
     }
 
+    @Test
+    void discoveryEndsAtOnceWhenTheServerNamesNoStunServer() throws Exception {
+        SignalServer s = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build(),
+                List.of(), id -> Optional.empty());
+        toClose.add(s);
+        Peer p = Peer.builder().id("pc").server(s.url()).home(tmp.resolve("pc")).backoff(Duration.ofMillis(50), Duration.ofMillis(400))
+                .build();
+        toClose.add(p);
+        p.start().get(5, TimeUnit.SECONDS);
+        // nothing to discover: no wait for a STUN answer that cannot come (the CLI waited 15 s for it before "ready")
+        NetworkInfo n = p.discovered().get(5, TimeUnit.SECONDS);
+        assertThat(n.nat()).isNull();
+        assertThat(n.publicAddress()).isNull();
+    }
+
     static InetAddress loopback() {
         return InetAddress.getLoopbackAddress();
     }
