@@ -131,6 +131,26 @@ class DeliveryNoticeTest {
     }
 
     @Test
+    void retryPassesSkipTargetsThatAreOffline() throws Exception {
+        SignalServer server = server("central", TransferConfig.Tier.CENTRAL, Optional.empty(), Duration.ofSeconds(1));
+        DeviceIdentity carol = DeviceIdentity.ephemeral(DeviceId.of("carol"));
+        online(server, bob).close(); // known, then offline
+        toClose.add(online(server, carol));
+        SendResult toBob;
+        SendResult toCarol;
+        try (TransferClient a = transfer(server, alice)) {
+            toBob = a.sendText("for bob", "bob");
+            toCarol = a.sendText("for carol", "carol");
+        }
+        // carol's repeats show retry passes ran; bob's delivery was not attempted meanwhile (he was not there)
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(toCarol.delivery()) >= 3);
+        assertThat(count(toBob.delivery())).isZero();
+        try (TransferClient b = transfer(server, bob)) {
+            assertThat(b.inbox(null)).singleElement().satisfies(i -> assertThat(i.attempts()).isZero());
+        }
+    }
+
+    @Test
     void contentTheCentralHoldsIsAnnouncedByThePrivateServerWithTheCentralsAddress() throws Exception {
         SignalServer central = server("central", TransferConfig.Tier.CENTRAL, Optional.empty(), Duration.ofHours(1));
         SignalServer home = server("home", TransferConfig.Tier.PRIVATE, Optional.of(central.transferUrl()), Duration.ofHours(1));

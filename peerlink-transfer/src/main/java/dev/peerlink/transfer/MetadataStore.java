@@ -16,6 +16,11 @@ public interface MetadataStore extends AutoCloseable {
 
     Optional<Manifest> content(ContentId id);
 
+    /** A stored content's size in bytes, without reading its manifest (inbox listings and delivery notices). */
+    default java.util.OptionalLong contentSize(ContentId id) {
+        return content(id).map(m -> java.util.OptionalLong.of(m.size())).orElse(java.util.OptionalLong.empty());
+    }
+
     /** Records a verified chunk blob; idempotent. */
     void putChunk(ContentId chunk, int size, long now);
 

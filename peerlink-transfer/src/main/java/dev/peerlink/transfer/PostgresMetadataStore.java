@@ -178,6 +178,12 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.util.OptionalLong contentSize(ContentId id) {
+        return query("read content size", "SELECT size FROM contents WHERE id = ?", rs -> rs.getLong(1), id).stream()
+                .mapToLong(Long::longValue).findFirst();
+    }
+
+    @Override
     public void putChunk(ContentId chunk, int size, long now) {
         update("put chunk", "INSERT INTO chunks(id, size, created_at) VALUES (?,?,?) ON CONFLICT (id) DO NOTHING", chunk, size, now);
     }

@@ -143,6 +143,12 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.util.OptionalLong contentSize(ContentId id) {
+        return sql("read content size", () -> query("SELECT size FROM contents WHERE id = ?", rs -> rs.getLong(1), id).stream()
+                .mapToLong(Long::longValue).findFirst());
+    }
+
+    @Override
     public void putChunk(ContentId chunk, int size, long now) {
         sql("put chunk", () -> update("INSERT OR IGNORE INTO chunks(id, size, created_at) VALUES (?,?,?)", chunk, size, now));
     }

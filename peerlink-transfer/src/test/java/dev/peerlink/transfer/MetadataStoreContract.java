@@ -66,6 +66,9 @@ abstract class MetadataStoreContract {
         assertThat(s.content(m.contentId())).contains(m);
         assertThat(s.content(empty.contentId())).contains(empty);
         assertThat(s.content(ContentId.of(new byte[] {9}))).isEmpty();
+        assertThat(s.contentSize(m.contentId())).hasValue(m.size());
+        assertThat(s.contentSize(empty.contentId())).hasValue(0);
+        assertThat(s.contentSize(ContentId.of(new byte[] {9}))).isEmpty();
         assertThat(m.chunkCount()).isGreaterThan(2);
         for (Manifest.Chunk c : m.chunks()) {
             assertThat(s.chunkReferenced(c.id())).isTrue();

@@ -236,6 +236,15 @@ public final class SignalServer implements AutoCloseable {
             }
 
             @Override
+            public boolean online(String device) {
+                try {
+                    return broker.isOnline(new DeviceId(device));
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }
+
+            @Override
             public boolean announce(String device, dev.peerlink.protocol.Message.Delivery notice) {
                 try {
                     return broker.sendTo(new DeviceId(device), notice);

@@ -133,6 +133,11 @@ public final class Broker {
         this.monitor = m;
     }
 
+    /** True while {@code device} has a registered connection. */
+    public synchronized boolean isOnline(DeviceId device) {
+        return online.containsKey(device);
+    }
+
     /** Sends {@code m} to {@code device} if it is online (the mapping monitor's {@code remap}). */
     public boolean sendTo(DeviceId device, Message m) {
         Conn c;

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,16 +27,16 @@ final class DeliveryHub {
     private final MetadataStore meta;
     private final LongSupplier clock;
     private final long retryMillis;
-    private final BiPredicate<String, Message.Delivery> announcer;
+    private final TransferService.Registry signalling;
     private final Map<String, Set<TransferConn>> listeners = new ConcurrentHashMap<>();
-    /** Targets with deliveries that may still wait (dropped by the retry pass once they have none). */
+    /** Targets told on signalling of deliveries that may still wait (dropped once they have none or went offline). */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
-    DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis, BiPredicate<String, Message.Delivery> announcer) {
+    DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis, TransferService.Registry signalling) {
         this.meta = meta;
         this.clock = clock;
         this.retryMillis = retryMillis;
-        this.announcer = announcer;
+        this.signalling = signalling;
     }
 
     void subscribe(String device, TransferConn c) {
@@ -77,7 +76,7 @@ final class DeliveryHub {
      */
     void heldElsewhere(String target, long id, String contentId, long size, String from, String name, String server) {
         try {
-            announcer.test(target, new Message.Delivery(id, contentId, size, DeviceId.of(from), name, server));
+            signalling.announce(target, new Message.Delivery(id, contentId, size, DeviceId.of(from), name, server));
         } catch (RuntimeException e) {
             LOG.debug("no notice to {} of delivery {} at {}: {}", target, id, server, e.toString());
         }
@@ -89,6 +88,10 @@ final class DeliveryHub {
         Set<String> targets = new HashSet<>(listeners.keySet());
         targets.addAll(waiting);
         for (String device : targets) {
+            if (!listeners.containsKey(device) && !signalling.online(device)) {
+                waiting.remove(device); // offline: told again when it registers (online), attempts not counted meanwhile
+                continue;
+            }
             List<Delivery> pending = meta.pendingFor(device);
             if (pending.isEmpty()) {
                 waiting.remove(device);
@@ -118,7 +121,7 @@ final class DeliveryHub {
     /** The signalling notice; a failure here never stops the transfer-connection push or the retry pass. */
     private void announce(Delivery d) {
         try {
-            announcer.test(d.targetDevice(), new Message.Delivery(d.id(), d.content().toString(), size(d),
+            signalling.announce(d.targetDevice(), new Message.Delivery(d.id(), d.content().toString(), size(d),
                     DeviceId.of(d.senderDevice()), d.name(), null));
         } catch (RuntimeException e) {
             LOG.debug("no notice to {} of delivery {}: {}", d.targetDevice(), d.id(), e.toString());
@@ -126,7 +129,7 @@ final class DeliveryHub {
     }
 
     private long size(Delivery d) {
-        return meta.content(d.content()).map(m -> m.size()).orElse(-1L);
+        return meta.contentSize(d.content()).orElse(-1);
     }
 
     ObjectNode item(Delivery d) {

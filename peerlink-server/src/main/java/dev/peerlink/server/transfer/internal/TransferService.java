@@ -43,6 +43,11 @@ public final class TransferService implements AutoCloseable {
 
         boolean knows(String device);
 
+        /** True while {@code device} holds a registered signalling connection. */
+        default boolean online(String device) {
+            return false;
+        }
+
         /** Tells {@code device} on its signalling connection that a delivery waits; false when it isn't online there. */
         default boolean announce(String device, dev.peerlink.protocol.Message.Delivery notice) {
             return false;
@@ -65,8 +70,7 @@ public final class TransferService implements AutoCloseable {
         this.stores = stores;
         this.registry = registry;
         this.serverId = serverId;
-        this.hub = new DeliveryHub(stores.meta(), System::currentTimeMillis, config.deliveryRetry().toMillis(),
-                registry::announce);
+        this.hub = new DeliveryHub(stores.meta(), System::currentTimeMillis, config.deliveryRetry().toMillis(), registry);
         this.central = config.tier() == TransferConfig.Tier.PRIVATE
                 ? new CentralLink(config.central().orElseThrow(), config.tierId().orElse(serverId), config.tierSecret().orElseThrow(),
                         config.maxPayload())
