@@ -41,30 +41,14 @@ class TlsSignallingTest {
 
     @Test
     void registersOverTlsAndRefusesUntrustedClients() throws Exception {
-        KeyPair kp = KeyPairGenerator.getInstance("EC").generateKeyPair();
-        X500Name name = new X500Name("CN=127.0.0.1");
-        Instant now = Instant.now();
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), name,
-                kp.getPublic())
-                .addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+        X509Certificate cert = selfSigned();
         Path certFile = tmp.resolve("cert.pem");
         Path keyFile = tmp.resolve("key.pem");
-        Files.writeString(certFile, pem(cert));
-        Files.writeString(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null)));
 
         try (SignalServer s = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0))
                 .tls(certFile, keyFile).build(), List.of(), id -> Optional.empty())) {
             assertThat(s.url()).startsWith("wss://127.0.0.1:");
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("server", cert);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            SSLContext ctx = trusting(cert);
             try (SignallingClient c = SignallingClient.builder().server(URI.create(s.url()))
                     .identity(DeviceIdentity.ephemeral(DeviceId.of("tls-dev"))).sslContext(ctx).build()) {
                 assertThat(c.start().get(10, TimeUnit.SECONDS).deviceId()).isEqualTo(DeviceId.of("tls-dev"));
@@ -84,6 +68,67 @@ class TlsSignallingTest {
                 assertThat(f.isDone() && !f.isCompletedExceptionally()).isFalse();
             }
         }
+    }
+
+    @Test
+    void transfersOverWssTrustingTheServersCertificateAndRefusesWithoutIt() throws Exception {
+        X509Certificate cert = selfSigned();
+        Path certFile = tmp.resolve("cert.pem");
+        Path keyFile = tmp.resolve("key.pem");
+        var transfer = dev.peerlink.server.transfer.TransferConfig.central(
+                dev.peerlink.server.transfer.TransferConfig.Storage.inDir(tmp.resolve("transfer")));
+        try (SignalServer s = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+                .tls(certFile, keyFile).dataDir(tmp).mappingMonitor(null).transfer(transfer).build(), List.of(), id -> Optional.empty())) {
+            assertThat(s.transferUrl()).startsWith("wss://127.0.0.1:");
+            SSLContext ctx = trusting(cert);
+            var opts = dev.peerlink.transfer.client.TransferClient.Options.defaults().withSslContext(ctx);
+            DeviceIdentity bob = DeviceIdentity.ephemeral(DeviceId.of("bob"));
+            DeviceIdentity alice = DeviceIdentity.ephemeral(DeviceId.of("alice"));
+            URI url = URI.create(s.transferUrl());
+            try (var b = dev.peerlink.transfer.client.TransferClient.connect(url,
+                    new dev.peerlink.transfer.client.TransferCredentials.Device(bob.deviceId(), bob.publicKeyText(), bob.privateKey()), opts);
+                 var a = dev.peerlink.transfer.client.TransferClient.connect(url,
+                    new dev.peerlink.transfer.client.TransferCredentials.Device(alice.deviceId(), alice.publicKeyText(), alice.privateKey()),
+                    opts)) {
+                var sent = a.sendText("over tls", "bob");
+                var item = b.inbox(null).get(0);
+                assertThat(item.delivery()).isEqualTo(sent.delivery());
+                assertThat(Files.readString(b.download(item, tmp.resolve("bob")))).isEqualTo("over tls");
+            }
+            // without the certificate in its trust store, the client never gets as far as authenticating
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.peerlink.transfer.client.TransferClient.connect(url,
+                    new dev.peerlink.transfer.client.TransferCredentials.Device(alice.deviceId(), alice.publicKeyText(), alice.privateKey()),
+                    dev.peerlink.transfer.client.TransferClient.Options.defaults()))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot open");
+        }
+    }
+
+    /** A self-signed certificate for 127.0.0.1, written to cert.pem and key.pem (PKCS#8) in {@link #tmp}. */
+    private X509Certificate selfSigned() throws Exception {
+        KeyPair kp = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X500Name name = new X500Name("CN=127.0.0.1");
+        Instant now = Instant.now();
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
+                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), name,
+                kp.getPublic())
+                .addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+        Files.writeString(tmp.resolve("cert.pem"), pem(cert));
+        Files.writeString(tmp.resolve("key.pem"), pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null)));
+        return cert;
+    }
+
+    /** A client context that trusts exactly {@code cert}. */
+    private static SSLContext trusting(X509Certificate cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     private static String pem(Object o) throws Exception {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * The SDK's side of deduplicated transfer (docs/transfer.md): one authenticated connection to a server's
@@ -30,14 +31,26 @@ import java.util.function.Consumer;
 public final class TransferClient implements AutoCloseable {
     public static final String PATH = "/v1/transfer";
 
-    /** Tunables. {@code retryFor}: how long send/download keep reconnecting after a drop. */
-    public record Options(Duration requestTimeout, Duration retryFor, int windowBytes, ChunkingParams chunking, int maxPayload) {
+    /**
+     * Tunables. {@code retryFor}: how long send/download keep reconnecting after a drop. {@code sslContext}: whom to
+     * trust for wss:// (a private CA or a server's self-signed certificate); null: the JDK's default trust store.
+     */
+    public record Options(Duration requestTimeout, Duration retryFor, int windowBytes, ChunkingParams chunking, int maxPayload,
+                          SSLContext sslContext) {
+        public Options(Duration requestTimeout, Duration retryFor, int windowBytes, ChunkingParams chunking, int maxPayload) {
+            this(requestTimeout, retryFor, windowBytes, chunking, maxPayload, null);
+        }
+
         public static Options defaults() {
             return new Options(Duration.ofSeconds(60), Duration.ofSeconds(60), 8 << 20, ChunkingParams.DEFAULT, 32 << 20);
         }
 
         public Options withRetryFor(Duration d) {
-            return new Options(requestTimeout, d, windowBytes, chunking, maxPayload);
+            return new Options(requestTimeout, d, windowBytes, chunking, maxPayload, sslContext);
+        }
+
+        public Options withSslContext(SSLContext ctx) {
+            return new Options(requestTimeout, retryFor, windowBytes, chunking, maxPayload, ctx);
         }
     }
 
@@ -68,8 +81,11 @@ public final class TransferClient implements AutoCloseable {
 
     /** Connects and authenticates. */
     public static TransferClient connect(URI url, TransferCredentials credentials, Options options) throws IOException {
-        TransferClient c = new TransferClient(url, credentials, options,
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (options.sslContext() != null) {
+            http.sslContext(options.sslContext());
+        }
+        TransferClient c = new TransferClient(url, credentials, options, http.build());
         c.ensureConnected();
         return c;
     }
