@@ -25,6 +25,7 @@ final class QuicSecureStream implements SecureStream {
 
     private final QuicStreamChannel ch;
     private final ByteInbox inbox;
+    private final ReadThrottle throttle;
     private final Out out = new Out();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Condition writable = writeLock.newCondition();
@@ -32,7 +33,8 @@ final class QuicSecureStream implements SecureStream {
 
     QuicSecureStream(QuicStreamChannel ch) {
         this.ch = ch;
-        this.inbox = new ByteInbox(this::consumed, () -> ch.shutdownInput(RESET_CODE));
+        this.inbox = new ByteInbox(n -> consumed(), () -> ch.shutdownInput(RESET_CODE));
+        this.throttle = new ReadThrottle(ch.config(), inbox::buffered, HIGH_WATER, LOW_WATER);
     }
 
     /** The handler to put in the stream channel's pipeline. */
@@ -72,10 +74,8 @@ final class QuicSecureStream implements SecureStream {
         }
     }
 
-    private void consumed(int n) {
-        if (!ch.config().isAutoRead() && inbox.buffered() < LOW_WATER) {
-            ch.config().setAutoRead(true);
-        }
+    private void consumed() {
+        throttle.consumed();
     }
 
     private void signalWriters() {
@@ -94,9 +94,7 @@ final class QuicSecureStream implements SecureStream {
                 try {
                     byte[] data = new byte[buf.readableBytes()];
                     buf.readBytes(data);
-                    if (inbox.offer(data) > HIGH_WATER) {
-                        ch.config().setAutoRead(false);
-                    }
+                    throttle.received(inbox.offer(data));
                 } finally {
                     buf.release();
                 }

@@ -88,6 +88,7 @@ public final class TransferChannelHandler extends SimpleChannelInboundHandler<We
             close();
             return;
         }
+        // pause before queueing: the worker's resume check after this very frame then always sees the pause
         if (queued.addAndGet(f.payload().length) > PAUSE_BYTES) {
             ctx.channel().config().setAutoRead(false);
         }
