@@ -163,7 +163,10 @@ public final class QuicConnector implements AutoCloseable {
                     q.close(); // one session per socket; later connection attempts are refused
                     return;
                 }
-                QuicSecureSession session = new QuicSecureSession(udpRef[0], expected, config, false);
+                // the UDP channel is the connection's parent; udpRef[0] may not be set yet when the peer's first
+                // packet beats register() returning (seen: a session with no socket, NPE on close)
+                Channel udp = q.parent() != null ? q.parent() : udpRef[0];
+                QuicSecureSession session = new QuicSecureSession(udp, expected, config, false);
                 q.pipeline().replace(this, "session", session.connectionHandler());
                 session.handshake.whenComplete((s, err) -> {
                     if (err == null && taken.compareAndSet(false, true)) {

@@ -53,7 +53,7 @@ public final class QuicSecureSession extends AbstractSession {
     QuicSecureSession(Channel udp, PeerIdentity peer, SessionConfig config, boolean client) {
         super(peer);
         this.client = client;
-        this.udp = udp;
+        this.udp = java.util.Objects.requireNonNull(udp, "udp");
         this.config = config;
     }
 
