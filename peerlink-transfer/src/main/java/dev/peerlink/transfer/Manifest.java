@@ -41,6 +41,8 @@ public record Manifest(ContentId contentId, long size, ChunkingParams params, Li
     private static final byte[] MAGIC = "PLMF".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER = 4 + 3 + 12 + 8 + 32 + 4;
     private static final int PER_CHUNK = 4 + 32;
+    /** Below this a file is hashed in one pass: a second thread costs more than it saves. */
+    static final long PARALLEL_FROM = 4 << 20;
 
     /** One chunk: where it starts in the content, its length and its sha256. */
     public record Chunk(long offset, int length, ContentId id) {}
@@ -79,7 +81,53 @@ public record Manifest(ContentId contentId, long size, ChunkingParams params, Li
         return new Manifest(ContentId.ofDigest(whole.digest()), size, params, chunks);
     }
 
+    /**
+     * A file's manifest, with the whole-content hash on a second thread beside the chunking and chunk hashes (each
+     * reads the file; the second read is served by the page cache): the time of the slower pass instead of their
+     * sum on two or more cores. A file whose size or modification time changed meanwhile is read again in one
+     * pass, so the content id and the chunks always describe the same bytes.
+     */
     public static Manifest build(Path file, ChunkingParams params) throws IOException {
+        long sizeBefore = Files.size(file);
+        java.nio.file.attribute.FileTime modifiedBefore = Files.getLastModifiedTime(file);
+        if (sizeBefore < PARALLEL_FROM || Runtime.getRuntime().availableProcessors() < 2) {
+            return buildInOnePass(file, params);
+        }
+        java.util.concurrent.CompletableFuture<ContentId> whole = new java.util.concurrent.CompletableFuture<>();
+        Thread hasher = Thread.ofPlatform().daemon().name("manifest-content-hash").start(() -> {
+            try {
+                whole.complete(ContentId.compute(file));
+            } catch (Throwable e) {
+                whole.completeExceptionally(e);
+            }
+        });
+        List<Chunk> chunks = new ArrayList<>();
+        MessageDigest part = Sha256.newDigest();
+        long size;
+        ContentId id;
+        try {
+            try (InputStream in = Files.newInputStream(file)) {
+                size = Chunker.split(in, params, (offset, buf, off, len) -> {
+                    part.update(buf, off, len);
+                    chunks.add(new Chunk(offset, len, ContentId.ofDigest(part.digest())));
+                });
+            }
+            id = whole.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while hashing " + file);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            hasher.interrupt(); // only matters when we leave early
+        }
+        if (size != sizeBefore || Files.size(file) != size || !Files.getLastModifiedTime(file).equals(modifiedBefore)) {
+            return buildInOnePass(file, params); // changed while we read it twice
+        }
+        return new Manifest(id, size, params, chunks);
+    }
+
+    private static Manifest buildInOnePass(Path file, ChunkingParams params) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return build(in, params);
         }

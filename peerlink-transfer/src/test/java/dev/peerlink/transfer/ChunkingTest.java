@@ -200,4 +200,17 @@ class ChunkingTest {
             return super.read(b, off, Math.min(len, 1 + r.nextInt(7000)));
         }
     }
+
+    @Test
+    void aFileHashedOnTwoThreadsGivesTheOnePassManifest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int from = (int) Manifest.PARALLEL_FROM;
+        int[] sizes = {0, 1, from - 1, from, from + 12_345, MB20 + 7};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] data = random(100 + i, sizes[i]);
+            java.nio.file.Path f = java.nio.file.Files.write(dir.resolve("f" + i), data);
+            Manifest onePass = Manifest.build(new ByteArrayInputStream(data), P);
+            assertThat(Manifest.build(f, P)).as("size %d", sizes[i]).isEqualTo(onePass);
+            assertThat(Manifest.build(f, P).contentId()).isEqualTo(ContentId.of(data));
+        }
+    }
 }
