@@ -25,6 +25,6 @@ public record Offer(NetworkInfo network, InetSocketAddress reverseTcp, List<Stri
     }
 
     public static Offer from(JsonBlob blob) throws ProtocolException {
-        return Json.offer(blob);
+        return JsonValues.offer(blob);
     }
 }
