@@ -99,6 +99,7 @@ class DeliveryNoticeTest {
         assertThat(n.name()).isNull();
         assertThat(n.server()).as("held by the server bob is on").isNull();
         await().atMost(Duration.ofSeconds(10)).until(() -> count(sent.delivery()) >= 2); // announced again: not acknowledged
+        assertThat(server.transfer().orElseThrow().stats().notices()).isGreaterThanOrEqualTo(2);
 
         try (TransferClient b = transfer(server, bob)) {
             TransferClient.InboxItem item = b.inbox(null).get(0);

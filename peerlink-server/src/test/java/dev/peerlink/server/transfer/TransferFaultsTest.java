@@ -131,6 +131,7 @@ class TransferFaultsTest {
             assertThatThrownBy(() -> c.request(TransferFrame.of("chunk").with("session", session).with("index", 0).payload(bad)))
                     .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.code()).isEqualTo("corrupt-chunk"));
             assertThat(TransferBed.blobCount(bed.central, dir.resolve("central"))).isEqualTo(before);
+            assertThat(bed.central.transfer().orElseThrow().stats().chunksRefused()).isEqualTo(1);
             assertThatThrownBy(() -> c.request(TransferFrame.of("finish").with("session", session)))
                     .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.code()).isEqualTo("incomplete"));
         }

@@ -86,6 +86,18 @@ class TransferTiersTest {
         assertThat(hit.deliveredBy()).isEqualTo("central");
         assertThat(hit.contentId()).isEqualTo(first.contentId());
         assertThat(Files.readAllBytes(receive(bed.centralUrl()).get(0))).isEqualTo(Files.readAllBytes(photo));
+        TransferStats.Snapshot st = bed.central.transfer().orElseThrow().stats();
+        assertThat(st.offers()).isEqualTo(2);
+        assertThat(st.bytesOffered()).isEqualTo(6_000_000);
+        assertThat(st.contentHits()).isEqualTo(1);
+        assertThat(st.delegated()).isZero();
+        assertThat(st.bytesSkipped()).isEqualTo(3_000_000);
+        assertThat(st.bytesStored()).isEqualTo(3_000_000);
+        assertThat(st.chunksStored()).isEqualTo(first.chunkCount());
+        assertThat(st.dedupRatio()).isEqualTo(0.5);
+        assertThat(st.deliveriesCreated()).isEqualTo(2);
+        assertThat(st.deliveriesAcked()).isEqualTo(2);
+        assertThat(st.chunksRefused()).isZero();
     }
 
     @Test
@@ -116,6 +128,11 @@ class TransferTiersTest {
         assertThat(r.uploaded()).isFalse();
         assertThat(r.bytesSent()).isZero();
         assertThat(r.deliveredBy()).isEqualTo("central");
+        TransferStats.Snapshot home = bed.home.transfer().orElseThrow().stats();
+        assertThat(home.contentHits()).isEqualTo(1);
+        assertThat(home.delegated()).as("held by the central").isEqualTo(1);
+        assertThat(home.bytesStored()).isZero();
+        assertThat(home.deliveriesCreated()).as("the central delivers").isZero();
         assertThat(TransferBed.blobCount(bed.home, dir.resolve("private"))).isZero();
         assertThat(receive(bed.homeUrl())).isEmpty();
         List<Path> fromCentral = receive(bed.centralUrl());

@@ -6,6 +6,7 @@ import dev.peerlink.transfer.Delivery;
 import dev.peerlink.transfer.MetadataStore;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.Message;
+import dev.peerlink.server.transfer.TransferStats;
 import dev.peerlink.transfer.wire.TransferFrame;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +33,14 @@ final class DeliveryHub {
     /** Targets told on signalling of deliveries that may still wait (dropped once they have none or went offline). */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
-    DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis, TransferService.Registry signalling) {
+    private final TransferStats stats;
+
+    DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis, TransferService.Registry signalling, TransferStats stats) {
         this.meta = meta;
         this.clock = clock;
         this.retryMillis = retryMillis;
         this.signalling = signalling;
+        this.stats = stats;
     }
 
     void subscribe(String device, TransferConn c) {
@@ -76,7 +80,9 @@ final class DeliveryHub {
      */
     void heldElsewhere(String target, long id, String contentId, long size, String from, String name, String server) {
         try {
-            signalling.announce(target, new Message.Delivery(id, contentId, size, DeviceId.of(from), name, server));
+            if (signalling.announce(target, new Message.Delivery(id, contentId, size, DeviceId.of(from), name, server))) {
+                stats.notice();
+            }
         } catch (RuntimeException e) {
             LOG.debug("no notice to {} of delivery {} at {}: {}", target, id, server, e.toString());
         }
@@ -121,8 +127,10 @@ final class DeliveryHub {
     /** The signalling notice; a failure here never stops the transfer-connection push or the retry pass. */
     private void announce(Delivery d) {
         try {
-            signalling.announce(d.targetDevice(), new Message.Delivery(d.id(), d.content().toString(), size(d),
-                    DeviceId.of(d.senderDevice()), d.name(), null));
+            if (signalling.announce(d.targetDevice(), new Message.Delivery(d.id(), d.content().toString(), size(d),
+                    DeviceId.of(d.senderDevice()), d.name(), null))) {
+                stats.notice();
+            }
         } catch (RuntimeException e) {
             LOG.debug("no notice to {} of delivery {}: {}", d.targetDevice(), d.id(), e.toString());
         }

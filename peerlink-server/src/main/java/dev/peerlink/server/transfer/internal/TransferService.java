@@ -3,6 +3,7 @@ package dev.peerlink.server.transfer.internal;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.Ed25519;
 import dev.peerlink.server.transfer.TransferConfig;
+import dev.peerlink.server.transfer.TransferStats;
 import dev.peerlink.transfer.ContentId;
 import dev.peerlink.transfer.Delivery;
 import dev.peerlink.transfer.Manifest;
@@ -64,24 +65,28 @@ public final class TransferService implements AutoCloseable {
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final SecureRandom random = new SecureRandom();
     private final List<ScheduledFuture<?>> tasks;
+    private final TransferStats stats = new TransferStats();
+    private TransferStats.Snapshot lastLogged;
 
     private TransferService(TransferConfig config, TransferStores stores, Registry registry, String serverId, ScheduledExecutorService timer) {
         this.config = config;
         this.stores = stores;
         this.registry = registry;
         this.serverId = serverId;
-        this.hub = new DeliveryHub(stores.meta(), System::currentTimeMillis, config.deliveryRetry().toMillis(), registry);
+        this.hub = new DeliveryHub(stores.meta(), System::currentTimeMillis, config.deliveryRetry().toMillis(), registry, stats);
         this.central = config.tier() == TransferConfig.Tier.PRIVATE
                 ? new CentralLink(config.central().orElseThrow(), config.tierId().orElse(serverId), config.tierSecret().orElseThrow(),
                         config.maxPayload())
                 : null;
         UploadService uploads = new UploadService(stores.meta(), stores.blobs(), config.uploadLimits(), random, System::currentTimeMillis);
-        this.flow = new UploadFlow(config, stores.meta(), uploads, hub, central, registry::knows, System::currentTimeMillis, background);
+        this.flow = new UploadFlow(config, stores.meta(), uploads, hub, central, registry::knows, System::currentTimeMillis, background,
+                stats);
         long retry = config.deliveryRetry().toMillis();
         this.tasks = List.of(
                 timer.scheduleWithFixedDelay(guard("delivery retry", hub::retry), retry, retry, TimeUnit.MILLISECONDS),
                 timer.scheduleWithFixedDelay(guard("upload sweep", () -> stores.sweep(config.uploadTtl().toMillis(), uploads)),
-                        1, 10, TimeUnit.MINUTES));
+                        1, 10, TimeUnit.MINUTES),
+                timer.scheduleWithFixedDelay(guard("stats", this::logStats), 5, 5, TimeUnit.MINUTES));
     }
 
     public static TransferService start(TransferConfig config, Registry registry, String serverId, ScheduledExecutorService timer)
@@ -108,6 +113,20 @@ public final class TransferService implements AutoCloseable {
 
     public int maxPayload() {
         return config.maxPayload();
+    }
+
+    /** Counters since start (dedup ratio, stored, delivered). */
+    public TransferStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    /** Every 5 minutes when something changed: one line an operator can grep. */
+    private void logStats() {
+        TransferStats.Snapshot now = stats.snapshot();
+        if (!now.equals(lastLogged)) {
+            LOG.info("transfer stats: {}", now);
+            lastLogged = now;
+        }
     }
 
     /** A device registered on signalling: it is told (there) of deliveries that wait for it. Off the caller's thread. */
@@ -270,6 +289,9 @@ public final class TransferService implements AutoCloseable {
 
     private void ack(TransferConn c, TransferFrame f) throws Errors.Refused, TransferProtocolException {
         Delivery d = ownDelivery(c, f);
+        if (d.state() != Delivery.State.DELIVERED) {
+            stats.acked();
+        }
         stores.meta().setDeliveryState(d.id(), Delivery.State.DELIVERED, System.currentTimeMillis());
         c.send(TransferFrame.of("ok").with("rid", f.rid()));
     }

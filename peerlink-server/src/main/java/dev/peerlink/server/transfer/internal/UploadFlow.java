@@ -2,6 +2,7 @@ package dev.peerlink.server.transfer.internal;
 
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.server.transfer.TransferConfig;
+import dev.peerlink.server.transfer.TransferStats;
 import dev.peerlink.transfer.Manifest;
 import dev.peerlink.transfer.MetadataStore;
 import dev.peerlink.transfer.PossessionChallenge;
@@ -42,9 +43,10 @@ final class UploadFlow {
     private final LongSupplier clock;
     private final Executor background;
     private final UsageMeter usage;
+    private final TransferStats stats;
 
     UploadFlow(TransferConfig config, MetadataStore meta, UploadService uploads, DeliveryHub hub, CentralLink central,
-               Predicate<String> knownTarget, LongSupplier clock, Executor background) {
+               Predicate<String> knownTarget, LongSupplier clock, Executor background, TransferStats stats) {
         this.config = config;
         this.meta = meta;
         this.uploads = uploads;
@@ -54,6 +56,7 @@ final class UploadFlow {
         this.clock = clock;
         this.background = background;
         this.usage = new UsageMeter(meta, this::today);
+        this.stats = stats;
     }
 
     /** The session owner: the device, or {@code tier:<id>} for a private tier (the sender's id rides in the context). */
@@ -99,6 +102,7 @@ final class UploadFlow {
         }
         try {
             UploadService.Started s = uploads.start(owner, m, ctx.encode(), preset);
+            stats.offered(m.size());
             c.send(TransferFrame.of("challenge").with("rid", f.rid()).with("session", s.sessionId()).payload(s.challenge().encode()));
         } catch (UploadException e) {
             if (ctx.central() != null) {
@@ -122,6 +126,7 @@ final class UploadFlow {
                         if (central.prove(ctx.central(), f.payload()).isEmpty()) {
                             meta.setUploadContext(session, ctx.delegate().encode(), clock.getAsLong());
                             sendPlan(c, f.rid(), session, new BitSet(), 0);
+                            stats.planned(u.manifest().size(), 0, true);
                             return;
                         }
                     } catch (IOException e) {
@@ -142,6 +147,7 @@ final class UploadFlow {
                 }
             }
             sendPlan(c, f.rid(), session, p.needed(), p.bytesNeeded());
+            stats.planned(u.manifest().size(), p.bytesNeeded(), false);
         } catch (UploadException e) {
             throw Errors.of(e);
         }
@@ -174,11 +180,15 @@ final class UploadFlow {
         String owner = owner(c);
         try {
             uploads.putChunk(owner, session, index, new ByteArrayInputStream(f.payload()));
+            stats.stored(f.payload().length);
             if (c.tierId() == null) {
                 usage.add(owner, f.payload().length);
             }
             c.send(TransferFrame.of("stored").with("rid", f.rid()).with("session", session).with("index", index));
         } catch (UploadException e) {
+            if (e.reason() == UploadException.Reason.CORRUPT_CHUNK) {
+                stats.refused();
+            }
             c.send(Errors.frame(f.rid(), Errors.code(e.reason()), e.getMessage()).with("session", session).with("index", index));
         }
     }
@@ -228,6 +238,7 @@ final class UploadFlow {
             UploadService.Finished fin = uploads.finish(owner, session);
             long now = clock.getAsLong();
             long id = meta.createDelivery(fin.contentId(), ctx.from(), ctx.target(), ctx.name(), now);
+            stats.delivery();
             SessionContext done = ctx.delivered(id, config.tier().wire());
             meta.setUploadContext(session, done.encode(), now);
             meta.delivery(id).ifPresent(hub::created);
