@@ -86,7 +86,7 @@ final class InboxCommand implements Callable<Integer> {
     static String jsonOf(dev.peerlink.protocol.Message.Delivery d) {
         ObjectNode n = JSON.createObjectNode();
         n.put("event", "delivery").put("delivery", d.delivery()).put("contentId", d.contentId()).put("size", d.size())
-                .put("from", d.from().value()).put("name", d.name()).put("server", d.server());
+                .put("from", d.from()).put("name", d.name()).put("server", d.server());
         return n.toString();
     }
 

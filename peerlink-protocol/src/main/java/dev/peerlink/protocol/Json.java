@@ -119,7 +119,7 @@ final class Json {
                 case "remap" -> new Message.Remap(optStr(root, "rid"), mapping(obj(root, "mapping")), str(root, "reason"));
                 case "probe-ack" -> new Message.ProbeAck(optStr(root, "rid"), str(root, "nonce"));
                 case "delivery" -> new Message.Delivery(lng(root, "delivery"), str(root, "contentId"), lng(root, "size"),
-                        deviceId(root, "from"), optStr(root, "name"), optStr(root, "server"));
+                        str(root, "from"), optStr(root, "name"), optStr(root, "server"));
                 case "error" -> new Message.Error(optStr(root, "rid"), str(root, "code"), optStr(root, "message"));
                 default -> throw new ProtocolException(Code.UNKNOWN_TYPE,
                         "unknown type " + (type.length() > 40 ? type.substring(0, 40) + "..." : type), rid);

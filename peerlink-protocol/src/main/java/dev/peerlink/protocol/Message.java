@@ -271,10 +271,13 @@ public sealed interface Message {
      * Server → device: content waits for it (a transfer delivery, {@code docs/transfer.md}). Sent when the delivery
      * is created, when the device registers while it waits, and again every retry interval until the device
      * acknowledges it over the transfer protocol. {@code server}: the transfer endpoint that holds it (a ws:// or
-     * wss:// URL), null when it is this server's own. {@code size}: bytes, -1 when unknown. Not answered.
+     * wss:// URL), null when it is this server's own. {@code size}: bytes, -1 when unknown. {@code from}: the
+     * sender's device id ({@code device@tier} when a private tier handed the content on). Not answered.
      */
-    record Delivery(long delivery, String contentId, long size, DeviceId from, String name, String server) implements Message {
+    record Delivery(long delivery, String contentId, long size, String from, String name, String server) implements Message {
         static final Pattern CONTENT_ID = Pattern.compile("[a-z0-9-]{1,16}:[0-9a-f]{16,128}");
+        /** A device id, or {@code device@tier} for content a private tier handed to its central server. */
+        static final Pattern SENDER = Pattern.compile("[A-Za-z0-9._-]{1,64}(@[A-Za-z0-9._-]{1,64})?");
 
         public Delivery {
             if (delivery <= 0) {
@@ -286,7 +289,9 @@ public sealed interface Message {
             if (size < -1) {
                 throw new IllegalArgumentException("size must be -1 (unknown) or more");
             }
-            Check.required(from, "from");
+            if (from == null || !SENDER.matcher(from).matches()) {
+                throw new IllegalArgumentException("from must be a device id, or device@tier");
+            }
             Check.shortText(name, "name", 255);
             Check.shortText(server, "server", 2048);
             if (server != null && !server.startsWith("ws://") && !server.startsWith("wss://")) {

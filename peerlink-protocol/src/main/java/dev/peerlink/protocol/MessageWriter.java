@@ -126,7 +126,7 @@ final class MessageWriter {
                 o.put("delivery", d.delivery());
                 o.put("contentId", d.contentId());
                 o.put("size", d.size());
-                o.put("from", d.from().value());
+                o.put("from", d.from());
                 putOpt(o, "name", d.name());
                 putOpt(o, "server", d.server());
             }

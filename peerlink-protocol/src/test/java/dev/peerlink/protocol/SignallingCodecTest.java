@@ -68,8 +68,9 @@ class SignallingCodecTest {
                         new InetSocketAddress("192.168.1.20", 5001), 3600, "pcp"), "probe-failed"),
                 new Message.ProbeAck(null, Ed25519.b64(new byte[16])),
                 new Message.ProbeAck("k1", Ed25519.b64(new byte[16])),
-                new Message.Delivery(7, "sha256:" + "ab".repeat(32), 2_500_000, DeviceId.of("alice"), "photo.jpg", null),
-                new Message.Delivery(8, "sha256:" + "0f".repeat(32), -1, DeviceId.of("carol"), null, "ws://central.example:7000/v1/transfer"),
+                new Message.Delivery(7, "sha256:" + "ab".repeat(32), 2_500_000, "alice", "photo.jpg", null),
+                new Message.Delivery(9, "sha256:" + "cd".repeat(32), 10, "alice@home-nas", null, null),
+                new Message.Delivery(8, "sha256:" + "0f".repeat(32), -1, "carol", null, "ws://central.example:7000/v1/transfer"),
                 new Message.Error("c1", ErrorCode.OFFLINE, "pc-1 is offline"),
                 new Message.Error(null, ErrorCode.MALFORMED, ""));
     }
@@ -173,6 +174,8 @@ class SignallingCodecTest {
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"../etc/passwd\",\"size\":1,\"from\":\"a\"}",
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"sha256:00112233445566778899\",\"size\":-2,\"from\":\"a\"}",
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"sha256:00112233445566778899\",\"size\":1}",
+            "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"sha256:00112233445566778899\",\"size\":1,\"from\":\"a@b@c\"}",
+            "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"sha256:00112233445566778899\",\"size\":1,\"from\":\"a b\"}",
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"sha256:00112233445566778899\",\"size\":1,\"from\":\"a\",\"server\":\"http://evil\"}",
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":\"1\",\"contentId\":\"sha256:00112233445566778899\",\"size\":1,\"from\":\"a\"}",
             "{\"v\":1,\"type\":\"remap\",\"reason\":\"Probe failed\",\"mapping\":{\"protocol\":\"udp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0}}",

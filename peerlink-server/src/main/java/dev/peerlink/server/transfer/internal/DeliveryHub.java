@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peerlink.transfer.Delivery;
 import dev.peerlink.transfer.MetadataStore;
-import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.server.transfer.TransferStats;
 import dev.peerlink.transfer.wire.TransferFrame;
@@ -32,7 +31,6 @@ final class DeliveryHub {
     private final Map<String, Set<TransferConn>> listeners = new ConcurrentHashMap<>();
     /** Targets told on signalling of deliveries that may still wait (dropped once they have none or went offline). */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
-
     private final TransferStats stats;
 
     DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis, TransferService.Registry signalling, TransferStats stats) {
@@ -80,7 +78,7 @@ final class DeliveryHub {
      */
     void heldElsewhere(String target, long id, String contentId, long size, String from, String name, String server) {
         try {
-            if (signalling.announce(target, new Message.Delivery(id, contentId, size, DeviceId.of(from), name, server))) {
+            if (signalling.announce(target, new Message.Delivery(id, contentId, size, from, name, server))) {
                 stats.notice();
             }
         } catch (RuntimeException e) {
@@ -128,7 +126,7 @@ final class DeliveryHub {
     private void announce(Delivery d) {
         try {
             if (signalling.announce(d.targetDevice(), new Message.Delivery(d.id(), d.content().toString(), size(d),
-                    DeviceId.of(d.senderDevice()), d.name(), null))) {
+                    d.senderDevice(), d.name(), null))) {
                 stats.notice();
             }
         } catch (RuntimeException e) {
