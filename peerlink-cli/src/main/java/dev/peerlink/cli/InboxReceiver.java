@@ -58,6 +58,12 @@ final class InboxReceiver implements AutoCloseable {
         return r;
     }
 
+    /** The transfer endpoint of the central server the first server names, or null (it is a central itself). */
+    URI central() {
+        URI c = clients.get(0).welcome().central();
+        return c == null ? null : TransferClient.endpoint(c.toString());
+    }
+
     /** Handles what waits now; with {@code subscribe}, later pushes queue up for {@link #follow}. Returns the count. */
     int drain(boolean subscribe) throws IOException {
         int n = 0;

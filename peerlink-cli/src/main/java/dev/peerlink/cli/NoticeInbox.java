@@ -28,6 +28,8 @@ final class NoticeInbox implements AutoCloseable {
     private final Duration sweepEvery;
     private final LinkedBlockingQueue<Object> work = new LinkedBlockingQueue<>();
     private final Thread worker;
+    /** The central server the home server names (learned at each sweep), or null. */
+    private volatile URI central;
 
     NoticeInbox(InboxReceiver.Connector connector, URI home, Path saveDir, InboxReceiver.Sink sink, PrintStream err,
             Duration sweepEvery) {
@@ -41,9 +43,32 @@ final class NoticeInbox implements AutoCloseable {
         this.worker = Thread.ofPlatform().daemon().name("inbox").start(this::run);
     }
 
-    /** A signalling notice: fetch from the server that holds it. Repeats of a handled delivery list nothing. */
+    /**
+     * A signalling notice: fetch from the server that holds it — this device's server, or the central server that
+     * one names (no other: a notice must not send our credentials to an address of its choosing). Repeats of a
+     * handled delivery list nothing.
+     */
     void notice(Message.Delivery d) {
-        work.add(d.server() != null ? TransferClient.endpoint(d.server()) : home);
+        if (d.server() == null) {
+            work.add(home);
+            return;
+        }
+        URI holder;
+        try {
+            holder = TransferClient.endpoint(d.server());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        URI c = central;
+        if (holder.equals(c)) {
+            work.add(c);
+        } else if (c == null) {
+            work.add(SWEEP); // the central isn't known yet: the sweep asks home, which names it
+        } else {
+            err.println(DeviceOptions.json("event", "inbox-error", "message",
+                    "notice names " + holder + ", not this device's central server " + c + ": ignored"));
+            err.flush();
+        }
     }
 
     private void run() {
@@ -71,6 +96,9 @@ final class NoticeInbox implements AutoCloseable {
 
     private boolean fetch(URI url, boolean andCentral) {
         try (InboxReceiver r = InboxReceiver.open(connector, url, saveDir, sink, andCentral)) {
+            if (andCentral) {
+                central = r.central();
+            }
             r.drain(false);
             return true;
         } catch (IOException | RuntimeException e) {

@@ -40,6 +40,7 @@ class PeerInboxCliTest {
     @BeforeEach
     void start() throws Exception {
         TransferConfig t = TransferConfig.central(TransferConfig.Storage.inDir(dir.resolve("server/transfer")))
+                .withTier(TransferConfig.Tier.CENTRAL, Optional.empty(), Optional.of("s3cret"), Optional.of("hub"))
                 .withDeliveryRetry(Duration.ofSeconds(1));
         server = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0))
                 .dataDir(dir.resolve("server")).mappingMonitor(null).transfer(t).build(), List.of(), id -> Optional.empty());
@@ -54,7 +55,22 @@ class PeerInboxCliTest {
             peer.join(10_000);
         }
         System.setErr(oldErr);
+        if (home != null) {
+            home.close();
+        }
         server.close();
+    }
+
+    SignalServer home;
+
+    /** A private tier whose central is {@link #server}. */
+    SignalServer startHome() throws Exception {
+        TransferConfig t = TransferConfig.central(TransferConfig.Storage.inDir(dir.resolve("home/transfer")))
+                .withTier(TransferConfig.Tier.PRIVATE, Optional.of(server.transferUrl()), Optional.of("s3cret"), Optional.of("home"))
+                .withDeliveryRetry(Duration.ofSeconds(1));
+        home = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+                .dataDir(dir.resolve("home")).mappingMonitor(null).transfer(t).build(), List.of(), id -> Optional.empty());
+        return home;
     }
 
     String addr() {
@@ -62,8 +78,12 @@ class PeerInboxCliTest {
     }
 
     void startPeer(String... extra) {
+        startPeerAt(addr(), extra);
+    }
+
+    void startPeerAt(String serverAddr, String... extra) {
         List<String> args = new ArrayList<>(List.of("peer", "--id", "bob", "--home", dir.resolve("keys/bob").toString(),
-                "--server", addr(), "--loopback"));
+                "--server", serverAddr, "--loopback"));
         args.addAll(List.of(extra));
         peer = Thread.ofPlatform().name("peer-bob").start(() -> exit.set(Main.run(args.toArray(String[]::new))));
         await().atMost(Duration.ofSeconds(30)).until(() -> events("ready").size() == 1 || exit.get() >= 0);
@@ -89,8 +109,12 @@ class PeerInboxCliTest {
     }
 
     JsonNode send(String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of("send", "--id", "alice", "--home", dir.resolve("keys/alice").toString(),
-                "--server", addr(), "--json"));
+        return sendAs("alice", addr(), args);
+    }
+
+    JsonNode sendAs(String who, String serverAddr, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("send", "--id", who, "--home", dir.resolve("keys/" + who).toString(),
+                "--server", serverAddr, "--json"));
         a.addAll(List.of(args));
         TransferCliTest.Run r = TransferCliTest.cli(a.toArray(String[]::new));
         assertThat(r.exit()).as(r.out() + err()).isZero();
@@ -147,5 +171,55 @@ class PeerInboxCliTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> server.openTransferConnections() == 0);
         assertThat(TransferCliTest.cli("inbox", "--id", "bob", "--home", bobKeys, "--server", addr()).out())
                 .isEqualTo("inbox empty\n"); // all acknowledged
+    }
+
+    @Test
+    void aPeerAtAPrivateServerFetchesFromTheCentralWhenTheNoticeNamesIt() throws Exception {
+        startHome();
+        String homeAddr = "127.0.0.1:" + home.address().getPort();
+        Path box = dir.resolve("bob-inbox");
+        startPeerAt(homeAddr, "--echo", "--inbox", box.toString());
+        // the inbox's first sweep asked home and the central home names: bob is known to both now
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.registeredDevices() >= 1);
+        byte[] bytes = new byte[700_000];
+        new Random(12).nextBytes(bytes);
+        Path photo = Files.write(dir.resolve("photo.jpg"), bytes);
+        sendAs("carol", addr(), photo.toString(), "--to", "bob"); // now the central holds it (no notice reaches bob)
+        JsonNode dup = sendAs("alice", homeAddr, photo.toString(), "--to", "bob");
+        assertThat(dup.path("uploaded").asBoolean()).isFalse();
+        assertThat(dup.path("deliveredBy").asText()).isEqualTo("central");
+        // home tells bob the central holds it; bob fetches there (carol's copy comes along)
+        await().atMost(Duration.ofSeconds(20)).until(() -> events("received").stream()
+                .anyMatch(n -> n.path("delivery").asLong() == dup.path("delivery").asLong()));
+        JsonNode got = events("received").stream().filter(n -> n.path("delivery").asLong() == dup.path("delivery").asLong())
+                .findFirst().orElseThrow();
+        assertThat(got.path("deliveredBy").asText()).isEqualTo("central");
+        assertThat(Files.readAllBytes(Path.of(got.path("saved").asText()))).isEqualTo(bytes);
+    }
+
+    @Test
+    void aNoticeNamingAServerOtherThanTheCentralIsIgnored() throws Exception {
+        startHome();
+        TransferDevice bob = new TransferDevice();
+        bob.id = "bob";
+        bob.server = "127.0.0.1:" + home.address().getPort();
+        bob.home = dir.resolve("keys/bob");
+        List<java.net.URI> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ByteArrayOutputStream errs = new ByteArrayOutputStream();
+        PrintStream errOut = new PrintStream(errs, true, StandardCharsets.UTF_8);
+        String rogue = "ws://127.0.0.1:9/v1/transfer";
+        try (NoticeInbox in = new NoticeInbox(u -> {
+            asked.add(u);
+            return bob.connect(u);
+        }, bob.url(), dir.resolve("box"), (item, saved, text) -> { }, errOut, Duration.ofMinutes(5))) {
+            // until the first sweep has learned the central, a notice naming a server makes it sweep again
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                in.notice(new dev.peerlink.protocol.Message.Delivery(1, "sha256:" + "00".repeat(32), 1, "mallory", null, rogue));
+                return errs.toString(StandardCharsets.UTF_8).contains("ignored");
+            });
+        }
+        assertThat(errs.toString(StandardCharsets.UTF_8)).contains("notice names " + rogue);
+        assertThat(asked).isNotEmpty().doesNotContain(java.net.URI.create(rogue));
+        assertThat(asked).contains(java.net.URI.create(server.transferUrl()));
     }
 }
