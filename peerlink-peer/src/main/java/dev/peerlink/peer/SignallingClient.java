@@ -278,10 +278,19 @@ public final class SignallingClient implements AutoCloseable {
             return;
         }
         state = State.CONNECTING;
-        http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, new Listener())
+        CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, new Listener());
+        // bounded: a server that never answers the upgrade, or a starved common pool (where the JDK finishes the
+        // handshake), must lead to a retry, not to a client stuck connecting
+        opening.copy().orTimeout(2 * connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((socket, e) -> {
                     if (e != null) {
-                        LOG.debug("{}: cannot connect to {}: {}", identity.deviceId(), uri, unwrap(e).toString());
+                        if (unwrap(e) instanceof java.util.concurrent.TimeoutException) {
+                            opening.thenAccept(WebSocket::abort); // if it opens after all
+                            LOG.warn("{}: opening {} timed out{}", identity.deviceId(), uri,
+                                    dev.peerlink.protocol.CommonPoolCheck.starvationHint());
+                        } else {
+                            LOG.debug("{}: cannot connect to {}: {}", identity.deviceId(), uri, unwrap(e).toString());
+                        }
                         scheduleReconnect();
                     } else if (state == State.CLOSED) {
                         socket.abort();

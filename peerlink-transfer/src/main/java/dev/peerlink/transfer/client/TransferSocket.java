@@ -50,7 +50,7 @@ public final class TransferSocket implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException("cannot open " + uri + ": " + rootMessage(e), e.getCause());
         } catch (TimeoutException e) {
-            throw new IOException("cannot open " + uri + ": timed out");
+            throw new IOException("cannot open " + uri + ": timed out" + dev.peerlink.protocol.CommonPoolCheck.starvationHint());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted opening " + uri);
