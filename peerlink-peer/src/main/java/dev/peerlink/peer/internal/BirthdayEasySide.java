@@ -40,6 +40,8 @@ public final class BirthdayEasySide implements AutoCloseable {
         }
     }
 
+    static final int RECEIVE_BUFFER = 2 << 20;
+
     private final DatagramChannel channel;
     private final Selector selector;
     private final byte[] tag;
@@ -61,6 +63,10 @@ public final class BirthdayEasySide implements AutoCloseable {
         BirthdaySockets.opened();
         try {
             ch.bind(new InetSocketAddress(0));
+            // Room for the hard side's N OPENs (up to 1024) where they are not dropped by a NAT (LAN, loopback): with
+            // the default 208 KiB, 256 of them filled the buffer before probing began, and the one RESPONSE that
+            // mattered was dropped (BirthdayStepTest failed 1 run in 5). The kernel caps this at net.core.rmem_max.
+            ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
             ch.configureBlocking(false);
             Selector sel = Selector.open();
             ch.register(sel, SelectionKey.OP_READ);
@@ -115,6 +121,11 @@ public final class BirthdayEasySide implements AutoCloseable {
     private void run(InetAddress hardIp, ProbeSchedule s, boolean quicIsContact) {
         long giveUpAt = Long.MAX_VALUE;
         try {
+            // what queued up before probing (the hard side's OPENs) goes first, so answers find room
+            SocketAddress queued;
+            while (!contact.isDone() && (queued = receive()) != null) {
+                handle((InetSocketAddress) queued, hardIp, quicIsContact);
+            }
             while (!closed && !contact.isDone()) {
                 long now = System.nanoTime();
                 while (!s.exhausted() && now >= s.dueNanos()) {
