@@ -372,8 +372,9 @@ public final class SignallingClient implements AutoCloseable {
                 ws = socket;
                 byte[] nonce = Ed25519.unb64(c.nonce());
                 String sig = Ed25519.signRegistration(identity.privateKey(), nonce, identity.deviceId());
-                request(new Message.Register(rid(), identity.deviceId(), identity.publicKeyText(), sig, aliases, enrollToken, network),
-                        requestTimeout).whenComplete((r, e) -> onRegisterResult(socket, r, e));
+                NetworkInfo sent = network;
+                request(new Message.Register(rid(), identity.deviceId(), identity.publicKeyText(), sig, aliases, enrollToken, sent),
+                        requestTimeout).whenComplete((r, e) -> onRegisterResult(socket, r, e, sent));
             }
             case Message.Incoming i -> dispatchIncoming(new Request(i.session(), i.from(), i.offer()));
             case Message.Signal s -> {
@@ -420,7 +421,7 @@ public final class SignallingClient implements AutoCloseable {
         }
     }
 
-    private void onRegisterResult(WebSocket socket, Message m, Throwable e) {
+    private void onRegisterResult(WebSocket socket, Message m, Throwable e, NetworkInfo sent) {
         if (e != null) {
             Throwable cause = unwrap(e);
             if (cause instanceof SignallingException se && FATAL.contains(se.code())) {
@@ -440,6 +441,15 @@ public final class SignallingClient implements AutoCloseable {
             }
         }, every, every, TimeUnit.MILLISECONDS);
         LOG.info("{}: registered at {}", identity.deviceId(), uri);
+        if (!Objects.equals(network, sent)) {
+            // update() ran while the registration was in flight: what it announced has not reached the server yet
+            // (a port mapping made at start was lost so, and the mapping monitor never probed it)
+            request(new Message.Update(rid(), network), requestTimeout).whenComplete((x, err) -> {
+                if (err != null) {
+                    LOG.debug("{}: update after registration failed: {}", identity.deviceId(), err.toString());
+                }
+            });
+        }
         firstRegistration.complete(registered);
         try {
             registeredListener.accept(registered);
