@@ -81,7 +81,9 @@ final class NoticeInbox implements AutoCloseable {
                     nextSweep = System.nanoTime() + sweepEvery.toNanos();
                     ok = fetch(home, true);
                 } else {
-                    work.remove(job); // the same server asked for again meanwhile: one listing serves all
+                    while (work.remove(job)) {
+                        // the same server asked for again meanwhile: one listing serves all
+                    }
                     ok = fetch((URI) job, false);
                 }
                 if (!ok) {

@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.util.Random;
 import java.util.regex.Pattern;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -49,24 +48,26 @@ class BirthdayOnTestBedTest {
             Host hard = bed.client(NatType.SYMMETRIC);
             Host easy = bed.client(NatType.PORT_RESTRICTED_CONE);
             lb.startPeer(hard, "hard-echo");
-            Thread.sleep(1000);
-            int before = udpSockets(hard);
+            // the baseline once the peer's start-up sockets (NAT discovery) are gone: two equal samples in a row
+            AtomicInteger last = new AtomicInteger(-1);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        int n = udpSockets(hard);
+                        return n == last.getAndSet(n);
+                    });
+            int before = last.get();
             AtomicInteger peak = new AtomicInteger();
-            AtomicBoolean sampling = new AtomicBoolean(true);
-            Thread sampler = Thread.ofVirtual().start(() -> {
-                while (sampling.get()) {
-                    peak.accumulateAndGet(udpSockets(hard), Math::max);
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            LadderBed.Outcome o = lb.connect(easy, "easy-c", "hard-echo", lb.payload(1 << 20, 5), Duration.ofSeconds(60),
-                    "--birthday", "256,4,500,1-4");
-            sampling.set(false);
-            sampler.join();
+            java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(udpSockets(hard), Math::max), 0, 100,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            LadderBed.Outcome o;
+            try {
+                o = lb.connect(easy, "easy-c", "hard-echo", lb.payload(1 << 20, 5), Duration.ofSeconds(60),
+                        "--birthday", "256,4,500,1-4");
+            } finally {
+                sampler.shutdown();
+                sampler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
             System.out.println("fallback: path " + o.path() + " in " + o.setupMs() + " ms, UDP sockets in c-sym: before "
                     + before + ", peak " + peak.get());
             assertThat(o.intact()).as(o.output()).isTrue();
@@ -74,14 +75,13 @@ class BirthdayOnTestBedTest {
             assertThat(o.setupMs()).as("the relay waits for the birthday budget, not for long").isLessThan(8000);
             assertThat(peak.get()).as("the hard side opened its N = 256 sockets").isGreaterThanOrEqualTo(before + 256);
             // The responder's ladder ends at its 12 s timeout at the latest; every birthday socket is gone by then.
-            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            int after;
-            do {
-                Thread.sleep(500);
-                after = udpSockets(hard);
-            } while (after > before && System.nanoTime() < end);
-            System.out.println("fallback: UDP sockets in c-sym after: " + after);
-            assertThat(after).as("no UDP socket leaked on the symmetric side").isLessThanOrEqualTo(before);
+            AtomicInteger after = new AtomicInteger();
+            org.awaitility.Awaitility.await("no UDP socket leaked on the symmetric side").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        after.set(udpSockets(hard));
+                        return after.get() <= before;
+                    });
+            System.out.println("fallback: UDP sockets in c-sym after: " + after.get());
         }
     }
 
