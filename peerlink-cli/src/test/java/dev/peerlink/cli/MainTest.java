@@ -6,41 +6,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peerlink.stun.server.StunServer;
 import dev.peerlink.stun.server.StunServerConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
-    private record Run(int exit, String out) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(args);
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"map", "map list", "map delete"})
     void mapCommandsHaveHelp(String command) {
         String[] args = (command + " --help").split(" ");
-        Run r = run(args);
+        CliRun r = run(args);
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("Usage: peerlink " + command);
     }
 
     @Test
     void serverHelpListsTheSignallingOptions() {
-        Run r = run("server", "--help");
+        CliRun r = run("server", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("--listen=IP:PORT", "0.0.0.0:7000", "--stun=IP:PORT", "--stun-alternate=IP:PORT",
                 "--relay=IP:PORT", "--data=DIR", "--enroll-token=T", "--tls-cert=FILE", "--tls-key=FILE", "/v1/signal");
@@ -58,7 +45,7 @@ class MainTest {
 
     @Test
     void helpListsEveryCommand() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("server", "stun-server", "nat", "relay", "map", "pair", "peer", "connect");
     }
@@ -66,7 +53,7 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"server", "stun-server", "nat", "relay", "map", "pair", "peer", "connect"})
     void everyCommandHasHelp(String command) {
-        Run r = run(command, "--help");
+        CliRun r = run(command, "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage:").contains(command);
     }
@@ -89,7 +76,7 @@ class MainTest {
         try (StunServer server = StunServer.start(StunServerConfig.builder()
                 .primary(new InetSocketAddress("127.0.0.1", 0)).tcp(false).build())) {
             InetSocketAddress a = server.udpAddresses().get(0);
-            Run r = run("nat", "--json", "--server", "127.0.0.1:" + a.getPort(), "--rto", "100", "--rc", "3", "--rm", "2");
+            CliRun r = run("nat", "--json", "--server", "127.0.0.1:" + a.getPort(), "--rto", "100", "--rc", "3", "--rm", "2");
             assertThat(r.exit()).isZero();
             JsonNode json = new ObjectMapper().readTree(r.out());
             assertThat(json.get("publicAddress").asText()).startsWith("127.0.0.1:");
@@ -116,7 +103,7 @@ class MainTest {
     @Test
     void peerMapOptionIsDocumentedAndABadSpecIsAUsageError() {
         assertThat(run("peer", "--help").out()).contains("--map", "--map-protocol", "\"event\":\"mapping\"");
-        Run r = run("peer", "--id", "nas-1", "--server", "127.0.0.1:1", "--map", "sctp:7001");
+        CliRun r = run("peer", "--id", "nas-1", "--server", "127.0.0.1:1", "--map", "sctp:7001");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(run("peer", "--id", "nas-1", "--server", "127.0.0.1:1", "--map", "udp:70000").exit()).isEqualTo(2);
         assertThat(PeerMappings.Spec.parse("tcp:7001")).isEqualTo(new PeerMappings.Spec(dev.peerlink.portmap.Transport.TCP, 7001));

@@ -116,7 +116,7 @@ class PeerInboxCliTest {
         List<String> a = new ArrayList<>(List.of("send", "--id", who, "--home", dir.resolve("keys/" + who).toString(),
                 "--server", serverAddr, "--json"));
         a.addAll(List.of(args));
-        TransferCliTest.Run r = TransferCliTest.cli(a.toArray(String[]::new));
+        CliRun r = TransferCliTest.cli(a.toArray(String[]::new));
         assertThat(r.exit()).as(r.out() + err()).isZero();
         return JSON.readTree(r.out());
     }

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peerlink.server.signal.SignalServer;
 import dev.peerlink.server.signal.SignalServerConfig;
 import dev.peerlink.server.transfer.TransferConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,40 +49,30 @@ class TransferCliTest {
         central.close();
     }
 
-    record Run(int exit, String out) {}
-
-    /** Runs the CLI with stdout captured (tests in this class run one at a time). */
-    static synchronized Run cli(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(args);
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    /** Runs the CLI with stdout captured. */
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     String addr(SignalServer s) {
         return "127.0.0.1:" + s.address().getPort();
     }
 
-    Run send(String id, SignalServer s, String... rest) {
+    CliRun send(String id, SignalServer s, String... rest) {
         List<String> a = new ArrayList<>(List.of("send", "--id", id, "--home", dir.resolve("keys").resolve(id).toString(),
                 "--server", addr(s), "--json"));
         a.addAll(List.of(rest));
         return cli(a.toArray(String[]::new));
     }
 
-    Run inbox(SignalServer s, String... rest) {
+    CliRun inbox(SignalServer s, String... rest) {
         List<String> a = new ArrayList<>(List.of("inbox", "--id", "bob", "--home", dir.resolve("keys").resolve("bob").toString(),
                 "--server", addr(s)));
         a.addAll(List.of(rest));
         return cli(a.toArray(String[]::new));
     }
 
-    static JsonNode json(Run r) throws Exception {
+    static JsonNode json(CliRun r) throws Exception {
         assertThat(r.exit()).as(r.out()).isZero();
         return JSON.readTree(r.out());
     }
@@ -117,7 +104,7 @@ class TransferCliTest {
         JsonNode fresh = json(send("carol", home, "--text", "and this one stays home", "--to", "bob"));
         assertThat(fresh.path("deliveredBy").asText()).isEqualTo("private");
 
-        Run saved = inbox(home, "--save", dir.resolve("bob-inbox").toString(), "--json");
+        CliRun saved = inbox(home, "--save", dir.resolve("bob-inbox").toString(), "--json");
         assertThat(saved.exit()).isZero();
         List<JsonNode> items = saved.out().lines().map(l -> {
             try {

@@ -77,13 +77,7 @@ final class DeliveryHub {
      * here, hears where to fetch it. Once; the holder's own retries reach the target where it connects to it.
      */
     void heldElsewhere(String target, long id, String contentId, long size, String from, String name, String server) {
-        try {
-            if (signalling.announce(target, new Message.Delivery(id, contentId, size, from, name, server))) {
-                stats.notice();
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("no notice to {} of delivery {} at {}: {}", target, id, server, e.toString());
-        }
+        notify(target, id, () -> new Message.Delivery(id, contentId, size, from, name, server));
     }
 
     /** Announces, again, deliveries still pending after the retry interval to targets that are connected. */
@@ -122,15 +116,20 @@ final class DeliveryHub {
         announce(d);
     }
 
-    /** The signalling notice; a failure here never stops the transfer-connection push or the retry pass. */
+    /** The signalling notice of a delivery held here. */
     private void announce(Delivery d) {
+        notify(d.targetDevice(), d.id(), () -> new Message.Delivery(d.id(), d.content().toString(), size(d),
+                d.senderDevice(), d.name(), null));
+    }
+
+    /** Sends a notice on {@code target}'s signalling connection; a failure never stops a push or the retry pass. */
+    private void notify(String target, long id, java.util.function.Supplier<Message.Delivery> notice) {
         try {
-            if (signalling.announce(d.targetDevice(), new Message.Delivery(d.id(), d.content().toString(), size(d),
-                    d.senderDevice(), d.name(), null))) {
+            if (signalling.announce(target, notice.get())) {
                 stats.notice();
             }
         } catch (RuntimeException e) {
-            LOG.debug("no notice to {} of delivery {}: {}", d.targetDevice(), d.id(), e.toString());
+            LOG.debug("no notice to {} of delivery {}: {}", target, id, e.toString());
         }
     }
 
