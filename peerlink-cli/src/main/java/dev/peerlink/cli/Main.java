@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 PairCommand.class,
                 SendCommand.class,
                 InboxCommand.class,
+                ShareCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -33,6 +34,15 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.registerConverter(java.net.InetSocketAddress.class, new SocketAddressConverter(3478));
+        // bad input and unreachable servers are one clear line, not a stack trace
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+                    || ex instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("peerlink " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 1;
+            }
+            throw ex;
+        });
         return cl.execute(args);
     }
 

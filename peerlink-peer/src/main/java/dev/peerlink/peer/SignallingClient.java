@@ -76,6 +76,8 @@ public final class SignallingClient implements AutoCloseable {
     private Consumer<IncomingRequest> incomingHandler = r -> r.reject("no handler");
     private Consumer<Message.Signal> signalHandler = s -> {};
     private Consumer<Message.Registered> registeredListener = r -> {};
+    private final List<Consumer<Message.Registered>> extraRegistered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Consumer<Message.Share> shareHandler = s -> LOG.debug("{} from the server, no sharing handler", s.kind());
     private Consumer<Message.Delivery> deliveryHandler = d -> LOG.info("delivery {} from {} waits ({})", d.delivery(), d.from(),
             d.server() != null ? d.server() : "this server");
     private Consumer<Message.Remap> remapHandler = r -> LOG.info("remap of {} ordered but nothing keeps mappings", r.mapping().external());
@@ -141,6 +143,38 @@ public final class SignallingClient implements AutoCloseable {
     /** Called after every (re-)registration. */
     public void onRegistered(Consumer<Message.Registered> listener) {
         exec.execute(() -> registeredListener = Objects.requireNonNull(listener));
+    }
+
+    /** Also called after every (re-)registration, beside {@link #onRegistered}'s listener (services add theirs). */
+    public void addRegisteredListener(Consumer<Message.Registered> listener) {
+        extraRegistered.add(Objects.requireNonNull(listener));
+    }
+
+    /**
+     * Receives the sharing messages the server sends unasked ({@code share-access}: a requester asks this provider for
+     * access). Called on the client's thread: hand long work off.
+     */
+    public void onShare(Consumer<Message.Share> handler) {
+        exec.execute(() -> shareHandler = Objects.requireNonNull(handler));
+    }
+
+    /**
+     * Sends a sharing request ({@code docs/sharing.md}) and completes with the server's answer ({@code ok}, or the
+     * answering sharing message); fails with {@link SignallingException} on an error answer, a timeout or while not
+     * registered.
+     */
+    public CompletableFuture<Message> share(String kind, JsonBlob body, Duration timeout) {
+        CompletableFuture<Message> out = new CompletableFuture<>();
+        exec.execute(() -> requireRegistered()
+                .thenCompose(x -> request(new Message.Share(rid(), kind, body), timeout))
+                .whenComplete((m, e) -> {
+                    if (e != null) {
+                        out.completeExceptionally(unwrap(e));
+                    } else {
+                        out.complete(m);
+                    }
+                }));
+        return out;
     }
 
     /**
@@ -398,6 +432,13 @@ public final class SignallingClient implements AutoCloseable {
                     LOG.warn("remap handler failed", e);
                 }
             }
+            case Message.Share s when s.rid() == null -> {
+                try {
+                    shareHandler.accept(s);
+                } catch (RuntimeException e) {
+                    LOG.warn("sharing handler failed", e);
+                }
+            }
             case Message.Error e when e.rid() == null -> {
                 LOG.warn("{}: server error: {} {}", identity.deviceId(), e.code(), e.message());
                 if (FATAL.contains(e.code())) {
@@ -455,6 +496,13 @@ public final class SignallingClient implements AutoCloseable {
             registeredListener.accept(registered);
         } catch (RuntimeException ex) {
             LOG.warn("registered listener failed", ex);
+        }
+        for (Consumer<Message.Registered> l : extraRegistered) {
+            try {
+                l.accept(registered);
+            } catch (RuntimeException ex) {
+                LOG.warn("registered listener failed", ex);
+            }
         }
     }
 
@@ -582,6 +630,7 @@ public final class SignallingClient implements AutoCloseable {
             case Message.Signal s -> s.rid();
             case Message.Pending p -> p.rid();
             case Message.PendingList p -> p.rid();
+            case Message.Share s -> s.rid();
             case Message.Error e -> e.rid();
             default -> null;
         };

@@ -120,6 +120,9 @@ final class Json {
                 case "probe-ack" -> new Message.ProbeAck(optStr(root, "rid"), str(root, "nonce"));
                 case "delivery" -> new Message.Delivery(lng(root, "delivery"), str(root, "contentId"), lng(root, "size"),
                         str(root, "from"), optStr(root, "name"), optStr(root, "server"));
+                case "share-announce", "share-withdraw", "share-find", "share-found", "share-access", "share-access-answer",
+                     "share-survey", "qos-report", "qos-query", "qos-result" ->
+                        new Message.Share(optStr(root, "rid"), type, optBlob(root, "body"));
                 case "error" -> new Message.Error(optStr(root, "rid"), str(root, "code"), optStr(root, "message"));
                 default -> throw new ProtocolException(Code.UNKNOWN_TYPE,
                         "unknown type " + (type.length() > 40 ? type.substring(0, 40) + "..." : type), rid);

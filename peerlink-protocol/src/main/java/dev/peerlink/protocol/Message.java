@@ -304,6 +304,31 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Network sharing (seed 001, {@code docs/sharing.md}): one envelope for the sharing and QoS-map messages, whose
+     * {@code body} the sharing codec ({@code dev.peerlink.share.wire.ShareCodec}) reads. {@code kind} is the wire
+     * {@code type}, one of {@link #SHARE_KINDS}. Requests carry a rid; the server's access requests to providers
+     * ({@code share-access}) carry none.
+     */
+    record Share(String rid, String kind, JsonBlob body) implements Message {
+        /** Every sharing message type, client requests and server messages alike. */
+        public static final java.util.Set<String> SHARE_KINDS = java.util.Set.of(
+                "share-announce", "share-withdraw", "share-find", "share-found", "share-access", "share-access-answer",
+                "share-survey", "qos-report", "qos-query", "qos-result");
+
+        public Share {
+            Check.rid(rid, false);
+            if (kind == null || !SHARE_KINDS.contains(kind)) {
+                throw new IllegalArgumentException("unknown sharing message kind");
+            }
+            body = body == null ? JsonBlob.EMPTY : body;
+        }
+
+        public String type() {
+            return kind;
+        }
+    }
+
     /** Server → client: a request failed, or the connection is about to be closed. */
     record Error(String rid, String code, String message) implements Message {
         public Error {

@@ -130,6 +130,10 @@ final class MessageWriter {
                 putOpt(o, "name", d.name());
                 putOpt(o, "server", d.server());
             }
+            case Message.Share s -> {
+                putOpt(o, "rid", s.rid());
+                o.putRawValue("body", new RawValue(s.body().json()));
+            }
             case Message.Error e -> {
                 putOpt(o, "rid", e.rid());
                 o.put("code", e.code());

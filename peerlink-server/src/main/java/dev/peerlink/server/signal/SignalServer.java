@@ -10,6 +10,10 @@ import dev.peerlink.server.signal.internal.ConnectionLimit;
 import dev.peerlink.server.signal.internal.DeviceStore;
 import dev.peerlink.server.signal.internal.IdleSweeper;
 import dev.peerlink.server.signal.internal.SignalChannelHandler;
+import dev.peerlink.server.share.ShareConfig;
+import dev.peerlink.server.share.ShareService;
+import dev.peerlink.server.share.internal.ProviderRegistry;
+import dev.peerlink.server.share.internal.ShareMaps;
 import dev.peerlink.server.transfer.internal.TransferRoute;
 import dev.peerlink.server.transfer.internal.TransferService;
 import io.netty.bootstrap.ServerBootstrap;
@@ -66,6 +70,7 @@ public final class SignalServer implements AutoCloseable {
     private final ConnectionLimit connections;
     private MappingMonitor monitor;
     private TransferService transfer;
+    private ShareService share;
     private AtomicInteger transferConnections = new AtomicInteger();
     private NetProber prober;
 
@@ -135,6 +140,18 @@ public final class SignalServer implements AutoCloseable {
             store.close();
             throw new IOException("cannot start the transfer service: " + e.getMessage(), e);
         }
+        ShareService shareService;
+        try {
+            shareService = config.share().isEmpty() ? null : startShare(config.share().get(), config.dataDir().orElse(null),
+                    broker, group.next());
+        } catch (IOException | RuntimeException e) {
+            if (transferService != null) {
+                transferService.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            store.close();
+            throw new IOException("cannot start the sharing service: " + e.getMessage(), e);
+        }
         if (transferService != null) {
             TransferService t = transferService;
             broker.onRegistered(device -> t.deviceOnline(device.value()));
@@ -171,6 +188,7 @@ public final class SignalServer implements AutoCloseable {
                     .bind(config.listen()).sync().channel();
             SignalServer server = new SignalServer(group, ch, broker, store, ssl != null, connections);
             server.transfer = transferService;
+            server.share = shareService;
             server.transferConnections = transferConnections;
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
@@ -264,6 +282,35 @@ public final class SignalServer implements AutoCloseable {
         };
     }
 
+    private static ShareService startShare(ShareConfig sc, java.nio.file.Path dataDir, Broker broker,
+                                           java.util.concurrent.ScheduledExecutorService scheduler) throws IOException {
+        ShareMaps maps = ShareMaps.open(dataDir, sc);
+        ShareService s = new ShareService(sc, new ProviderRegistry(), maps, new ShareService.Devices() {
+            @Override
+            public boolean isOnline(DeviceId device) {
+                return broker.isOnline(device);
+            }
+
+            @Override
+            public boolean send(DeviceId device, dev.peerlink.protocol.Message m) {
+                return broker.sendTo(device, m);
+            }
+
+            @Override
+            public String publicKey(DeviceId device) {
+                return broker.publicKeyOf(device);
+            }
+        }, scheduler, System::currentTimeMillis);
+        broker.attachShare(s);
+        LOG.info("network sharing on (QoS map and radio map in {})", dataDir == null ? "memory" : dataDir.resolve(ShareMaps.FILE));
+        return s;
+    }
+
+    /** The sharing service (docs/sharing.md), when configured. */
+    public Optional<ShareService> share() {
+        return Optional.ofNullable(share);
+    }
+
     /** The transfer service, when configured. */
     public Optional<TransferService> transfer() {
         return Optional.ofNullable(transfer);
@@ -334,6 +381,9 @@ public final class SignalServer implements AutoCloseable {
         listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         closeQuietly(transfer);
+        if (share != null) {
+            share.close();
+        }
         store.close();
     }
 }

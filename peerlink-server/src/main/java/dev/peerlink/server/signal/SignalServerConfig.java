@@ -2,6 +2,7 @@ package dev.peerlink.server.signal;
 
 import dev.peerlink.server.monitor.MonitorConfig;
 import java.net.InetSocketAddress;
+import dev.peerlink.server.share.ShareConfig;
 import dev.peerlink.server.transfer.TransferConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +25,13 @@ import java.util.Optional;
  *        closed at once. 0 (the default): the process's open-file limit less the descriptors open at start and
  *        a reserve of 384 (registry, mapping-monitor probes, diagnostics)
  * @param transfer the deduplicated-transfer endpoint ({@code /v1/transfer} on the same port); empty disables it
+ * @param share the network-sharing broker and QoS map (docs/sharing.md); empty disables them
  */
 public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Optional<Path> dataDir,
                                  Optional<String> enrollToken, Duration heartbeat, int missedHeartbeats,
                                  Duration registerTimeout, Duration answerTimeout, Duration sessionIdle,
                                  Duration relayCredentialTtl, Limits limits, Optional<MonitorConfig> mappingMonitor,
-                                 int maxConnections, Optional<TransferConfig> transfer) {
+                                 int maxConnections, Optional<TransferConfig> transfer, Optional<ShareConfig> share) {
     public static final int DEFAULT_PORT = 7000;
     public static final String PATH = "/v1/signal";
 
@@ -83,6 +85,7 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         private MonitorConfig mappingMonitor = MonitorConfig.defaults();
         private int maxConnections;
         private TransferConfig transfer;
+        private ShareConfig share = ShareConfig.defaults();
 
         public Builder listen(InetSocketAddress a) { this.listen = a; return this; }
         public Builder tls(Path cert, Path key) { this.tls = new Tls(cert, key); return this; }
@@ -103,11 +106,14 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         /** Null (the default) runs no transfer endpoint. */
         public Builder transfer(TransferConfig t) { this.transfer = t; return this; }
 
+        /** Null disables network sharing and the QoS map (on by default). */
+        public Builder share(ShareConfig s) { this.share = s; return this; }
+
         public SignalServerConfig build() {
             return new SignalServerConfig(listen, Optional.ofNullable(tls), Optional.ofNullable(dataDir),
                     Optional.ofNullable(enrollToken), heartbeat, missedHeartbeats, registerTimeout, answerTimeout,
                     sessionIdle, relayCredentialTtl, limits, Optional.ofNullable(mappingMonitor), maxConnections,
-                    Optional.ofNullable(transfer));
+                    Optional.ofNullable(transfer), Optional.ofNullable(share));
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.peerlink.protocol.ProtocolException;
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.SignallingCodec;
 import dev.peerlink.server.monitor.MappingMonitor;
+import dev.peerlink.server.share.ShareService;
 import dev.peerlink.server.signal.SignalServerConfig;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,7 @@ public final class Broker {
     private final Map<InetAddress, int[]> registrations = new HashMap<>();
     private long registrationWindow;
     private volatile MappingMonitor monitor;
+    private volatile ShareService share;
     private volatile java.util.function.Consumer<DeviceId> registeredListener = id -> {};
 
     public Broker(SignalServerConfig config, DeviceStore store, List<String> stun,
@@ -126,6 +128,17 @@ public final class Broker {
             }
         }
         LOG.info("signalling registry: {} devices", devices.size());
+    }
+
+    /** Hands sharing messages to {@code s} and tells it of devices going offline; null detaches. */
+    public void attachShare(ShareService s) {
+        this.share = s;
+    }
+
+    /** The registered public key of {@code device} (base64url), or null when unknown. */
+    public synchronized String publicKeyOf(DeviceId device) {
+        Device d = devices.get(device);
+        return d == null ? null : d.publicKey;
     }
 
     /** Feeds reported mappings to {@code m}, and its acks; null detaches. */
@@ -255,6 +268,16 @@ public final class Broker {
             case Message.Pending p -> {
                 if (requireRegistered(c, p.rid())) {
                     c.send(new Message.PendingList(p.rid(), pending(c.deviceId)));
+                }
+            }
+            case Message.Share s -> {
+                if (requireRegistered(c, s.rid())) {
+                    ShareService sh = share;
+                    if (sh == null) {
+                        refuse(c, s.rid(), "unsupported", "this server runs no sharing service");
+                    } else {
+                        sh.onMessage(c.deviceId, s, c::send);
+                    }
                 }
             }
             default -> refuse(c, null, ErrorCode.UNEXPECTED, m.type() + " is sent by the server, not to it");
@@ -515,6 +538,10 @@ public final class Broker {
                 MappingMonitor mon = monitor;
                 if (mon != null) {
                     mon.deviceGone(c.deviceId);
+                }
+                ShareService sh = share;
+                if (sh != null) {
+                    sh.deviceOffline(c.deviceId);
                 }
                 Device d = devices.get(c.deviceId);
                 d.lastSeen = now;
