@@ -33,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SharingOnTestBedTest {
     private static final Duration STEP = Duration.ofSeconds(60);
 
-    @TempDir
-    Path dir;
+    private Path dir;
     private NatTestBed bed;
     private final List<HostProcess> running = new ArrayList<>();
     private String server;
 
     @BeforeAll
-    void start() {
+    void start(@TempDir Path tmp) {
+        dir = tmp;
         TestBedAssumptions.assumeAvailable();
         bed = NatTestBed.start();
         ServerHost s = bed.server();
