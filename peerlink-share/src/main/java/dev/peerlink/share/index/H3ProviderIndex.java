@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * resolution whose disk stays small (a coarser one for a wider radius), visits the cells nearest first, skips cells
  * wholly beyond the radius or beyond the farthest of {@code limit} hits already held, and measures the rest exactly.
  *
- * <p>A refresh within the same finest cell only swaps the provider's point. Finds take no lock but a read lock
- * per cell while scanning it, so they never block each other. A provider moving between cells while a find runs
- * may be reported at its old or new point, or missed by that one find; everything else is seen exactly.
+ * <p>A refresh within the same finest cell only rewrites the provider's coordinates. Finds take no lock but a
+ * read lock per cell while scanning it, so they never block each other. A provider moving between cells while a
+ * find runs may be reported at its old or new point (once), or missed by that one find; everything else is seen
+ * exactly.
  */
 public final class H3ProviderIndex implements ProviderIndex {
     private static final int[] RESOLUTIONS = {9, 7, 5};
@@ -42,12 +43,15 @@ public final class H3ProviderIndex implements ProviderIndex {
 
     @Override
     public void put(String deviceId, GeoPoint point, Set<String> networks) {
-        requireDeviceId(deviceId);
+        if (deviceId == null) {
+            requireDeviceId(null);
+        }
         requireNetworks(networks);
         long finest = point == null ? ProviderEntry.NO_CELL : h3.latLngToCell(point.lat(), point.lon(), RESOLUTIONS[0]);
         while (true) {
             ProviderEntry entry = byId.get(deviceId);
             if (entry == null) {
+                requireDeviceId(deviceId); // only ids not yet held: a refresh skips the pattern match
                 entry = byId.computeIfAbsent(deviceId, ProviderEntry::new);
             }
             synchronized (entry) {
@@ -64,14 +68,20 @@ public final class H3ProviderIndex implements ProviderIndex {
     @Override
     public boolean remove(String deviceId) {
         requireDeviceId(deviceId);
-        ProviderEntry entry = byId.remove(deviceId);
+        ProviderEntry entry = byId.get(deviceId);
         if (entry == null) {
             return false;
         }
         synchronized (entry) {
+            if (entry.isRemoved()) {
+                return false; // a concurrent remove won
+            }
             entry.markRemoved();
             place(entry, null, ProviderEntry.NO_CELL);
             networkIndex.removeAll(entry);
+            // unmapped last, under the monitor: a put for this id waits, then files a fresh entry, so no two
+            // entries for one id are ever in the cells at once
+            byId.remove(deviceId, entry);
         }
         return true;
     }
@@ -112,7 +122,21 @@ public final class H3ProviderIndex implements ProviderIndex {
         return byId.size();
     }
 
-    /** The H3 resolution a find of this radius scans (visible for tests). */
+    /** Non-empty cells over all levels; emptied cells are dropped (visible for tests). */
+    int occupiedCells() {
+        int cells = 0;
+        for (CellLevel level : levels) {
+            cells += level.occupiedCells();
+        }
+        return cells;
+    }
+
+    /** Network ids with at least one provider (visible for tests). */
+    int networkCount() {
+        return networkIndex.networkCount();
+    }
+
+    /** The H3 resolution a find of this radius, if it cannot stop early, scans (visible for tests). */
     int resolutionFor(double radiusMeters) {
         return levelFor(radiusMeters).resolution();
     }
@@ -134,8 +158,8 @@ public final class H3ProviderIndex implements ProviderIndex {
 
     /** Moves the entry's point and re-files it in the cells that changed; call holding the entry's monitor. */
     private void place(ProviderEntry entry, GeoPoint point, long finestCell) {
-        boolean wasPlaced = entry.point() != null;
-        entry.point(point);
+        boolean wasPlaced = entry.hasPosition();
+        entry.position(point);
         if (wasPlaced && point != null && entry.cell(0) == finestCell) {
             return; // the common refresh: same finest cell, so the same coarser cells too
         }
@@ -143,17 +167,8 @@ public final class H3ProviderIndex implements ProviderIndex {
             int i = level.level();
             long cell = point == null ? ProviderEntry.NO_CELL
                     : i == 0 ? finestCell : h3.cellToParent(finestCell, level.resolution());
-            long old = entry.cell(i);
-            if (cell == old) {
-                continue;
-            }
-            // out of the old bucket before into the new: the entry's one slot field per level serves both
-            if (old != ProviderEntry.NO_CELL) {
-                level.remove(entry, old);
-            }
-            entry.cell(i, cell);
-            if (cell != ProviderEntry.NO_CELL) {
-                level.add(entry, cell);
+            if (cell != entry.cell(i)) {
+                level.refile(entry, cell);
             }
         }
     }

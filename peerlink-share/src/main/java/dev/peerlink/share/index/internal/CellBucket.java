@@ -80,13 +80,4 @@ final class CellBucket {
             lock.unlockRead(stamp);
         }
     }
-
-    int size() {
-        long stamp = lock.readLock();
-        try {
-            return size;
-        } finally {
-            lock.unlockRead(stamp);
-        }
-    }
 }

@@ -1,40 +1,57 @@
 package dev.peerlink.share.index.internal;
 
-import dev.peerlink.share.geo.GeoPoint;
 import java.util.Arrays;
 
 /**
- * Keeps the {@code limit} nearest of the candidates offered: a binary max-heap on (distance, id) in parallel
- * arrays that grow only as far as the candidates need, so a small query stays small whatever its limit.
+ * Keeps the {@code limit} nearest of the candidates offered. Candidates stay where they were stored (a replaced one
+ * gives up its slot); the heap order lives in an int array, so sifting moves no references (no GC write barriers).
+ * Until {@code limit} candidates arrive nothing is ordered at all, and the result is sorted once, at the end. The
+ * arrays grow only as far as the candidates need, so a small find stays small whatever its limit.
  */
 final class NearestHeap {
+    private static final int SLOT_BITS = 14;
+    private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
     private final int limit;
     private double[] meters;
     private String[] ids;
-    private GeoPoint[] points;
+    private double[] lats, lons, alts;
+    // slots in max-heap order on (distance, id) once full; in arrival order before
+    private int[] heap;
     private int size;
 
     NearestHeap(int limit) {
+        if (limit < 1 || limit > 1 << SLOT_BITS) {
+            throw new IllegalArgumentException("limit must be in [1, " + (1 << SLOT_BITS) + "], got " + limit);
+        }
         this.limit = limit;
         int initial = Math.min(limit, 16);
         meters = new double[initial];
         ids = new String[initial];
-        points = new GeoPoint[initial];
+        lats = new double[initial];
+        lons = new double[initial];
+        alts = new double[initial];
+        heap = new int[initial];
     }
 
-    void offer(double distance, String id, GeoPoint point) {
+    void offer(double distance, String id, double lat, double lon, double alt) {
         if (size < limit) {
             if (size == meters.length) {
                 int grown = Math.min(limit, size * 2);
                 meters = Arrays.copyOf(meters, grown);
                 ids = Arrays.copyOf(ids, grown);
-                points = Arrays.copyOf(points, grown);
+                lats = Arrays.copyOf(lats, grown);
+                lons = Arrays.copyOf(lons, grown);
+                alts = Arrays.copyOf(alts, grown);
+                heap = Arrays.copyOf(heap, grown);
             }
-            set(size, distance, id, point);
-            siftUp(size++);
-        } else if (farther(meters[0], ids[0], distance, id)) {
-            set(0, distance, id, point);
-            siftDown(0);
+            store(size, distance, id, lat, lon, alt);
+            heap[size] = size;
+            if (++size == limit) {
+                heapify();
+            }
+        } else if (farther(heap[0], distance, id)) {
+            store(heap[0], distance, id, lat, lon, alt);
+            siftDown(0, size);
         }
     }
 
@@ -46,57 +63,69 @@ final class NearestHeap {
         return size == limit;
     }
 
-    /** The farthest distance kept (meaningful once something was offered). */
+    /** The farthest distance kept; meaningful once full. */
     double worstMeters() {
-        return meters[0];
+        return meters[heap[0]];
     }
 
     /** Empties the heap into the sink, nearest first. */
     void drainAscending(Sink sink) {
-        int n = size;
-        // popping the farthest each time fills positions n-1 .. 0 in place, leaving the arrays sorted ascending
-        while (size > 1) {
-            swap(0, --size);
-            siftDown(0);
+        // Sort once by distance with the slot packed into the low bits of its (non-negative, so order-preserving)
+        // bit pattern; the few candidates that then share a truncated key are put in exact order by insertion.
+        long[] keys = new long[size];
+        for (int slot = 0; slot < size; slot++) {
+            keys[slot] = (Double.doubleToRawLongBits(meters[slot]) & ~SLOT_MASK) | slot;
+        }
+        Arrays.sort(keys);
+        int[] order = heap;
+        for (int i = 0; i < size; i++) {
+            int slot = (int) (keys[i] & SLOT_MASK);
+            int j = i;
+            while (j > 0 && farther(order[j - 1], slot)) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = slot;
+        }
+        for (int i = 0; i < size; i++) {
+            int slot = order[i];
+            sink.accept(meters[slot], ids[slot], lats[slot], lons[slot], alts[slot]);
         }
         size = 0;
-        for (int i = 0; i < n; i++) {
-            sink.accept(meters[i], ids[i], points[i]);
-        }
     }
 
     interface Sink {
-        void accept(double meters, String id, GeoPoint point);
+        void accept(double meters, String id, double lat, double lon, double alt);
     }
 
-    /** Whether (d1, id1) orders after (d2, id2): the heap's "larger" relation. */
-    private static boolean farther(double d1, String id1, double d2, String id2) {
-        return d1 > d2 || (d1 == d2 && id1.compareTo(id2) > 0);
-    }
-
-    private void siftUp(int i) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!farther(meters[i], ids[i], meters[parent], ids[parent])) {
-                return;
-            }
-            swap(i, parent);
-            i = parent;
+    private void heapify() {
+        for (int i = size / 2 - 1; i >= 0; i--) {
+            siftDown(i, size);
         }
     }
 
-    private void siftDown(int i) {
+    /** Whether the candidate in {@code slot} orders after (distance, id): the heap's "larger" relation. */
+    private boolean farther(int slot, double distance, String id) {
+        double d = meters[slot];
+        return d > distance || (d == distance && ids[slot].compareTo(id) > 0);
+    }
+
+    private boolean farther(int slotA, int slotB) {
+        return farther(slotA, meters[slotB], ids[slotB]);
+    }
+
+    private void siftDown(int i, int end) {
         while (true) {
             int left = 2 * i + 1;
-            if (left >= size) {
+            if (left >= end) {
                 return;
             }
             int largest = left;
             int right = left + 1;
-            if (right < size && farther(meters[right], ids[right], meters[left], ids[left])) {
+            if (right < end && farther(heap[right], heap[left])) {
                 largest = right;
             }
-            if (!farther(meters[largest], ids[largest], meters[i], ids[i])) {
+            if (!farther(heap[largest], heap[i])) {
                 return;
             }
             swap(i, largest);
@@ -104,21 +133,17 @@ final class NearestHeap {
         }
     }
 
-    private void set(int i, double distance, String id, GeoPoint point) {
-        meters[i] = distance;
-        ids[i] = id;
-        points[i] = point;
+    private void store(int slot, double distance, String id, double lat, double lon, double alt) {
+        meters[slot] = distance;
+        ids[slot] = id;
+        lats[slot] = lat;
+        lons[slot] = lon;
+        alts[slot] = alt;
     }
 
     private void swap(int a, int b) {
-        double m = meters[a];
-        meters[a] = meters[b];
-        meters[b] = m;
-        String id = ids[a];
-        ids[a] = ids[b];
-        ids[b] = id;
-        GeoPoint p = points[a];
-        points[a] = points[b];
-        points[b] = p;
+        int t = heap[a];
+        heap[a] = heap[b];
+        heap[b] = t;
     }
 }

@@ -3,9 +3,7 @@ package dev.peerlink.share.index.internal;
 import dev.peerlink.share.geo.GeoPoint;
 import dev.peerlink.share.index.ProviderIndex.Hit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One find in progress: the centre's trigonometry, the radius and the nearest hits so far. Cells are scanned
@@ -20,6 +18,7 @@ public final class RadiusQuery {
     private final NearestHeap nearest;
     // the distance a candidate must beat: the radius, then the farthest kept hit once the heap is full
     private double reach;
+    private boolean mayHoldDuplicates = true;
 
     public RadiusQuery(GeoPoint center, double radiusMeters, int limit, int level) {
         this.lat = center.lat();
@@ -60,9 +59,11 @@ public final class RadiusQuery {
             nearestPossible[i] = bound;
             buckets[i] = bucket;
         }
+        long stamp = cellLevel.refileStamp();
         for (int i = 0; i < n && nearestPossible[i] <= reach; i++) {
             buckets[i].scan(this);
         }
+        mayHoldDuplicates = !cellLevel.quietSince(stamp);
     }
 
     /** Whether {@code limit} hits were found (then nothing beyond the radius scanned could be nearer). */
@@ -75,18 +76,26 @@ public final class RadiusQuery {
         if (entry.cell(level) != cell) {
             return;
         }
-        GeoPoint p = entry.point();
-        // ground distance is at least the meridian arc between the latitudes: a check without trigonometry
-        if (p == null || Math.abs(p.lat() - lat) * Haversine.METERS_PER_DEGREE > reach * (1 + 1e-9) + 1e-6) {
+        double la, lo, al;
+        int stamp;
+        do {
+            stamp = entry.beginRead();
+            la = entry.rawLat();
+            lo = entry.rawLon();
+            al = entry.rawAlt();
+        } while (!entry.validate(stamp));
+        // ground distance is at least the meridian arc between the latitudes: a check without trigonometry (NaN,
+        // no position, fails it too)
+        if (!(Math.abs(la - lat) * Haversine.METERS_PER_DEGREE <= reach * (1 + 1e-9) + 1e-6)) {
             return;
         }
-        double a = Haversine.halfChordSquared(phi, cosPhi, lon, p.lat(), p.lon());
+        double a = Haversine.halfChordSquared(phi, cosPhi, lon, la, lo);
         if (a > maxHalfChordSquared) {
             return;
         }
         double d = Haversine.metersOf(a);
         if (d <= reach) {
-            nearest.offer(d, entry.deviceId(), p);
+            nearest.offer(d, entry.deviceId(), la, lo, al);
             if (nearest.isFull()) {
                 reach = nearest.worstMeters();
             }
@@ -95,25 +104,43 @@ public final class RadiusQuery {
 
     /**
      * The hits, nearest first. A provider that changed cells while the query ran may have been seen in both; it is
-     * reported once, at its nearer sighting.
+     * reported once, at its nearer sighting (the check runs only when a refile overlapped the scan).
      */
     public List<Hit> hits() {
         List<Hit> hits = new ArrayList<>(nearest.size());
-        Set<String> seen = nearest.size() > 32 ? new HashSet<>(nearest.size() * 2) : null;
-        nearest.drainAscending((meters, id, point) -> {
-            if (seen != null ? seen.add(id) : notListed(hits, id)) {
-                hits.add(new Hit(id, point, meters));
+        IdSet seen = mayHoldDuplicates ? new IdSet(nearest.size()) : null;
+        nearest.drainAscending((meters, id, la, lo, al) -> {
+            if (seen == null || seen.add(id)) {
+                hits.add(new Hit(id, GeoPoint.of(la, lo, al), meters));
             }
         });
         return hits;
     }
 
-    private static boolean notListed(List<Hit> hits, String id) {
-        for (Hit h : hits) {
-            if (h.deviceId().equals(id)) {
-                return false;
+    /** Open addressing on the ids' cached hash codes: a reference slot or two per hit rather than a HashSet node. */
+    private static final class IdSet {
+        private final String[] table;
+        private final int shift;
+
+        IdSet(int expected) {
+            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(2, expected) * 2 - 1) + 1; // load at most 1/2
+            table = new String[1 << bits];
+            shift = 32 - bits;
+        }
+
+        boolean add(String id) {
+            int mask = table.length - 1;
+            // Fibonacci hashing: the product's top bits depend on all of the hash code's bits
+            for (int i = (id.hashCode() * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
+                String there = table[i];
+                if (there == null) {
+                    table[i] = id;
+                    return true;
+                }
+                if (there.equals(id)) {
+                    return false;
+                }
             }
         }
-        return true;
     }
 }
