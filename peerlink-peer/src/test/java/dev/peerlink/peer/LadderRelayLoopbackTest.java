@@ -70,9 +70,10 @@ class LadderRelayLoopbackTest {
     @Test
     void relayedConnectionMovesToAHolePunchedPathWithoutLosingBytes() throws Exception {
         PeerlinkServer s = server();
-        // Relay first (at once); hole punching starts 1.5 s later and must take over mid-stream.
+        // Relay first (at once); hole punching starts 3 s later and must take over. 1.5 s was too close: on a loaded
+        // 2-core machine the relay (allocation + QUIC handshake) took longer and the punch won the ladder outright.
         LadderConfig cfg = LadderConfig.defaults().withLoopback(true).withPaths(Set.of("relay", "punch"))
-                .withRelayAfter(Duration.ZERO).withPunchAfter(Duration.ofMillis(1500));
+                .withRelayAfter(Duration.ZERO).withPunchAfter(Duration.ofMillis(3000));
         Peer a = peer(s, "a", cfg);
         Peer b = peer(s, "b", cfg);
         b.onConnection(LadderLoopbackTest::echo);
