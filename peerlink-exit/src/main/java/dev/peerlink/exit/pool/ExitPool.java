@@ -97,7 +97,7 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
     /** Changes how many providers are kept connected (prediction raises it before a weak spot). */
     public void target(int n) {
         target = Math.max(1, n);
-        exec.execute(this::replenish);
+        onPool(this::replenish);
     }
 
     public int target() {
@@ -256,8 +256,20 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
         emit(new PoolEvent.Exit(next.id, next.path(), next.meter.rttMs(), next.score(now), reason));
     }
 
+    /** Runs on the pool's thread; dropped once the pool is closed. */
+    private void onPool(Runnable r) {
+        if (closed) {
+            return;
+        }
+        try {
+            exec.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
     private void lost(ProviderLink l, String reason) {
-        exec.execute(() -> {
+        onPool(() -> {
             if (!links.remove(l)) {
                 return;
             }
@@ -346,7 +358,7 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
             return;
         }
         switch (d) {
-            case ExitDatagram.Pong p -> exec.execute(() -> link.meter.pong(p.id(), p.sentNanos(), now));
+            case ExitDatagram.Pong p -> onPool(() -> link.meter.pong(p.id(), p.sentNanos(), now));
             case ExitDatagram.State s -> link.state(s.json());
             case ExitDatagram.Udp u -> {
                 Consumer<UdpAssociation.Packet> h = link.udp.get(u.flow());
