@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 @Command(name = "share", mixinStandardHelpOptions = true,
         description = {"Network sharing (docs/sharing.md): find nearby devices that share their internet access, offer",
                 "yours, record indoor radio-map points, and ask the QoS map."},
-        subcommands = {ShareOfferCommand.class, ShareFindCommand.class, ShareSurveyCommand.class, ShareQosCommand.class})
+        subcommands = {ShareOfferCommand.class, ShareFindCommand.class, ShareUseCommand.class, ShareSurveyCommand.class, ShareQosCommand.class})
 final class ShareCommand implements Runnable {
     @Override
     public void run() {

@@ -25,6 +25,30 @@ final class ShareDevice {
     @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
     Path home;
 
+    @Option(names = "--loopback", hidden = true, description = "Offer loopback addresses as LAN candidates (tests).")
+    boolean loopback;
+
+    /** Starts a full peer (it accepts or makes peer connections: the exit); the caller closes it. */
+    dev.peerlink.peer.Peer startPeer() throws IOException, InterruptedException {
+        if (!DeviceId.isValid(id)) {
+            throw new IllegalArgumentException("--id must be 1-64 characters of [A-Za-z0-9._-]");
+        }
+        DeviceId deviceId = DeviceId.of(id);
+        DeviceIdentity identity = DeviceIdentity.loadOrCreate(deviceId, home != null ? home : DeviceIdentity.defaultHome(deviceId));
+        dev.peerlink.peer.Peer p = dev.peerlink.peer.Peer.builder().identity(identity).server(server)
+                .ladder(dev.peerlink.peer.LadderConfig.defaults().withLoopback(loopback)).build();
+        try {
+            p.start().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            p.close();
+            throw new IOException("cannot register at " + server + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            p.close();
+            throw new IOException("cannot register at " + server + ": no answer in 30 s");
+        }
+        return p;
+    }
+
     /** Registers and returns the signalling client; the caller closes it. */
     SignallingClient register() throws IOException, InterruptedException {
         if (!DeviceId.isValid(id)) {

@@ -1,6 +1,12 @@
 package dev.peerlink.cli;
 
-import dev.peerlink.peer.SignallingClient;
+import dev.peerlink.exit.Grants;
+import dev.peerlink.exit.egress.Cidr;
+import dev.peerlink.exit.egress.EgressRules;
+import dev.peerlink.exit.egress.LanPrefixes;
+import dev.peerlink.exit.provider.ExitConfig;
+import dev.peerlink.exit.provider.ExitServer;
+import dev.peerlink.peer.Peer;
 import dev.peerlink.peer.share.AccessDecider;
 import dev.peerlink.peer.share.Offering;
 import dev.peerlink.peer.share.PolicyDecider;
@@ -87,6 +93,21 @@ final class ShareOfferCommand implements Callable<Integer> {
     @Option(names = "--battery", paramLabel = "PCT", defaultValue = "-1", description = "Battery level (default: unknown).")
     int battery;
 
+    @Option(names = "--egress-allow", paramLabel = "CIDR",
+            description = "Let requesters reach this range, which the exit refuses by default (loopback, private, link-local, "
+                    + "CGNAT, multicast, this device's LAN). Repeatable.")
+    List<String> egressAllow = new ArrayList<>();
+
+    @Option(names = "--flow-log", paramLabel = "DIR", description = "Where the exit logs every flow (flows.jsonl) and keeps "
+            + "today's usage (default: the key directory's exit/).")
+    Path flowLog;
+
+    @Option(names = "--max-flows", paramLabel = "N", defaultValue = "64", description = "Open flows per requester (default: ${DEFAULT-VALUE}).")
+    int maxFlows;
+
+    @Option(names = "--no-exit", description = "Announce and answer only; do not serve as the internet exit.")
+    boolean noExit;
+
     @Option(names = "--network-type", paramLabel = "T", defaultValue = "other",
             description = "What carries this device's internet: wifi, ethernet, 5g, 4g, 3g, 2g, satellite, other.")
     String networkType;
@@ -106,25 +127,28 @@ final class ShareOfferCommand implements Callable<Integer> {
             throw new IllegalArgumentException("say where this provider is: --at LAT,LON[,ALT] or --gpsd HOST:PORT (or --network ID)");
         }
         GpsdClient gpsd = mode.equals("gnss") ? position.openGpsd() : null;
-        try (SignallingClient c = device.register()) {
+        Grants grants = new Grants();
+        try (Peer peer = device.startPeer()) {
             Location at = switch (mode) {
                 case "manual" -> position.manual();
                 case "gnss" -> position.gnssFix(gpsd, Duration.ofSeconds(30));
                 case "wifi" -> throw new IllegalArgumentException("a provider gives --at or --gpsd; --wifi-scan locates requesters");
                 default -> null;
             };
+            ExitServer exit = noExit ? null : ExitServer.start(peer, exitConfig(offer.limits(), () -> state), grants::admits);
             ShareBody.Announce announce = new ShareBody.Announce(at, position.networkIds(), sceneHints, offer, state, policy);
-            try (Offering o = ShareDevice.share(c).offer(announce, decider, ShareDevice.REFRESH)) {
-                o.onRequest((r, d) -> System.out.println(ShareJson.event("access", "requester", r.requester(),
-                        "scene", r.scene().wire(), "distanceMeters", r.distanceMeters(),
-                        "decision", d instanceof AccessDecider.Decline ? "decline" : "accept",
-                        "reason", d instanceof AccessDecider.Decline no ? no.reason() : null)));
+            try (Offering o = ShareDevice.share(peer.signalling()).offer(announce, granting(decider, grants), ShareDevice.REFRESH)) {
                 if (gpsd != null) {
                     followGpsd(gpsd, o);
                 }
                 System.out.println(ShareJson.event("offering", "id", device.id, "services", List.of(services.split(",")),
-                        "policy", policy.mode().wire(), "locationSource", at == null ? "none" : at.source().wire()));
+                        "policy", policy.mode().wire(), "locationSource", at == null ? "none" : at.source().wire(),
+                        "exit", exit != null));
                 Shutdown.awaitSignal();
+            } finally {
+                if (exit != null) {
+                    exit.close();
+                }
             }
         } finally {
             if (gpsd != null) {
@@ -132,6 +156,32 @@ final class ShareOfferCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Every accepted access request admits that requester to the exit for {@link #GRANT}; each decision is printed. */
+    private static AccessDecider granting(AccessDecider decider, Grants grants) {
+        return r -> {
+            AccessDecider.Decision d = decider.decide(r);
+            if (d instanceof AccessDecider.Accept) {
+                grants.grant(r.requester(), GRANT);
+            }
+            System.out.println(ShareJson.event("access", "requester", r.requester(), "scene", r.scene().wire(),
+                    "distanceMeters", r.distanceMeters(), "decision", d instanceof AccessDecider.Decline ? "decline" : "accept",
+                    "reason", d instanceof AccessDecider.Decline no ? no.reason() : null));
+            return d;
+        };
+    }
+
+    /** A requester's grant outlives its find by this much; the requester's pool finds again every 5 minutes. */
+    static final Duration GRANT = Duration.ofMinutes(15);
+
+    private ExitConfig exitConfig(Limits limits, java.util.function.Supplier<LinkState> state) throws java.io.IOException {
+        List<Cidr> opened = egressAllow.stream().map(Cidr::parse).toList();
+        EgressRules rules = EgressRules.standard().withLan(LanPrefixes.fromInterfaces()).withOpened(opened);
+        Path logDir = flowLog != null ? flowLog : (device.home != null ? device.home
+                : dev.peerlink.peer.DeviceIdentity.defaultHome(dev.peerlink.protocol.DeviceId.of(device.id))).resolve("exit");
+        return ExitConfig.defaults(rules).withLimits(limits).withMaxFlowsPerRequester(maxFlows).withFlowLogDir(logDir)
+                .withLinkState(state);
     }
 
     /** Re-announces when the fix moved more than 10 m from the announced one (the server refreshes nothing by itself). */

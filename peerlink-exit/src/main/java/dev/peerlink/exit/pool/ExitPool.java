@@ -36,6 +36,8 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExitPool.class);
     static final long PING_MS = 250;
     private static final long REFIND_MS = 10_000;
+    /** Finds again this often even when nothing is missing: providers grant access per find (docs/sharing.md). */
+    private static final long REFRESH_MS = 300_000;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Opening a flow blocks on the provider's reply: one virtual thread each. */
     private static final java.util.concurrent.ExecutorService OPENERS = Executors.newVirtualThreadPerTaskExecutor();
@@ -208,6 +210,9 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
             }
             choose(now);
             replenish();
+            if ((now - lastFindNanos) / 1_000_000 >= REFRESH_MS) {
+                refind();
+            }
         } catch (RuntimeException e) {
             LOG.warn("exit pool tick failed", e);
         }
