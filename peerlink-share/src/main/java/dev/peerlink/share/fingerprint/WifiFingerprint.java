@@ -1,12 +1,6 @@
 package dev.peerlink.share.fingerprint;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -23,7 +17,6 @@ public record WifiFingerprint(Map<String, Integer> rssi) {
     public static final int MAX_SALT_LENGTH = 256;
 
     private static final Pattern NETWORK_ID = Pattern.compile("wifi:[0-9a-f]{32}");
-    private static final Pattern BSSID = Pattern.compile("[0-9a-f]{2}([:-][0-9a-f]{2}){5}");
 
     public WifiFingerprint {
         if (rssi == null) {
