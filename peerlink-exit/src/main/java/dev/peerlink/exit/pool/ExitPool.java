@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExitPool implements ExitDialer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExitPool.class);
-    static final long PING_MS = 250;
+    static final long PING_MS = 200;
     private static final long REFIND_MS = 10_000;
     /** Finds again this often even when nothing is missing: providers grant access per find (docs/sharing.md). */
     private static final long REFRESH_MS = 300_000;
@@ -131,17 +131,59 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
             for (ProviderLink link = pick(tried); link != null; link = pick(tried)) {
                 tried.add(link);
                 try {
-                    return link.open(host, port);
+                    return openWatching(link, host, port);
                 } catch (ExitException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 } catch (IOException e) {
-                    link.closed = true;
-                    lost(link, "stream failed: " + e.getMessage());
+                    if (!(e instanceof StalledException)) {
+                        link.closed = true;
+                        lost(link, "stream failed: " + e.getMessage());
+                    }
                 }
             }
             throw new java.util.concurrent.CompletionException(new ExitException(ExitError.NO_EXIT,
                     tried.isEmpty() ? "no exit connected" : "every connected exit failed"));
         }, OPENERS);
+    }
+
+    /** The exit went silent while a flow was opening on it. */
+    private static final class StalledException extends IOException {
+        StalledException(String id) {
+            super(id + " stalled while opening");
+        }
+    }
+
+    /**
+     * Opens on {@code link}, giving up when the link stalls meanwhile: no application byte has been sent before the
+     * provider's reply, so the open is safe to repeat on the next exit (a request made just as a provider dies does not
+     * hang until the provider is declared lost).
+     */
+    private ExitFlow openWatching(ProviderLink link, String host, int port) throws IOException {
+        CompletableFuture<ExitFlow> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return link.open(host, port);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, OPENERS);
+        while (true) {
+            try {
+                return f.get(PING_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (link.closed || ExitScore.unusable(link.meter.silentMs(System.nanoTime()))) {
+                    // a late success is closed at once: the flow moved on
+                    f.thenAccept(ExitFlow::close);
+                    throw new StalledException(link.id);
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                throw c instanceof IOException io ? io : new IOException(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.thenAccept(ExitFlow::close);
+                throw new ExitException(ExitError.INTERNAL, "interrupted");
+            }
+        }
     }
 
     /** The current exit, or when it failed the best other live one; null when none is left. */
@@ -198,7 +240,7 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
                     lost(l, "connection closed");
                     continue;
                 }
-                if (l.meter.silentMs(now) >= ExitScore.DEAD_MS * 2) {
+                if (l.meter.silentMs(now) >= ExitScore.DEAD_MS) {
                     lost(l, "no answer for " + (long) l.meter.silentMs(now) + " ms");
                     continue;
                 }

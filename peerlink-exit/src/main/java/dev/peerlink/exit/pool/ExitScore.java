@@ -7,14 +7,14 @@ package dev.peerlink.exit.pool;
  * <p>{@code score = (0.45 rtt + 0.35 loss + 0.20 rate) x stall}: rtt {@code 1 / (1 + rtt / 80 ms)}; loss
  * {@code max(0, 1 - loss / 20 %)}; rate from the provider's reported downlink, {@code log2(1 + kbit/s / 1000) /
  * log2(101)} capped at 1, 0.5 when unknown; stall 0 when no pong came for {@link #DEAD_MS}, 0.3 past
- * {@link #STALL_MS}, else 1.
+ * {@link #STALL_MS} (3.5 ping intervals: a crashed provider stops taking new flows within ~0.7 s), else 1.
  *
  * <p>Switching: new flows leave the current exit at once when it is dead or stalled; otherwise only for a candidate
  * whose score beats the current one by {@link #MARGIN} (relative) for {@link #HOLD_MS} in a row — two equal providers
  * never flap.
  */
 public final class ExitScore {
-    public static final double STALL_MS = 1_000, DEAD_MS = 3_000;
+    public static final double STALL_MS = 700, DEAD_MS = 3_000;
     public static final double MARGIN = 0.15;
     public static final long HOLD_MS = 2_000;
 

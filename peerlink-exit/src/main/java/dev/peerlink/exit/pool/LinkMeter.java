@@ -2,8 +2,8 @@ package dev.peerlink.exit.pool;
 
 /**
  * The measured state of one requester → provider connection: RTT (EWMA of ping round trips), loss over the last
- * {@value #WINDOW} pings, when the last pong came, and bytes carried recently. Not thread-safe: the pool's scheduler
- * owns it (pongs are handed over to that thread).
+ * {@value #WINDOW} pings and when the last pong came. Written by the pool's thread only (pongs are handed over to it);
+ * RTT and the last pong are volatile because flow openers read them to decide whether an exit stalled.
  */
 final class LinkMeter {
     static final int WINDOW = 20;
@@ -12,8 +12,8 @@ final class LinkMeter {
     private final boolean[] answered = new boolean[WINDOW];
     private long nextId = 1;
     private int sent;
-    private double rttMs = Double.NaN;
-    private long lastPongNanos;
+    private volatile double rttMs = Double.NaN;
+    private volatile long lastPongNanos;
     private final long createdNanos;
 
     LinkMeter(long nowNanos) {
