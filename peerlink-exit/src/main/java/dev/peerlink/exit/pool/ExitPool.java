@@ -39,8 +39,6 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
     /** Finds again this often even when nothing is missing: providers grant access per find (docs/sharing.md). */
     private static final long REFRESH_MS = 300_000;
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Opening a flow blocks on the provider's reply: one virtual thread each. */
-    private static final java.util.concurrent.ExecutorService OPENERS = Executors.newVirtualThreadPerTaskExecutor();
 
     /** How the pool reaches providers and learns of candidates; the CLI and SDK wire a Peer and a ShareClient in. */
     public interface Providers {
@@ -69,6 +67,19 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
     private long lastFindNanos = Long.MIN_VALUE / 2;
     private boolean finding;
     private volatile boolean closed;
+    private final FlowOpener opener = new FlowOpener(new FlowOpener.Exits() {
+        public ProviderLink current() {
+            return current;
+        }
+
+        public List<ProviderLink> links() {
+            return links;
+        }
+
+        public void lost(ProviderLink l, String reason) {
+            ExitPool.this.lost(l, reason);
+        }
+    });
 
     private ExitPool(Providers providers, int target, Consumer<PoolEvent> events) {
         this.providers = providers;
@@ -125,81 +136,7 @@ public final class ExitPool implements ExitDialer, AutoCloseable {
 
     @Override
     public CompletableFuture<ExitFlow> open(String host, int port) {
-        return CompletableFuture.supplyAsync(() -> {
-            // a connection-level failure fails over at once to the next exit; a refusal is the destination's answer
-            Set<ProviderLink> tried = new java.util.HashSet<>();
-            for (ProviderLink link = pick(tried); link != null; link = pick(tried)) {
-                tried.add(link);
-                try {
-                    return openWatching(link, host, port);
-                } catch (ExitException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                } catch (IOException e) {
-                    if (!(e instanceof StalledException)) {
-                        link.closed = true;
-                        lost(link, "stream failed: " + e.getMessage());
-                    }
-                }
-            }
-            throw new java.util.concurrent.CompletionException(new ExitException(ExitError.NO_EXIT,
-                    tried.isEmpty() ? "no exit connected" : "every connected exit failed"));
-        }, OPENERS);
-    }
-
-    /** The exit went silent while a flow was opening on it. */
-    private static final class StalledException extends IOException {
-        StalledException(String id) {
-            super(id + " stalled while opening");
-        }
-    }
-
-    /**
-     * Opens on {@code link}, giving up when the link stalls meanwhile: no application byte has been sent before the
-     * provider's reply, so the open is safe to repeat on the next exit (a request made just as a provider dies does not
-     * hang until the provider is declared lost).
-     */
-    private ExitFlow openWatching(ProviderLink link, String host, int port) throws IOException {
-        CompletableFuture<ExitFlow> f = CompletableFuture.supplyAsync(() -> {
-            try {
-                return link.open(host, port);
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, OPENERS);
-        while (true) {
-            try {
-                return f.get(PING_MS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                if (link.closed || ExitScore.unusable(link.meter.silentMs(System.nanoTime()))) {
-                    // a late success is closed at once: the flow moved on
-                    f.thenAccept(ExitFlow::close);
-                    throw new StalledException(link.id);
-                }
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                throw c instanceof IOException io ? io : new IOException(c);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                f.thenAccept(ExitFlow::close);
-                throw new ExitException(ExitError.INTERNAL, "interrupted");
-            }
-        }
-    }
-
-    /** The current exit, or when it failed the best other live one; null when none is left. */
-    private ProviderLink pick(Set<ProviderLink> tried) {
-        ProviderLink c = current;
-        if (c != null && !c.closed && !tried.contains(c)) {
-            return c;
-        }
-        long now = System.nanoTime();
-        ProviderLink best = null;
-        for (ProviderLink l : links) {
-            if (!l.closed && !tried.contains(l) && (best == null || l.score(now) > best.score(now))) {
-                best = l;
-            }
-        }
-        return best;
+        return opener.open(host, port);
     }
 
     @Override
