@@ -1,7 +1,7 @@
 package dev.peerlink.cli;
 
 import dev.peerlink.exit.pool.ExitPool;
-import dev.peerlink.exit.pool.Lookahead;
+import dev.peerlink.exit.pool.WeakSpotWatcher;
 import dev.peerlink.exit.pool.PoolEvent;
 import dev.peerlink.exit.proxy.LocalProxy;
 import dev.peerlink.peer.Peer;
@@ -135,25 +135,14 @@ final class ShareUseCommand implements Callable<Integer> {
 
     /** Keeps the position fresh for finds and raises the pool by one before a weak spot the QoS map predicts. */
     private void follow(GpsdClient gpsd, AtomicReference<Location> here, ShareClient share, ExitPool pool) {
-        AtomicReference<Location> lastCheck = new AtomicReference<>(here.get());
+        WeakSpotWatcher watcher = new WeakSpotWatcher(share::qos, pool::target, providers, c -> System.err.println(
+                c.weak().isPresent()
+                        ? ShareJson.event("weak-spot-ahead", "cell", c.weak().get().cell(), "at", c.weak().get().enterTime(),
+                                "reason", c.weak().get().reason(), "providers", c.providers())
+                        : ShareJson.event("clear-ahead", "providers", c.providers())));
         gpsd.onFix(fix -> {
             here.set(fix);
-            Location prev = lastCheck.get();
-            if (prev == null || fix.timeMillis() - prev.timeMillis() < Lookahead.STEP_S * 1000L) {
-                return;
-            }
-            lastCheck.set(fix);
-            Lookahead.ahead(prev, fix).ifPresentOrElse(route -> share.qos(route).thenAccept(cells -> {
-                var weak = Lookahead.firstWeak(cells);
-                int want = weak.isPresent() ? providers + 1 : providers;
-                if (want != pool.target()) {
-                    pool.target(want);
-                    System.err.println(weak.isPresent()
-                            ? ShareJson.event("weak-spot-ahead", "cell", weak.get().cell(), "at", weak.get().enterTime(),
-                                    "reason", weak.get().reason(), "providers", want)
-                            : ShareJson.event("clear-ahead", "providers", want));
-                }
-            }), () -> { });
+            watcher.accept(fix);
         });
     }
 

@@ -36,6 +36,7 @@ final class ProviderLink {
     final AtomicLong bytes = new AtomicLong();
     final Map<Integer, Consumer<UdpAssociation.Packet>> udp = new ConcurrentHashMap<>();
     volatile double reportedDownKbps = Double.NaN;
+    volatile double reportedUpKbps = Double.NaN;
     volatile boolean closed;
 
     ProviderLink(String id, PeerConnection connection, long nowNanos) {
@@ -49,7 +50,7 @@ final class ProviderLink {
     }
 
     double score(long nowNanos) {
-        return ExitScore.score(meter.rttMs(), meter.loss(), reportedDownKbps, meter.silentMs(nowNanos));
+        return ExitScore.score(meter.rttMs(), meter.loss(), reportedDownKbps, reportedUpKbps, meter.silentMs(nowNanos));
     }
 
     /** Opens a flow (blocking: header out, reply in). Connection-level failures are IOExceptions, refusals ExitExceptions. */
@@ -89,6 +90,10 @@ final class ProviderLink {
             JsonNode down = n.path("link").path("downKbps");
             if (down.isNumber()) {
                 reportedDownKbps = down.doubleValue();
+            }
+            JsonNode up = n.path("link").path("upKbps");
+            if (up.isNumber()) {
+                reportedUpKbps = up.doubleValue();
             }
         } catch (IOException | RuntimeException ignored) {
             // a state we cannot read changes nothing

@@ -26,6 +26,12 @@ class ExitScoreTest {
     }
 
     @Test
+    void aThinUplinkLowersTheRate() {
+        assertThat(ExitScore.score(20, 0, 50_000, 500, 100)).isLessThan(ExitScore.score(20, 0, 50_000, 20_000, 100));
+        assertThat(ExitScore.score(20, 0, 50_000, Double.NaN, 100)).isEqualTo(ExitScore.score(20, 0, 50_000, 100));
+    }
+
+    @Test
     void theMeterCountsLossOverItsWindowAndAveragesRtt() {
         LinkMeter m = new LinkMeter(0);
         long t = 0;
