@@ -113,6 +113,29 @@ class ShareCliTest {
     }
 
     @Test
+    void outdoorsTheRequesterIsPlacedByItsGnssFixesFromGpsd() throws Exception {
+        var unavailable = dev.peerlink.testkit.gpsd.Gpsfake.unavailable();
+        if (unavailable.isPresent()) {
+            System.out.println("SKIPPED (ShareCliTest gpsd): " + unavailable.get());
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(unavailable.isEmpty(), "gpsfake missing");
+        // the shipped log drives north from 31.2304 N 121.4737 E: a provider 100 m north of its start
+        provider("roadside", Geodesy.destination(GeoPoint.of(31.2304, 121.4737), 0, 100), 10_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.share().orElseThrow().registry().size() == 1);
+        Path nmea = dev.peerlink.testkit.gpsd.Gpsfake.shippedLog(dev.peerlink.testkit.gpsd.Gpsfake.DRIVE_NORTH, dir);
+        try (var gps = dev.peerlink.testkit.gpsd.Gpsfake.start(nmea, dir, 0.2)) {
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gps::listening);
+            // gnss, the source the outdoor scene prefers, wins over a (wrong) hand-given position
+            CliRun r = share("find", "driver", "--gpsd", gps.hostPort(), "--at", "0,0", "--scene", "outdoor", "--json");
+            assertThat(r.exit()).as(r.out()).isZero();
+            JsonNode found = JSON.readTree(r.out());
+            assertThat(found.path("locationSource").asText()).isEqualTo("gnss");
+            assertThat(found.path("providers").get(0).path("deviceId").asText()).isEqualTo("roadside");
+            assertThat(found.path("providers").get(0).path("distanceMeters").asLong()).isBetween(10L, 150L);
+        }
+    }
+
+    @Test
     void badInputIsOneClearErrorWithExitCodeOneAndServerRefusalsExitTwo() {
         String at = PLAZA.lat() + "," + PLAZA.lon();
         assertThat(share("find", "x", "--at", at, "--scene", "tunnel").exit()).isEqualTo(1);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.peerlink.share.Location;
 import dev.peerlink.share.LocationSource;
+import dev.peerlink.testkit.gpsd.Gpsfake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -31,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ~11 m/s from 31.2304 N 121.4737 E, one GGA+RMC pair per second of log time.
  */
 class GpsdClientGpsfakeTest {
-    private static final Path GPSFAKE = Path.of("/usr/bin/gpsfake");
-    private static final Path GPSD = Path.of("/usr/sbin/gpsd");
     /** What gpsd adds to the GGA (mean sea level) altitude to report altHAE: the GGA geoid separation. */
     private static final double GEOID_SEPARATION = 9.0;
 
@@ -41,7 +40,7 @@ class GpsdClientGpsfakeTest {
 
     @TempDir
     static Path dir;
-    private static Process gpsfake;
+    private static Gpsfake gpsfake;
     private static List<Logged> log;
     private static InetSocketAddress gpsdAddress;
 
@@ -50,57 +49,33 @@ class GpsdClientGpsfakeTest {
         if (!installed()) {
             return; // the test reports the skip (an assumption failing here would hide it from the report)
         }
-        Path nmea = dir.resolve("drive-north.nmea");
-        try (InputStream in = GpsdClientGpsfakeTest.class.getResourceAsStream("/gpsd/drive-north.nmea")) {
-            Files.copy(in, nmea);
-        }
+        Path nmea = Gpsfake.shippedLog(Gpsfake.DRIVE_NORTH, dir);
         log = readGga(nmea);
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        // -1: play the log once; -c: 0.2 s between sentences (the log lasts 12 s), so the first fixes come after we connect;
-        // -W: gpsfake exits on its own 5 s after the log ends should we fail to stop it
-        ProcessBuilder pb = new ProcessBuilder(GPSFAKE.toString(), "-q", "-1", "-P", Integer.toString(port), "-c", "0.2",
-                "-W", "5", nmea.toString());
-        pb.environment().merge("PATH", GPSD.getParent().toString(), (old, add) -> old + ":" + add); // gpsfake looks gpsd up there
-        pb.environment().put("TMPDIR", dir.toString()); // gpsfake's control socket, left behind when it is killed
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("gpsfake.log").toFile());
-        gpsfake = pb.start();
-        gpsdAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        // 0.2 s between sentences (the log lasts 12 s), so the first fixes come after we connect
+        gpsfake = Gpsfake.start(nmea, dir, 0.2);
+        gpsdAddress = gpsfake.address();
     }
 
     @AfterAll
-    static void stopGpsfake() throws Exception {
-        if (gpsfake == null) {
-            return;
-        }
-        // gpsd is gpsfake's child: collect it before the parent dies and it is re-parented
-        List<ProcessHandle> started = new ArrayList<>(gpsfake.descendants().toList());
-        started.add(gpsfake.toHandle());
-        started.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : started) {
-            try {
-                p.onExit().get(3, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                p.destroyForcibly();
-            }
+    static void stopGpsfake() {
+        if (gpsfake != null) {
+            gpsfake.close();
         }
     }
 
     private static boolean installed() {
-        return Files.isExecutable(GPSFAKE) && Files.isExecutable(GPSD);
+        return Gpsfake.unavailable().isEmpty();
     }
 
     @Test
     void fixesFromARealGpsdMatchTheLogAndMoveNorth() throws Exception {
         if (!installed()) {
-            System.out.println("SKIPPED (GpsdClientGpsfakeTest): gpsfake or gpsd not installed (" + GPSFAKE + ", " + GPSD + ")");
+            System.out.println("SKIPPED (GpsdClientGpsfakeTest): " + Gpsfake.unavailable().orElseThrow());
         }
         Assumptions.assumeTrue(installed(), "gpsfake or gpsd not installed");
         AtomicReference<GpsdClient> connected = new AtomicReference<>();
         await("gpsd listening").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            assertThat(gpsfake.isAlive()).as("gpsfake running; see " + dir.resolve("gpsfake.log")).isTrue();
+            assertThat(gpsfake.isAlive()).as("gpsfake running; see " + gpsfake.log()).isTrue();
             try {
                 connected.set(GpsdClient.connect(gpsdAddress, Duration.ofSeconds(2)));
                 return true;
