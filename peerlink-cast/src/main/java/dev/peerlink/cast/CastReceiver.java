@@ -1,0 +1,272 @@
+package dev.peerlink.cast;
+
+import dev.peerlink.cast.internal.CastHello;
+import dev.peerlink.cast.internal.StreamBridge;
+import dev.peerlink.peer.DeviceIdentity;
+import dev.peerlink.peer.Peer;
+import dev.peerlink.peer.PeerConnection;
+import dev.peerlink.peer.pairing.PairingCode;
+import dev.peerlink.peer.pairing.PairingException;
+import dev.peerlink.peer.pairing.PairingListener;
+import dev.peerlink.secure.SecureStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PC of seed 000: shows a pairing code (its addresses, key and a one-time token) and receives one cast at a time.
+ * A phone that reaches it directly dials the pairing listener; one that cannot (the PC's firewall drops inbound)
+ * connects through the server, where the ladder has the PC dial back ({@code reverse}) — or punches or relays across
+ * NATs. Either way the cast is RTMP inside the encrypted connection. After a cast ends a fresh code is shown.
+ *
+ * <pre>{@code
+ * CastReceiver rx = CastReceiver.builder(identity).peer(peer).media(media).onEvent(e -> log(e.toJson())).start();
+ * show(rx.code().toText());
+ * }</pre>
+ */
+public final class CastReceiver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CastReceiver.class);
+    /** Stream key inside the encrypted link: the token already authorised the sender. */
+    public static final String KEY = "live";
+
+    private final DeviceIdentity identity;
+    private final Peer peer;
+    private final ReceiverMedia media;
+    private final InetSocketAddress bind;
+    private final List<InetSocketAddress> advertise;
+    private final Duration ttl;
+    private final Consumer<CastEvent> events;
+    private final Object lock = new Object();
+    private volatile Round round;
+    private volatile boolean closed;
+
+    /** One pairing code and the cast it admits. */
+    private final class Round {
+        final PairingListener listener;
+        final AtomicBoolean claimed = new AtomicBoolean();
+        volatile CastLink link;
+
+        Round(PairingListener listener) {
+            this.listener = listener;
+        }
+    }
+
+    private CastReceiver(Builder b) {
+        this.identity = b.identity;
+        this.peer = b.peer;
+        this.media = Objects.requireNonNull(b.media, "media");
+        this.bind = b.bind;
+        this.advertise = b.advertise;
+        this.ttl = b.ttl;
+        this.events = b.events;
+    }
+
+    public static Builder builder(DeviceIdentity identity) {
+        return new Builder(identity);
+    }
+
+    /** The code now shown (it changes after each cast). */
+    public PairingCode code() {
+        return round.listener.code();
+    }
+
+    /** The pairing listener's bound address (the port in the code). */
+    public InetSocketAddress listenAddress() {
+        return round.listener.localAddress();
+    }
+
+    private CastReceiver start() throws IOException {
+        if (peer != null) {
+            // any registered device may ask; only the holder of the current token gets past the hello
+            peer.acceptFrom(ref -> true);
+            peer.onConnection(c -> Thread.ofVirtual().name("cast-brokered").start(() -> onBrokered(c)));
+        }
+        newRound();
+        return this;
+    }
+
+    private void newRound() throws IOException {
+        PairingListener.Builder lb = PairingListener.builder(identity).bind(bind).ttl(ttl);
+        if (advertise != null) {
+            lb.advertise(advertise);
+        }
+        Round r = new Round(lb.start());
+        synchronized (lock) {
+            if (closed) {
+                r.listener.close();
+                return;
+            }
+            round = r;
+        }
+        events.accept(CastEvent.waiting(r.listener.code().toText()));
+        Thread.ofVirtual().name("cast-pairing-accept").start(() -> acceptDirect(r));
+    }
+
+    private void acceptDirect(Round r) {
+        try {
+            PairingListener.Paired p = r.listener.accept();
+            if (!r.claimed.compareAndSet(false, true)) {
+                p.session().close(); // a brokered connection won the race for this code
+                return;
+            }
+            String id = p.deviceId().map(d -> d.value()).orElse(p.peer().fingerprint());
+            serve(r, CastLink.of(p.session(), id, Duration.ZERO));
+        } catch (PairingException e) {
+            if (!closed && r == round && !r.claimed.get()) {
+                // expired or gave up: show a fresh code
+                LOG.info("pairing code ended: {}", e.getMessage());
+                rotate(r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onBrokered(PeerConnection c) {
+        Round r = round;
+        CastLink link = CastLink.of(c);
+        try {
+            SecureStream hello = c.acceptStream();
+            if (hello == null) {
+                return;
+            }
+            int status;
+            byte[] token = CastHello.read(hello.input());
+            if (token == null) {
+                status = CastHello.BAD_REQUEST;
+            } else if (!CastHello.matches(r.listener.code().token(), token)) {
+                status = CastHello.WRONG_TOKEN;
+            } else if (r.listener.code().expiredAt(java.time.Instant.now())) {
+                status = CastHello.EXPIRED;
+            } else if (!r.claimed.compareAndSet(false, true)) {
+                status = CastHello.TOKEN_USED;
+            } else {
+                status = CastHello.OK;
+            }
+            hello.output().write(status);
+            hello.output().flush();
+            hello.close();
+            if (status != CastHello.OK) {
+                events.accept(CastEvent.refused(link.peerId(), CastHello.describe(status)));
+                c.close();
+                return;
+            }
+            r.listener.close(); // the code is spent: a late direct dial is told so
+            serve(r, link);
+        } catch (IOException e) {
+            events.accept(CastEvent.refused(link.peerId(), "hello failed: " + e.getMessage()));
+            c.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c.close();
+        }
+    }
+
+    private void serve(Round r, CastLink link) {
+        r.link = link;
+        events.accept(CastEvent.casting(link));
+        CompletableFuture<Void> done;
+        try {
+            if (link.receiverDials()) {
+                // seed 000: the PC dialled back, so it runs the RTMP client and plays the phone's stream
+                SecureStream s = link.openStream();
+                StreamBridge.Listener bridge = new StreamBridge.Listener(s);
+                done = media.playFrom(bridge.address(), KEY).whenComplete((v, e) -> bridge.close());
+            } else {
+                SecureStream s = link.acceptStream();
+                if (s == null) {
+                    throw new IOException("the connection closed before the stream opened");
+                }
+                done = StreamBridge.toLocal(s, media.rtmpServer());
+            }
+        } catch (IOException e) {
+            done = CompletableFuture.failedFuture(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((v, e) -> {
+            events.accept(CastEvent.ended(link, e == null ? "stream ended" : String.valueOf(rootMessage(e))));
+            link.close();
+            rotate(r);
+        });
+    }
+
+    private void rotate(Round old) {
+        synchronized (lock) {
+            if (closed || round != old) {
+                return;
+            }
+        }
+        old.listener.close();
+        try {
+            newRound();
+        } catch (IOException e) {
+            LOG.warn("cannot start a new pairing listener: {}", e.toString());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t != t.getCause()) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        Round r;
+        synchronized (lock) {
+            closed = true;
+            r = round;
+        }
+        if (r != null) {
+            r.listener.close();
+            CastLink l = r.link;
+            if (l != null) {
+                l.close();
+            }
+        }
+    }
+
+    public static final class Builder {
+        private final DeviceIdentity identity;
+        private Peer peer;
+        private ReceiverMedia media;
+        private InetSocketAddress bind = new InetSocketAddress(0);
+        private List<InetSocketAddress> advertise;
+        private Duration ttl = Duration.ofMinutes(10);
+        private Consumer<CastEvent> events = e -> { };
+
+        private Builder(DeviceIdentity identity) {
+            this.identity = Objects.requireNonNull(identity);
+        }
+
+        /** A started-or-starting peer: lets phones that cannot reach us directly connect through the server. */
+        public Builder peer(Peer peer) { this.peer = peer; return this; }
+
+        public Builder media(ReceiverMedia media) { this.media = media; return this; }
+
+        /** The pairing listener's address (default every interface, any port). */
+        public Builder bind(InetSocketAddress bind) { this.bind = bind; return this; }
+
+        /** Candidates to put in the code instead of the LAN addresses. */
+        public Builder advertise(List<InetSocketAddress> a) { this.advertise = List.copyOf(a); return this; }
+
+        public Builder ttl(Duration ttl) { this.ttl = ttl; return this; }
+
+        public Builder onEvent(Consumer<CastEvent> events) { this.events = Objects.requireNonNull(events); return this; }
+
+        public CastReceiver start() throws IOException {
+            return new CastReceiver(this).start();
+        }
+    }
+}

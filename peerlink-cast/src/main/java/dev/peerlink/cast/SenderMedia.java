@@ -1,0 +1,16 @@
+package dev.peerlink.cast;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/** The sender's RTMP side, as the cast flow needs it. */
+public interface SenderMedia {
+    /** Publishes the encoder's stream as {@code key} to the RTMP server at {@code via}; completes when publishing ends. */
+    CompletableFuture<Void> publishTo(InetSocketAddress via, String key);
+
+    /** Loopback address of an RTMP server that serves the encoder's stream to a player (the PC dialling back). */
+    InetSocketAddress rtmpServer();
+
+    /** Completes when the source ends (a file's end, --duration reached) or fails. */
+    CompletableFuture<Void> finished();
+}
