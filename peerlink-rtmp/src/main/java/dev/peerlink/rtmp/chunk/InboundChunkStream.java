@@ -8,7 +8,8 @@ import java.util.Arrays;
  * front, so a header alone cannot make the decoder allocate.
  */
 final class InboundChunkStream {
-    private static final int FIRST_CAPACITY = 4096;
+    /** The default chunk size: a first chunk smaller than this still gets room for a typical one. */
+    private static final int FIRST_CAPACITY = 128;
 
     int streamId;
     int length;
