@@ -123,6 +123,7 @@
       this.record = record;
       this.decoder.configure({ codec, description: record, optimizeForLatency: true });
       this.waitKey = true;
+      this.warm = false;
     }
 
     frame(key, dts, pts, data) {
@@ -134,7 +135,8 @@
       if (!this.decoder && key && this.record) this.configure(this.record); // after a decode error
       const d = this.decoder;
       if (!d || d.state !== 'configured') return;
-      if (!key && (this.waitKey || d.decodeQueueSize > MAX_DECODE_QUEUE)) {
+      // the queue check waits for the first output: a fresh decoder holds a few frames while it starts up
+      if (!key && (this.waitKey || (this.warm && d.decodeQueueSize > MAX_DECODE_QUEUE))) {
         this.waitKey = true;
         stats.dropped++;
         return;
@@ -150,9 +152,9 @@
       if (this.canvas.width !== w || this.canvas.height !== h) {
         this.canvas.width = w;
         this.canvas.height = h;
-        stats.width = w;
-        stats.height = h;
       }
+      stats.width = w;
+      stats.height = h;
       this.ctx.drawImage(frame, 0, 0, w, h);
       const arrived = this.arrival.get(frame.timestamp);
       if (arrived !== undefined) {
@@ -161,6 +163,7 @@
       }
       if (this.arrival.size > 300) this.arrival.clear(); // frames the decoder dropped never come back
       frame.close();
+      this.warm = true;
       stats.decoded++;
       if (stats.decoded === 1) clearError();
     }
