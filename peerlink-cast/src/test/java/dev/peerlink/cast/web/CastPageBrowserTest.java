@@ -9,6 +9,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,6 +162,43 @@ class CastPageBrowserTest {
         System.out.printf("browser: %s decoded=%s dropped=%s fps=%s lagMs=%s decodeMs=%s%n", stats.get("codec"),
                 stats.get("decoded"), stats.get("dropped"), stats.get("fps"), stats.get("lagMs"), stats.get("decodeMs"));
         System.out.println("bars sampled:" + sampled + "; screenshot: " + saved.toAbsolutePath());
+
+        // the sender stops: the stream ends and the page goes back to the QR, again without a reload
+        ffmpeg.destroy();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> feed.subscribers() == 0);
+        status.waiting();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> driver.findElement(By.id("qr")).isDisplayed()
+                && !driver.findElement(By.id("live")).isDisplayed());
+        await().atMost(5, TimeUnit.SECONDS).until(() -> status.snapshot().viewers() == 0);
+    }
+
+    @Test
+    void overPlainHttpFromAnotherAddressThePageExplainsWhyItCannotPlay() throws Exception {
+        InetAddress lan = nonLoopbackIpv4();
+        Assumptions.assumeTrue(lan != null, "no non-loopback IPv4 address on this host");
+        status.pairing("PL-7Q4M-XK2C");
+        try (CastWebServer exposed = CastWebServer.start(new InetSocketAddress(lan, 0), feed, status)) {
+            driver.get(exposed.url());
+            WebElement error = driver.findElement(By.id("error"));
+            await().atMost(10, TimeUnit.SECONDS).until(error::isDisplayed);
+            assertThat(error.getText()).contains("not treat as a secure context", "SSH tunnel", "VLC");
+            // the waiting view still works there: only playing needs WebCodecs
+            assertThat(driver.findElement(By.id("code")).getText()).isEqualTo("PL-7Q4M-XK2C");
+        }
+    }
+
+    private static InetAddress nonLoopbackIpv4() throws Exception {
+        for (NetworkInterface nif : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || nif.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+                    return a;
+                }
+            }
+        }
+        return null;
     }
 
     /** ffmpeg's live x264 encode of the SMPTE bars (the settings the sender uses), demuxed into the feed. */
