@@ -37,10 +37,10 @@ public final class CastWebServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 64;
     static final int MAX_STREAMS = 32;
     /**
-     * Per-viewer buffer before tags are refused: about one 720p key frame plus a little; more would only add latency.
-     * The kernel's socket buffer comes on top.
+     * Per-viewer buffer before tags are refused: room for a 1080p key frame at 8 Mbit/s (about 0.5 s of video);
+     * more would only add latency. The kernel's socket buffer comes on top.
      */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
     private static final int IDLE_SECONDS = 30;
 
     private final MultiThreadIoEventLoopGroup group;

@@ -164,9 +164,10 @@ class CastPageBrowserTest {
         System.out.println("bars sampled:" + sampled + "; screenshot: " + saved.toAbsolutePath());
 
         // the sender stops: the stream ends and the page goes back to the QR, again without a reload
-        ffmpeg.destroy();
-        await().atMost(5, TimeUnit.SECONDS).until(() -> feed.subscribers() == 0);
         status.waiting();
+        ffmpeg.destroy();
+        assertThat(ffmpeg.waitFor(5, TimeUnit.SECONDS)).as("ffmpeg exits on SIGTERM").isTrue();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> feed.subscribers() == 0);
         await().atMost(5, TimeUnit.SECONDS).until(() -> driver.findElement(By.id("qr")).isDisplayed()
                 && !driver.findElement(By.id("live")).isDisplayed());
         await().atMost(5, TimeUnit.SECONDS).until(() -> status.snapshot().viewers() == 0);
