@@ -3,7 +3,6 @@ package dev.peerlink.cast.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.peerlink.rtmp.flv.FlvReader;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -15,7 +14,6 @@ import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
@@ -54,7 +52,7 @@ class CastPageBrowserTest {
     private final SimpleTagFeed feed = new SimpleTagFeed();
     private final CastStatus status = new CastStatus();
     private CastWebServer server;
-    private Process ffmpeg;
+    private TestEncoder encoder;
 
     @BeforeAll
     static void browser() {
@@ -86,11 +84,8 @@ class CastPageBrowserTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (ffmpeg != null) {
-            ffmpeg.destroy();
-            if (!ffmpeg.waitFor(5, TimeUnit.SECONDS)) {
-                ffmpeg.destroyForcibly();
-            }
+        if (encoder != null) {
+            encoder.close();
         }
         server.close();
     }
@@ -113,13 +108,13 @@ class CastPageBrowserTest {
 
     @Test
     void goesLiveWithoutReloadAndDrawsTheTestPatternsColours() throws Exception {
-        Assumptions.assumeTrue(onPath("ffmpeg"), "no ffmpeg on PATH (apt-get install ffmpeg)");
+        Assumptions.assumeTrue(TestEncoder.available(), "no ffmpeg on PATH (apt-get install ffmpeg)");
         status.pairing("PL-7Q4M-XK2C");
         status.qrPng(CastPageBrowserTest::checkerPng);
         driver.get(server.url());
         await().atMost(10, TimeUnit.SECONDS).until(() -> driver.findElement(By.id("qr")).isDisplayed());
 
-        startEncoder();
+        encoder = TestEncoder.start(feed, status);
         status.live("direct");
         status.video(640, 360, 25.0);
 
@@ -165,8 +160,7 @@ class CastPageBrowserTest {
 
         // the sender stops: the stream ends and the page goes back to the QR, again without a reload
         status.waiting();
-        ffmpeg.destroy();
-        assertThat(ffmpeg.waitFor(5, TimeUnit.SECONDS)).as("ffmpeg exits on SIGTERM").isTrue();
+        assertThat(encoder.stop()).as("ffmpeg exits").isTrue();
         await().atMost(5, TimeUnit.SECONDS).until(() -> feed.subscribers() == 0);
         await().atMost(5, TimeUnit.SECONDS).until(() -> driver.findElement(By.id("qr")).isDisplayed()
                 && !driver.findElement(By.id("live")).isDisplayed());
@@ -202,29 +196,6 @@ class CastPageBrowserTest {
         return null;
     }
 
-    /** ffmpeg's live x264 encode of the SMPTE bars (the settings the sender uses), demuxed into the feed. */
-    private void startEncoder() throws Exception {
-        ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
-                "-i", "smptebars=size=640x360:rate=25", "-c:v", "libx264", "-tune", "zerolatency", "-preset", "ultrafast",
-                "-bf", "0", "-g", "25", "-pix_fmt", "yuv420p", "-f", "flv", "pipe:1")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Process p = ffmpeg;
-        Thread.ofPlatform().daemon().name("ffmpeg-flv").start(() -> {
-            try {
-                new FlvReader().readAll(p.getInputStream(), tag -> {
-                    feed.publish(tag);
-                    if (tag.isVideo()) {
-                        status.frameReceived();
-                    }
-                });
-            } catch (Exception e) {
-                // ffmpeg killed at the end of the test: the stream ends mid-tag
-            } finally {
-                feed.end();
-            }
-        });
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> stats() {
         return (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("return Object.assign({}, window.peerlinkPlayer)");
@@ -232,11 +203,6 @@ class CastPageBrowserTest {
 
     private static long naturalWidth(WebElement img) {
         return ((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", img)).longValue();
-    }
-
-    private static boolean onPath(String tool) {
-        return List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
-                .anyMatch(dir -> new File(dir, tool).canExecute());
     }
 
     /** A 64×64 black-and-white checkerboard PNG: stands in for the pairing QR, which another class renders. */
