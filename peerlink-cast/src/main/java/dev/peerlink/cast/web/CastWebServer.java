@@ -104,10 +104,11 @@ public final class CastWebServer implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    /** The page's URL, e.g. {@code http://127.0.0.1:8080/}. */
+    /** The page's URL, e.g. {@code http://127.0.0.1:8080/} (loopback when bound to the wildcard address). */
     public String url() {
         InetSocketAddress a = address();
-        String host = a.getAddress().getHostAddress();
+        InetAddress ip = a.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : a.getAddress();
+        String host = ip.getHostAddress();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/";
     }
 

@@ -104,6 +104,8 @@ class CastPageBrowserTest {
         assertThat(driver.findElement(By.id("status")).getText()).startsWith("Waiting");
         assertThat(driver.findElement(By.id("live")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("error")).isDisplayed()).as("WebCodecs present on loopback").isFalse();
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "cast-web-waiting.png"), driver.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
