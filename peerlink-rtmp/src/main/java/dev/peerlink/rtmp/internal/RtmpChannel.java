@@ -120,7 +120,18 @@ public abstract class RtmpChannel extends ChannelInboundHandlerAdapter {
             return;
         }
         if (type == RtmpMessage.Type.COMMAND_AMF0 || type == RtmpMessage.Type.COMMAND_AMF3) {
-            onCommand(Command.from(m), m.streamId());
+            Command c;
+            try {
+                c = Command.from(m);
+            } catch (RtmpException e) {
+                if (e.reason() != RtmpException.Reason.BAD_COMMAND) {
+                    throw e;
+                }
+                // e.g. ffmpeg's listen mode sends onFCPublish with no transaction id: nothing to answer, so skip it
+                LOG.debug("ignoring a command we cannot read: {}", e.getMessage());
+                return;
+            }
+            onCommand(c, m.streamId());
         } else {
             onMessage(m);
         }
