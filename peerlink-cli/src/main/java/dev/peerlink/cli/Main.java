@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 SendCommand.class,
                 InboxCommand.class,
                 ShareCommand.class,
+                CastCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -143,6 +143,17 @@ public final class PairingQr {
         return System.console() != null && System.getenv("NO_COLOR") == null && term != null && !term.equals("dumb");
     }
 
+    /** The QR code of {@code text} as PNG bytes (the receiver's web page serves them). */
+    public static byte[] png(String text) {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            com.google.zxing.client.j2se.MatrixToImageWriter.writeToStream(scaled(matrix(text)), "PNG", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Writes the code as a PNG ({@link #PNG_SCALE} px per module), atomically (temp file, then move). */
     public static void writePng(String text, Path file) throws IOException {
         BitMatrix big = scaled(matrix(text));

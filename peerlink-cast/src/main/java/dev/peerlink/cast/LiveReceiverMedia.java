@@ -1,0 +1,129 @@
+package dev.peerlink.cast;
+
+import dev.peerlink.cast.web.CastStatus;
+import dev.peerlink.cast.web.Subscription;
+import dev.peerlink.cast.web.TagFeed;
+import dev.peerlink.cast.web.TagSubscriber;
+import dev.peerlink.rtmp.RtmpException;
+import dev.peerlink.rtmp.client.RtmpClient;
+import dev.peerlink.rtmp.command.Metadata;
+import dev.peerlink.rtmp.flv.FlvTag;
+import dev.peerlink.rtmp.live.LiveHub;
+import dev.peerlink.rtmp.live.LivePublisher;
+import dev.peerlink.rtmp.live.LiveSink;
+import dev.peerlink.rtmp.live.PublishResult;
+import dev.peerlink.rtmp.server.RtmpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The receiver's media: one live stream ({@value #HUB_KEY}) fed either by a phone publishing to the RTMP server or
+ * by our RTMP client playing from the phone (reverse), and read by the web page, a recorder and players of the RTMP
+ * re-serve (ffplay, VLC, OBS on {@link #rtmpServer()}).
+ */
+public final class LiveReceiverMedia implements ReceiverMedia, TagFeed, AutoCloseable {
+    public static final String APP = "cast";
+    public static final String HUB_KEY = APP + "/" + CastReceiver.KEY;
+
+    private final LiveHub hub = new LiveHub();
+    private final RtmpServer server;
+    private final CastStatus status;
+
+    /** @param rtmp where the RTMP server listens (loopback; port 0 for any) */
+    public LiveReceiverMedia(InetSocketAddress rtmp, CastStatus status) throws IOException {
+        this.status = status;
+        this.server = RtmpServer.builder().hub(hub).bind(rtmp).start();
+        hub.subscribe(HUB_KEY, new StatusSink());
+    }
+
+    @Override
+    public InetSocketAddress rtmpServer() {
+        return server.address();
+    }
+
+    /** rtmp://127.0.0.1:PORT/cast/live — what ffplay or VLC open to watch. */
+    public String rtmpUrl() {
+        return server.url(APP, CastReceiver.KEY);
+    }
+
+    @Override
+    public CompletableFuture<Void> playFrom(InetSocketAddress via, String key) {
+        PublishResult r = hub.publish(HUB_KEY);
+        if (!r.accepted()) {
+            return CompletableFuture.failedFuture(new IOException("a stream is already being received"));
+        }
+        LivePublisher publisher = r.publisher();
+        return RtmpClient.play(RtmpClient.url(via, APP, key), publisher::push)
+                .thenCompose(playing -> playing.closed())
+                .whenComplete((v, e) -> publisher.close());
+    }
+
+    /** Every tag of the stream, from its next key frame, to {@code sink} (a recorder); never refuses. */
+    public void record(Consumer<FlvTag> sink) {
+        hub.subscribe(HUB_KEY, new LiveSink() {
+            @Override
+            public boolean offer(FlvTag tag) {
+                sink.accept(tag);
+                return true;
+            }
+
+            @Override
+            public void onEnd() {
+                // the next cast appends to the same recording
+            }
+        });
+    }
+
+    /** The web page's view: the hub's live stream, skipping to key frames for a viewer that falls behind. */
+    @Override
+    public Subscription subscribe(TagSubscriber subscriber) {
+        dev.peerlink.rtmp.live.Subscription s = hub.subscribe(HUB_KEY, new LiveSink() {
+            @Override
+            public boolean offer(FlvTag tag) {
+                return subscriber.offer(tag);
+            }
+
+            @Override
+            public void onEnd() {
+                subscriber.end();
+            }
+        });
+        return s::cancel;
+    }
+
+    /** Counts frames and reads the size from the metadata, for the page and {@code /status}. */
+    private final class StatusSink implements LiveSink {
+        @Override
+        public boolean offer(FlvTag tag) {
+            if (tag.type() == FlvTag.SCRIPT && Metadata.isOnMetaData(tag.body())) {
+                try {
+                    Map<String, Object> m = Metadata.parse(tag.body());
+                    status.video(intOf(m.get("width")), intOf(m.get("height")),
+                            m.get("framerate") instanceof Double d ? d : null);
+                } catch (RtmpException e) {
+                    // metadata is informative only
+                }
+            } else if (tag.isVideo() && !tag.isAvcSequenceHeader()) {
+                status.frameReceived();
+            }
+            return true;
+        }
+
+        @Override
+        public void onEnd() {
+            hub.subscribe(HUB_KEY, new StatusSink()); // and the next cast
+        }
+    }
+
+    private static Integer intOf(Object o) {
+        return o instanceof Double d ? (int) Math.round(d) : null;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
