@@ -12,13 +12,13 @@ package dev.peerlink.cast.media;
  *       {@code holdAfterDecrease}.</li>
  *   <li>Increase (additive, {@code increaseStep}) after the delay stayed under {@code clearDelay} for {@code clearFor};
  *       three times as long when the step would pass the rate that last congested the path, so it probes that rate
- *       seldom instead of see-sawing around it.</li>
+ *       seldom instead of see-sawing around it (once past it without congestion, the normal pace resumes).</li>
  *   <li>A delay between the two thresholds counts as neither (hysteresis), and a spike shorter than
- *       {@code congestedFor} changes nothing.</li>
+ *       {@code congestedFor} changes nothing; congestion ends after half of {@code congestedFor} under the threshold.</li>
  * </ul>
  */
 public final class AdaptiveBitrate {
-    /** Tuning; {@link #of(int, int, int)} gives the defaults. */
+    /** Tuning; {@link AdaptiveBitrate#of(int, int, int)} gives the defaults. */
     public record Config(int minKbps, int maxKbps, int startKbps, long congestedDelayMillis, long congestedForMillis, long clearDelayMillis,
             long clearForMillis, double decreaseFactor, int increaseStepKbps, long holdAfterDecreaseMillis) {
         public Config {
@@ -35,13 +35,14 @@ public final class AdaptiveBitrate {
     }
 
     /** 300 ms for 1 s is congestion; under 100 ms for 5 s is clean; ×0.85 down; up by a tenth of the max. */
-    public static Config of(int minKbps, int startKbps, int maxKbps) {
+    public static Config of(int minKbps, int maxKbps, int startKbps) {
         return new Config(minKbps, maxKbps, startKbps, 300, 1000, 100, 5000, 0.85, Math.max(1, maxKbps / 10), 2000);
     }
 
     private final Config c;
     private int target;
     private long congestedSince = -1;
+    private long lastHigh = Long.MIN_VALUE / 2;
     private long clearSince = -1;
     private long lastDecrease = Long.MIN_VALUE / 2;
     private int lastCongestedKbps = Integer.MAX_VALUE;
@@ -69,6 +70,7 @@ public final class AdaptiveBitrate {
     public int onDelay(long nowMillis, long queueDelayMillis, int throughputKbps) {
         if (queueDelayMillis > c.congestedDelayMillis()) {
             clearSince = -1;
+            lastHigh = nowMillis;
             if (congestedSince < 0) {
                 congestedSince = nowMillis;
             }
@@ -83,18 +85,26 @@ public final class AdaptiveBitrate {
                 lastDecrease = nowMillis;
                 congestedSince = nowMillis;
             }
-        } else if (queueDelayMillis < c.clearDelayMillis()) {
+            return target;
+        }
+        if (nowMillis - lastHigh >= c.congestedForMillis() / 2) {
+            // a dip shorter than that does not end congestion: a sender that drops its backlog (skips to the next key
+            // frame) sees the delay fall to zero and climb again while the path is still too slow
             congestedSince = -1;
+        }
+        if (queueDelayMillis < c.clearDelayMillis()) {
             if (clearSince < 0) {
                 clearSince = nowMillis;
             }
-            long needed = target + c.increaseStepKbps() > lastCongestedKbps ? 3 * c.clearForMillis() : c.clearForMillis();
-            if (nowMillis - clearSince >= needed && target < c.maxKbps()) {
+            boolean pastCongestion = target + c.increaseStepKbps() >= lastCongestedKbps;
+            if (nowMillis - clearSince >= (pastCongestion ? 3 * c.clearForMillis() : c.clearForMillis()) && target < c.maxKbps()) {
                 target = clamp(target + c.increaseStepKbps());
                 clearSince = nowMillis;
+                if (pastCongestion) {
+                    lastCongestedKbps = Integer.MAX_VALUE; // the path has room now: back to the normal pace
+                }
             }
         } else {
-            congestedSince = -1;
             clearSince = -1;
         }
         return target;

@@ -77,6 +77,9 @@ public record EncoderSettings(int width, int height, int fps, int bitrateKbps, i
 
     /** Changes the frame rate and keeps the GOP at the same duration. */
     public EncoderSettings withFps(int f) {
+        if (f < 1 || f > 120) {
+            throw new IllegalArgumentException("fps 1..120: " + f);
+        }
         int gop = Math.max(1, (int) Math.round(gopFrames * (double) f / fps));
         return new EncoderSettings(width, height, f, bitrateKbps, Math.min(gop, 10 * f), preset, profile, Math.max(vbvMillis, 1000 / f), audio, durationMillis);
     }
