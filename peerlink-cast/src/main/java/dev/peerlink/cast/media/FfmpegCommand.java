@@ -66,8 +66,9 @@ public final class FfmpegCommand {
                 }
                 a.addAll(List.of("-i", f.file().toString()));
             }
-            // nobuffer: hand packets on as they arrive instead of filling the demuxer's buffer first
-            case CastSource.RtmpIngest in -> a.addAll(List.of("-f", "flv", "-listen", "1", "-fflags", "nobuffer", "-i", in.url().toString()));
+            // stream analysis bounded to 0.5 s (default 5 s) so the first picture comes soon; not -fflags nobuffer, which
+            // throws away the frames read during the analysis
+            case CastSource.RtmpIngest in -> a.addAll(List.of("-f", "flv", "-listen", "1", "-analyzeduration", "500000", "-i", in.url().toString()));
             case CastSource.Clock c -> a.addAll(List.of("-f", "rawvideo", "-pix_fmt", "gray", "-video_size", size[0] + "x" + size[1],
                     "-framerate", Integer.toString(s.fps()), "-i", "pipe:0"));
         }

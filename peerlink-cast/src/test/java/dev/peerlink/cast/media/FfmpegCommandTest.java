@@ -78,10 +78,10 @@ class FfmpegCommandTest {
     }
 
     @Test
-    void ingestListensForOnePublisherWithoutBuffering() {
+    void ingestListensForOnePublisherWithAShortAnalysis() {
         URI url = URI.create("rtmp://127.0.0.1:19350/live/key");
         List<String> a = FfmpegCommand.build("ffmpeg", new CastSource.RtmpIngest(url), S, 0);
-        assertThat(Collections.indexOfSubList(a, List.of("-f", "flv", "-listen", "1", "-fflags", "nobuffer", "-i", url.toString()))).isNotNegative();
+        assertThat(Collections.indexOfSubList(a, List.of("-f", "flv", "-listen", "1", "-analyzeduration", "500000", "-i", url.toString()))).isNotNegative();
         assertThat(a).doesNotContain("-re");
         assertLowLatencyFlvOutput(a, S);
     }
