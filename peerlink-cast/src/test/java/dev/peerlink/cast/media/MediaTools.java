@@ -48,6 +48,20 @@ final class MediaTools {
         }
     }
 
+    /** Runs a command to completion (bounded) and returns its stderr, where ffmpeg reports. */
+    static String runStderr(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (InputStream in = p.getErrorStream()) {
+            String err = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError(command + " failed: " + err);
+            }
+            return err;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     static List<String> cmd(String... args) {
         return new ArrayList<>(List.of(args));
     }

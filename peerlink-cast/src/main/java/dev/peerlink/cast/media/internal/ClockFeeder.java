@@ -8,8 +8,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes {@link ClockPattern} frames to ffmpeg's stdin at the frame rate, each showing the wall clock at the moment it
- * is handed over. ffmpeg stamps raw frames by their count, so the pace is kept here: a frame late after a pause is
- * written at once rather than skipped, keeping media time equal to frames written.
+ * is handed over. ffmpeg stamps raw frames by their count, so the pace is kept here. After a stall (ffmpeg starting up
+ * and not yet reading, a GC pause) the schedule restarts from now instead of catching up with a burst: a burst would
+ * show the same clock in several frames meant for different instants and spoil the latency figures; the cost is media
+ * time lagging the wall clock by the stall.
  */
 public final class ClockFeeder implements Runnable {
     private final OutputStream out;
@@ -39,7 +41,11 @@ public final class ClockFeeder implements Runnable {
                 out.write(frame);
                 out.flush();
                 next += periodNanos;
-                long wait = next - System.nanoTime();
+                long now = System.nanoTime();
+                if (now - next > periodNanos) {
+                    next = now;
+                }
+                long wait = next - now;
                 if (wait > 0) {
                     LockSupport.parkNanos(wait); // pacing the frame rate, not waiting for another thread
                 }
