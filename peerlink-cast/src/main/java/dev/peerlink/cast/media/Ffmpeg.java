@@ -51,6 +51,27 @@ public final class Ffmpeg {
         return new Ffmpeg(exe, firstLine.substring("ffmpeg version ".length()).split(" ")[0]);
     }
 
+    /**
+     * Checks this ffmpeg can read {@code source}: screen capture needs the x11grab device (absent from macOS and Windows
+     * builds, and from Linux builds without XCB), the test patterns need lavfi.
+     */
+    public void checkSource(CastSource source) throws MissingToolException {
+        String device = switch (source) {
+            case CastSource.Screen s -> "x11grab";
+            case CastSource.TestPattern p -> "lavfi";
+            default -> null;
+        };
+        if (device == null) {
+            return;
+        }
+        boolean present = run(executable, "-devices").lines().anyMatch(l -> l.trim().matches("D\\S*\\s+" + device + "(\\s.*)?"));
+        if (!present) {
+            throw new MissingToolException("ffmpeg at " + executable + " has no " + device + " input" + (device.equals("x11grab")
+                    ? " (X11 screen capture; on macOS or Windows publish the screen with OBS into --source rtmp://127.0.0.1:PORT/APP/KEY)"
+                    : "") + "; " + MissingToolException.HOW_TO_INSTALL.replace("install it", "install a full build"));
+        }
+    }
+
     /** The executable; what {@link FfmpegCommand} puts first on the command line. */
     public Path executable() {
         return executable;

@@ -51,6 +51,33 @@ class FfmpegLocatorTest {
     }
 
     @Test
+    void ffmpegWithoutX11grabCannotCaptureTheScreen(@TempDir Path dir) throws Exception {
+        Path fake = dir.resolve("ffmpeg");
+        Files.writeString(fake, """
+                #!/bin/sh
+                case "$*" in
+                  *-version*) echo "ffmpeg version 9.9-fake Copyright";;
+                  *-encoders*) echo " V....D libx264              libx264 H.264";;
+                  *-devices*) echo " D  avfoundation    AVFoundation input device"; echo " D  lavfi           Libavfilter virtual input device";;
+                esac
+                """);
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Ffmpeg ff = Ffmpeg.locate(Map.of(Ffmpeg.ENV, fake.toString()), new Properties());
+        assertThat(ff.version()).isEqualTo("9.9-fake");
+        ff.checkSource(new CastSource.TestPattern(CastSource.Pattern.BARS));
+        ff.checkSource(new CastSource.Clock());
+        assertThatThrownBy(() -> ff.checkSource(new CastSource.Screen(":0"))).isInstanceOf(MissingToolException.class)
+                .hasMessageContaining("has no x11grab input").hasMessageContaining("OBS");
+    }
+
+    @Test
+    void systemFfmpegHasWhatTheSourcesNeed() throws MissingToolException {
+        Ffmpeg ff = MediaTools.ffmpeg();
+        ff.checkSource(new CastSource.Screen(":0"));
+        ff.checkSource(new CastSource.TestPattern(CastSource.Pattern.BARS));
+    }
+
+    @Test
     void somethingElseIsNotFfmpeg(@TempDir Path dir) throws IOException {
         Path fake = dir.resolve("notffmpeg");
         Files.writeString(fake, "#!/bin/sh\necho hello\n");
