@@ -38,6 +38,9 @@ public final class CastSender {
     /** A direct dial on a LAN finishes in milliseconds; a firewall that drops SYNs never answers. */
     public static final Duration DEFAULT_DIRECT_TIMEOUT = Duration.ofMillis(1500);
 
+    /** After the source ends, how long the last frames may take to reach the receiver. */
+    static final Duration END_GRACE = Duration.ofSeconds(5);
+
     private final DeviceIdentity identity;
     private final PairingCode code;
     private final Supplier<Peer> peer;
@@ -120,6 +123,7 @@ public final class CastSender {
 
     private CompletableFuture<Void> start(CastLink link) throws CastException, InterruptedException {
         try {
+            media.start();
             CompletableFuture<Void> done;
             if (link.receiverDials()) {
                 // the PC dialled back: it opens the stream and plays; we serve the encoder's stream
@@ -133,12 +137,25 @@ public final class CastSender {
                 StreamBridge.Listener bridge = new StreamBridge.Listener(s);
                 done = media.publishTo(bridge.address(), CastReceiver.KEY).whenComplete((v, e) -> bridge.close());
             }
-            CompletableFuture<Void> all = CompletableFuture.anyOf(done, media.finished()).thenApply(v -> null);
+            // when the source ends the stream ends by itself (unpublish, or end-of-stream to the player) and `done`
+            // completes once the last frame is written; the grace only bounds a receiver that never closes
+            CompletableFuture<Void> all = new CompletableFuture<>();
+            done.whenComplete((v, e) -> complete(all, e));
+            media.finished().whenComplete((v, e) -> done.orTimeout(END_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((v2, e2) -> complete(all, e != null ? e : e2)));
             all.whenComplete((v, e) -> link.close());
             return all;
         } catch (IOException e) {
             link.close();
             throw new CastException("cannot start the stream: " + e.getMessage(), e);
+        }
+    }
+
+    private static void complete(CompletableFuture<Void> f, Throwable e) {
+        if (e == null) {
+            f.complete(null);
+        } else {
+            f.completeExceptionally(e);
         }
     }
 

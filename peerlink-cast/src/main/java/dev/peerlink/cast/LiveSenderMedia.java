@@ -8,6 +8,7 @@ import dev.peerlink.cast.media.FfmpegEncoder;
 import dev.peerlink.rtmp.client.RtmpClient;
 import dev.peerlink.rtmp.client.RtmpPublishing;
 import dev.peerlink.rtmp.live.LiveHub;
+import dev.peerlink.rtmp.live.LiveOptions;
 import dev.peerlink.rtmp.live.LivePublisher;
 import dev.peerlink.rtmp.live.PublishResult;
 import dev.peerlink.rtmp.live.Subscription;
@@ -36,7 +37,10 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
 
     private final LiveHub hub = new LiveHub();
     private final LivePublisher publisher;
-    private final FfmpegEncoder encoder;
+    private final Ffmpeg ffmpeg;
+    private final CastSource source;
+    private final EncoderSettings settings;
+    private volatile FfmpegEncoder encoder;
     private final RtmpServer server;
     private final ScheduledExecutorService abrTimer;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -47,8 +51,23 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
         this.onBitrate = onBitrate;
         PublishResult r = hub.publish(HUB_KEY);
         this.publisher = r.publisher();
-        this.server = RtmpServer.builder().hub(hub).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).start();
-        this.encoder = FfmpegEncoder.start(ffmpeg, source, settings, publisher::push);
+        this.server = RtmpServer.builder().hub(hub).startMode(LiveOptions.StartMode.CACHED_GOP).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).start();
+        this.ffmpeg = ffmpeg;
+        this.source = source;
+        this.settings = settings;
+        this.abrTimer = adaptive && !(source instanceof CastSource.RtmpIngest) ? Executors.newSingleThreadScheduledExecutor(t -> {
+            Thread th = new Thread(t, "cast-abr");
+            th.setDaemon(true);
+            return th;
+        }) : null;
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        if (encoder != null) {
+            return;
+        }
+        encoder = FfmpegEncoder.start(ffmpeg, source, settings, publisher::push);
         encoder.exit().whenComplete((exit, e) -> {
             publisher.close();
             if (e != null) {
@@ -59,17 +78,13 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
                 finished.completeExceptionally(new IOException("ffmpeg failed: " + exit.describe()));
             }
         });
-        this.abrTimer = adaptive && encoder.canChangeBitrate() ? Executors.newSingleThreadScheduledExecutor(t -> {
-            Thread th = new Thread(t, "cast-abr");
-            th.setDaemon(true);
-            return th;
-        }) : null;
     }
 
     @Override
     public CompletableFuture<Void> publishTo(InetSocketAddress via, String key) {
         return RtmpClient.publish(RtmpClient.url(via, LiveReceiverMedia.APP, key)).thenCompose(pub -> {
-            Subscription s = hub.subscribe(HUB_KEY, pub);
+            // from the last key frame: a cast that connects within the first GOP loses no frame
+            Subscription s = hub.subscribe(HUB_KEY, pub, LiveOptions.StartMode.CACHED_GOP);
             pub.onWritable(s::drain);
             if (abrTimer != null) {
                 watch(pub, s);
@@ -80,7 +95,7 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
 
     /** Every 250 ms: the bytes waiting (in the hub for this path, and in the socket) feed the bitrate controller. */
     private void watch(RtmpPublishing pub, Subscription s) {
-        int max = encoder.settings().bitrateKbps();
+        int max = settings.bitrateKbps();
         AdaptiveBitrate abr = new AdaptiveBitrate(AdaptiveBitrate.of(Math.max(50, max / 8), max, max));
         var task = abrTimer.scheduleAtFixedRate(() -> {
             long backlog = s.stats().pendingBytes() + Math.max(0, HIGH_WATER - pub.bytesBeforeUnwritable());
@@ -108,13 +123,17 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
         return finished;
     }
 
+    /** The running encoder; null before {@link #start()}. */
     public FfmpegEncoder encoder() {
         return encoder;
     }
 
     @Override
     public void close() {
-        encoder.close();
+        FfmpegEncoder e = encoder;
+        if (e != null) {
+            e.close();
+        }
         publisher.close();
         server.close();
         if (abrTimer != null) {

@@ -5,6 +5,13 @@ import java.util.concurrent.CompletableFuture;
 
 /** The sender's RTMP side, as the cast flow needs it. */
 public interface SenderMedia {
+    /**
+     * Starts the source (ffmpeg) once the link is up: starting it earlier would show the receiver a stream that
+     * began before it could see it (up to a GOP lost) in exchange for ffmpeg's start-up time (0.3–0.9 s).
+     */
+    default void start() throws java.io.IOException {
+    }
+
     /** Publishes the encoder's stream as {@code key} to the RTMP server at {@code via}; completes when publishing ends. */
     CompletableFuture<Void> publishTo(InetSocketAddress via, String key);
 

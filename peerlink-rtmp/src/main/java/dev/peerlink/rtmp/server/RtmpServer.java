@@ -60,7 +60,7 @@ public final class RtmpServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> connections.decrementAndGet());
                         ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS),
-                                new ServerSession(b.hub, b.policy, b.listener));
+                                new ServerSession(b.hub, b.policy, b.listener, b.startMode));
                     }
                 });
         try {
@@ -98,6 +98,7 @@ public final class RtmpServer implements AutoCloseable {
         private RtmpServerPolicy policy = RtmpServerPolicy.OPEN;
         private Listener listener = new Listener() { };
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private dev.peerlink.rtmp.live.LiveOptions.StartMode startMode = dev.peerlink.rtmp.live.LiveOptions.StartMode.NEXT_KEY_FRAME;
 
         public Builder hub(LiveHub hub) { this.hub = hub; return this; }
 
@@ -108,6 +109,12 @@ public final class RtmpServer implements AutoCloseable {
         public Builder listener(Listener listener) { this.listener = Objects.requireNonNull(listener); return this; }
 
         public Builder maxConnections(int n) { this.maxConnections = n; return this; }
+
+        /**
+         * Where players start: the next key frame (default, lowest latency) or the cached GOP (a picture at once,
+         * every frame of a short stream — what a sender serving one receiver wants).
+         */
+        public Builder startMode(dev.peerlink.rtmp.live.LiveOptions.StartMode mode) { this.startMode = Objects.requireNonNull(mode); return this; }
 
         public RtmpServer start() throws IOException {
             Objects.requireNonNull(hub, "hub");

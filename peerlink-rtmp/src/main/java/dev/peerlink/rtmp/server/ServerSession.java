@@ -47,7 +47,11 @@ final class ServerSession extends RtmpChannel {
     private String publishedKey;
     private Subscription subscription;
 
-    ServerSession(LiveHub hub, RtmpServerPolicy policy, RtmpServer.Listener listener) {
+    private final dev.peerlink.rtmp.live.LiveOptions.StartMode startMode;
+
+    ServerSession(LiveHub hub, RtmpServerPolicy policy, RtmpServer.Listener listener,
+                  dev.peerlink.rtmp.live.LiveOptions.StartMode startMode) {
+        this.startMode = startMode;
         this.hub = hub;
         this.policy = policy;
         this.listener = listener;
@@ -143,7 +147,7 @@ final class ServerSession extends RtmpChannel {
         sendCommand(NetStream.onStatus(Status.playReset(name)), STREAM_ID);
         sendCommand(NetStream.onStatus(Status.playStart(name)), STREAM_ID);
         send(DataMessage.sampleAccess(true, true).toMessage(STREAM_ID, 0));
-        subscription = hub.subscribe(hubKey(name), new PlayerSink());
+        subscription = hub.subscribe(hubKey(name), new PlayerSink(), startMode);
         listener.playing(remote(), hubKey(name));
     }
 
