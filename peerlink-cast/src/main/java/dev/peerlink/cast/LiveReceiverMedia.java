@@ -17,7 +17,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import dev.peerlink.cast.media.FlvRecorder;
+import org.slf4j.LoggerFactory;
 
 /**
  * The receiver's media: one live stream ({@value #HUB_KEY}) fed either by a phone publishing to the RTMP server or
@@ -61,18 +62,23 @@ public final class LiveReceiverMedia implements ReceiverMedia, TagFeed, AutoClos
                 .whenComplete((v, e) -> publisher.close());
     }
 
-    /** Every tag of the stream, from its next key frame, to {@code sink} (a recorder); never refuses. */
-    public void record(Consumer<FlvTag> sink) {
+    /** Every tag of the stream, from its next key frame, to {@code recorder}; never refuses; flushed when a cast ends. */
+    public void record(FlvRecorder recorder) {
         hub.subscribe(HUB_KEY, new LiveSink() {
             @Override
             public boolean offer(FlvTag tag) {
-                sink.accept(tag);
+                recorder.accept(tag);
                 return true;
             }
 
             @Override
             public void onEnd() {
-                // the next cast appends to the same recording
+                try {
+                    recorder.flush(); // the tail after the last key frame; the next cast appends to the same file
+                } catch (IOException e) {
+                    LoggerFactory.getLogger(LiveReceiverMedia.class).warn("cannot flush {}: {}", recorder.file(), e.toString());
+                }
+                hub.subscribe(HUB_KEY, this);
             }
         });
     }
