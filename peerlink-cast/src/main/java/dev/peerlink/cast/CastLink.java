@@ -26,6 +26,9 @@ public interface CastLink extends AutoCloseable {
 
     boolean isOpen();
 
+    /** Completes when the connection closes, from either side. */
+    java.util.concurrent.CompletableFuture<Void> closed();
+
     @Override
     void close();
 
@@ -38,7 +41,13 @@ public interface CastLink extends AutoCloseable {
     }
 
     static CastLink of(SecureSession session, String peerId, Duration setup) {
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        session.addListener((s, reason, cause) -> closed.complete(null));
+        if (!session.isOpen()) {
+            closed.complete(null);
+        }
         return new CastLink() {
+            public java.util.concurrent.CompletableFuture<Void> closed() { return closed; }
             public String path() { return "direct"; }
             public Duration setupTime() { return setup; }
             public String peerId() { return peerId; }
@@ -51,7 +60,13 @@ public interface CastLink extends AutoCloseable {
 
     static CastLink of(PeerConnection connection) {
         String path = connection.path(); // the path the cast started on decides the RTMP roles, even after a move
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        connection.onClose(cause -> closed.complete(null));
+        if (!connection.isOpen()) {
+            closed.complete(null);
+        }
         return new CastLink() {
+            public java.util.concurrent.CompletableFuture<Void> closed() { return closed; }
             public String path() { return path; }
             public Duration setupTime() { return connection.setupTime(); }
             public String peerId() { return connection.peer().deviceId().value(); }

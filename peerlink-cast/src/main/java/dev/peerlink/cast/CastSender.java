@@ -143,8 +143,12 @@ public final class CastSender {
             done.whenComplete((v, e) -> complete(all, e));
             media.finished().whenComplete((v, e) -> done.orTimeout(END_GRACE.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((v2, e2) -> complete(all, e != null ? e : e2)));
-            all.whenComplete((v, e) -> link.close());
-            return all;
+            // the receiver closes the link once it has everything; closing it here at once could cut the last bytes
+            CompletableFuture<Void> ended = all.handle((v, e) -> e).thenCompose(e -> link.closed()
+                    .completeOnTimeout(null, END_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenCompose(x -> e == null ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(e)));
+            ended.whenComplete((v, e) -> link.close());
+            return ended;
         } catch (IOException e) {
             link.close();
             throw new CastException("cannot start the stream: " + e.getMessage(), e);
