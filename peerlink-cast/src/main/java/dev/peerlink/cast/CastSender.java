@@ -47,6 +47,7 @@ public final class CastSender {
     private final SenderMedia media;
     private final Duration directTimeout;
     private final Duration timeout;
+    private final boolean viaServer;
 
     /** A running cast: the link it rides on and a future that completes when it ends. */
     public record Session(CastLink link, CompletableFuture<Void> done) {}
@@ -58,6 +59,7 @@ public final class CastSender {
         this.media = Objects.requireNonNull(b.media, "media");
         this.directTimeout = b.directTimeout;
         this.timeout = b.timeout;
+        this.viaServer = b.viaServer;
     }
 
     public static Builder builder(DeviceIdentity identity) {
@@ -68,13 +70,20 @@ public final class CastSender {
     public Session connect() throws CastException, InterruptedException {
         long t0 = System.nanoTime();
         CastLink link;
-        try {
-            link = dialDirect(t0);
-        } catch (PairingException e) {
-            if (peer == null || !fallsBack(e)) {
-                throw new CastException("cannot reach " + code.deviceId() + ": " + e.getMessage(), e);
+        if (viaServer) {
+            if (peer == null) {
+                throw new CastException("connecting through the server needs a server", null);
             }
-            link = viaServer();
+            link = throughServer();
+        } else {
+            try {
+                link = dialDirect(t0);
+            } catch (PairingException e) {
+                if (peer == null || !fallsBack(e)) {
+                    throw new CastException("cannot reach " + code.deviceId() + ": " + e.getMessage(), e);
+                }
+                link = throughServer();
+            }
         }
         return new Session(link, start(link));
     }
@@ -90,7 +99,7 @@ public final class CastSender {
         return CastLink.of(s, code.deviceId().value(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private CastLink viaServer() throws CastException, InterruptedException {
+    private CastLink throughServer() throws CastException, InterruptedException {
         Peer p = peer.get();
         PeerConnection c;
         try {
@@ -170,6 +179,7 @@ public final class CastSender {
         private SenderMedia media;
         private Duration directTimeout = DEFAULT_DIRECT_TIMEOUT;
         private Duration timeout = Duration.ofSeconds(20);
+        private boolean viaServer;
 
         private Builder(DeviceIdentity identity) {
             this.identity = Objects.requireNonNull(identity);
@@ -185,6 +195,9 @@ public final class CastSender {
         public Builder directTimeout(Duration d) { this.directTimeout = d; return this; }
 
         public Builder timeout(Duration d) { this.timeout = d; return this; }
+
+        /** Skips the direct dial: straight to the server and the ladder (measurements, or a known-blocked PC). */
+        public Builder viaServer(boolean on) { this.viaServer = on; return this; }
 
         public CastSender build() {
             return new CastSender(this);

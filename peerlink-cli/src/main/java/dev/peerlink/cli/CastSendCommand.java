@@ -60,6 +60,10 @@ final class CastSendCommand implements Callable<Integer> {
             description = "How long to try the PC's addresses before going through the server (default: ${DEFAULT-VALUE}).")
     long directTimeoutMs;
 
+    @Option(names = "--via-server", description = "Skip the direct dial and connect through the server at once (with --paths, "
+            + "to pick a ladder path, e.g. relay, for measurements).")
+    boolean viaServer;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -95,7 +99,7 @@ final class CastSendCommand implements Callable<Integer> {
         try (LiveSenderMedia media = new LiveSenderMedia(ffmpeg, src, settings, !fixedBitrate,
                 kbps -> report(err, DeviceOptions.json("event", "bitrate", "kbps", String.valueOf(kbps))))) {
             CastSender sender = CastSender.builder(identity).code(code).media(media)
-                    .directTimeout(java.time.Duration.ofMillis(directTimeoutMs))
+                    .directTimeout(java.time.Duration.ofMillis(directTimeoutMs)).viaServer(viaServer)
                     .peer(device.server == null ? null : () -> startPeer(peer, err)).build();
             CastSender.Session s;
             try {
