@@ -1,5 +1,7 @@
 package dev.peerlink.rtmp.handshake;
 
+import dev.peerlink.testkit.tools.ExternalTool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peerlink.rtmp.RtmpMessage;
