@@ -8,7 +8,8 @@ cd "$root"
 . scripts/env.sh
 peerlink_pick_jdk
 
-packages=(nftables iproute2 conntrack coturn miniupnpd-nftables miniupnpc iperf3 procps postgresql gpsd gpsd-clients)
+packages=(nftables iproute2 conntrack coturn miniupnpd-nftables miniupnpc iperf3 procps postgresql gpsd gpsd-clients
+  ffmpeg rtmpdump xvfb chromium chromium-driver)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do
