@@ -147,12 +147,18 @@ final class ServerSession extends RtmpChannel {
         sendCommand(NetStream.onStatus(Status.playReset(name)), STREAM_ID);
         sendCommand(NetStream.onStatus(Status.playStart(name)), STREAM_ID);
         send(DataMessage.sampleAccess(true, true).toMessage(STREAM_ID, 0));
-        subscription = hub.subscribe(hubKey(name), new PlayerSink(), startMode);
+        subscription = hub.subscribe(hubKey(name), new PlayerSink(name), startMode);
         listener.playing(remote(), hubKey(name));
     }
 
     /** Hands the hub's tags to this player; refuses while the socket is backed up, so the hub skips instead of buffering. */
     private final class PlayerSink implements LiveSink {
+        private final String name;
+
+        PlayerSink(String name) {
+            this.name = name;
+        }
+
         @Override
         public boolean offer(FlvTag tag) {
             if (!channel.isActive()) {
@@ -171,15 +177,10 @@ final class ServerSession extends RtmpChannel {
 
         @Override
         public void onEnd() {
-            String name = publishedKeyName();
             send(new UserControl.StreamEof(STREAM_ID).encode());
             sendCommand(NetStream.onStatus(Status.playUnpublishNotify(name)), STREAM_ID);
             closeAfterFlush();
         }
-    }
-
-    private String publishedKeyName() {
-        return app == null ? "" : app;
     }
 
     @Override
