@@ -56,9 +56,10 @@ final class CastSendCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "Stop after this many seconds.")
     Double duration;
 
-    @Option(names = "--direct-timeout", paramLabel = "MS", defaultValue = "1500",
-            description = "How long to try the PC's addresses before going through the server (default: ${DEFAULT-VALUE}).")
-    long directTimeoutMs;
+    @Option(names = "--direct-timeout", paramLabel = "MS",
+            description = "How long to try the PC's addresses: with --server 1500 before going through the server (a "
+                    + "firewall that drops SYNs never answers), without 10000 (there is no other way).")
+    Long directTimeoutMs;
 
     @Option(names = "--via-server", description = "Skip the direct dial and connect through the server at once (with --paths, "
             + "to pick a ladder path, e.g. relay, for measurements).")
@@ -99,12 +100,12 @@ final class CastSendCommand implements Callable<Integer> {
         try (LiveSenderMedia media = new LiveSenderMedia(ffmpeg, src, settings, !fixedBitrate,
                 kbps -> report(err, DeviceOptions.json("event", "bitrate", "kbps", String.valueOf(kbps))))) {
             CastSender sender = CastSender.builder(identity).code(code).media(media)
-                    .directTimeout(java.time.Duration.ofMillis(directTimeoutMs)).viaServer(viaServer)
+                    .directTimeout(java.time.Duration.ofMillis(directTimeoutMs != null ? directTimeoutMs : device.server != null ? 1500 : 10_000)).viaServer(viaServer)
                     .peer(device.server == null ? null : () -> startPeer(peer, err)).build();
             CastSender.Session s;
             try {
                 s = sender.connect();
-            } catch (CastException e) {
+            } catch (CastException | IllegalStateException e) { // IllegalState: the server registration failed
                 err.println("cast send: " + e.getMessage());
                 return 1;
             }
@@ -116,7 +117,7 @@ final class CastSendCommand implements Callable<Integer> {
                 return 0;
             } catch (ExecutionException e) {
                 Throwable c = e.getCause() == null ? e : e.getCause();
-                report(err, DeviceOptions.json("event", "ended", "detail", String.valueOf(c.getMessage())));
+                report(err, DeviceOptions.json("event", "ended", "detail", c.getMessage() != null ? c.getMessage() : c.toString()));
                 return 1;
             }
         } finally {

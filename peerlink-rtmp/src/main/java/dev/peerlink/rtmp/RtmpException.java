@@ -26,7 +26,6 @@ public final class RtmpException extends Exception {
         // FLV and media
         BAD_FLV_HEADER,
         BAD_FLV_TAG,
-        BAD_AVC_CONFIG,
         // any layer
         TRUNCATED,
         PROTOCOL

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The receiver's local web server: {@code GET /} (the player page), {@code /player.js}, {@code /player.css},
  * {@code /live.flv} (HTTP-FLV from a {@link TagFeed}), {@code /qr.png}, {@code /status} (JSON) and {@code /events}
- * (Server-Sent Events of the status). Binds loopback by default; see MEDIA-web.md for why and for the Host guard.
+ * (Server-Sent Events of the status). Binds loopback by default; see docs/cast.md for why and for the Host guard.
  */
 public final class CastWebServer implements AutoCloseable {
     /** Request line, headers and body caps: the page sends only tiny GETs. */

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,7 +26,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class RtmpClient {
-    /** A server (or a path) silent this long ends the session. */
+    /** A session on which nothing moved either way for this long ends. */
     public static final int IDLE_SECONDS = 30;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -58,7 +57,7 @@ public final class RtmpClient {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS), session);
+                        ch.pipeline().addLast(dev.peerlink.rtmp.internal.RtmpChannel.idleHandler(IDLE_SECONDS), session);
                     }
                 })
                 .connect(url.address());

@@ -55,7 +55,7 @@ public final class FlvReader {
             int start = in.readerIndex();
             int flags = in.getUnsignedByte(start);
             int size = in.getUnsignedMedium(start + 1);
-            if ((flags & 0xC0) != 0) {
+            if ((flags & 0xE0) != 0) { // two reserved bits, then Filter (encrypted)
                 throw new RtmpException(Reason.BAD_FLV_TAG, "reserved or filter (encrypted) bits set: 0x" + Integer.toHexString(flags));
             }
             if (size > maxTag) {

@@ -15,6 +15,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -195,6 +198,26 @@ public abstract class RtmpChannel extends ChannelInboundHandlerAdapter {
         }
         onClosed(failure);
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * Closes a connection on which nothing moved either way for the idle time ({@link #idleHandler}): a publisher of
+     * a still picture reads almost nothing (acknowledgements come per 2.5 MB), a player writes almost nothing, so a
+     * read-only timeout would cut healthy one-way streams.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.info("RTMP connection {} idle; closing", ctx.channel().remoteAddress());
+            fail(new java.io.IOException("the RTMP connection was idle (nothing sent or received) for too long"));
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** The handler that raises the idle event: nothing read and nothing written for {@code seconds}. */
+    public static IdleStateHandler idleHandler(int seconds) {
+        return new IdleStateHandler(0, 0, seconds, TimeUnit.SECONDS);
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RtmpServer implements AutoCloseable {
     /** Connections beyond this are closed at once: a live relay for a few viewers, not a CDN edge. */
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
-    /** A connection that sends nothing (no media, no acknowledgement, no ping answer) for this long is dropped. */
+    /** A connection on which nothing moved either way for this long is dropped. */
     public static final int IDLE_SECONDS = 60;
 
     private final Channel server;
@@ -59,7 +58,7 @@ public final class RtmpServer implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(f -> connections.decrementAndGet());
-                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS),
+                        ch.pipeline().addLast(dev.peerlink.rtmp.internal.RtmpChannel.idleHandler(IDLE_SECONDS),
                                 new ServerSession(b.hub, b.policy, b.listener, b.startMode));
                     }
                 });
