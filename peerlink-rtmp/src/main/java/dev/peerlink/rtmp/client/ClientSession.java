@@ -127,18 +127,7 @@ final class ClientSession extends RtmpChannel {
 
     /** Publish mode: one tag to the server; false while the socket is backed up (the caller skips, not buffers). */
     boolean offer(FlvTag tag) {
-        if (!channel.isActive()) {
-            return true;
-        }
-        if (!channel.isWritable()) {
-            return false;
-        }
-        if (tag.type() == FlvTag.SCRIPT) {
-            send(Metadata.toPublisherMessage(tag, streamId, tag.timestamp()));
-        } else {
-            send(new RtmpMessage(tag.type(), streamId, tag.timestamp(), tag.body()));
-        }
-        return true;
+        return offerTag(tag, streamId, true);
     }
 
     /** Publish mode: unpublish and close after what is queued was written. */

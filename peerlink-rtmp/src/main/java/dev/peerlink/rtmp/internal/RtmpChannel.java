@@ -5,6 +5,8 @@ import dev.peerlink.rtmp.RtmpMessage;
 import dev.peerlink.rtmp.chunk.ChunkDecoder;
 import dev.peerlink.rtmp.chunk.ChunkEncoder;
 import dev.peerlink.rtmp.command.Command;
+import dev.peerlink.rtmp.command.Metadata;
+import dev.peerlink.rtmp.flv.FlvTag;
 import dev.peerlink.rtmp.control.AckWindow;
 import dev.peerlink.rtmp.control.ControlMessage;
 import dev.peerlink.rtmp.control.SetChunkSize;
@@ -165,6 +167,28 @@ public abstract class RtmpChannel extends ChannelInboundHandlerAdapter {
             encoder.setChunkSize(size);
             ch.writeAndFlush(out);
         });
+    }
+
+    /**
+     * Offers one media or script tag on {@code streamId}: false while the socket is backed up (the live hub then skips
+     * ahead rather than queueing), true once queued — or when the channel is gone (its close ends the subscription).
+     * A publisher's script data goes out as {@code @setDataFrame}, a player's as plain {@code onMetaData}.
+     */
+    protected final boolean offerTag(FlvTag tag, int streamId, boolean asPublisher) {
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            return true;
+        }
+        if (!ch.isWritable()) {
+            return false;
+        }
+        if (tag.type() == FlvTag.SCRIPT) {
+            send(asPublisher ? Metadata.toPublisherMessage(tag, streamId, tag.timestamp())
+                    : Metadata.toPlayerMessage(tag, streamId, tag.timestamp()));
+        } else {
+            send(new RtmpMessage(tag.type(), streamId, tag.timestamp(), tag.body()));
+        }
+        return true;
     }
 
     protected final void sendCommand(Command c, int streamId) {

@@ -161,18 +161,7 @@ final class ServerSession extends RtmpChannel {
 
         @Override
         public boolean offer(FlvTag tag) {
-            if (!channel.isActive()) {
-                return true; // gone: swallow, the close will cancel the subscription
-            }
-            if (!channel.isWritable()) {
-                return false;
-            }
-            if (tag.type() == FlvTag.SCRIPT) {
-                send(Metadata.toPlayerMessage(tag, STREAM_ID, tag.timestamp()));
-            } else {
-                send(new RtmpMessage(tag.type(), STREAM_ID, tag.timestamp(), tag.body()));
-            }
-            return true;
+            return offerTag(tag, STREAM_ID, false);
         }
 
         @Override
