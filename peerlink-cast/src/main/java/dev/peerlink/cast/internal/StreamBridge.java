@@ -17,6 +17,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class StreamBridge {
     private static final int BUFFER = 64 * 1024;
+    /**
+     * Kernel buffers of the loopback half. Loopback autotunes to megabytes, which would hide a slow peer connection
+     * from the RTMP endpoint for seconds (its socket stays writable while the kernel soaks up frames); small buffers
+     * make the backlog show at once, so the live hub skips to a key frame and the bitrate controller reacts.
+     */
+    private static final int SOCKET_BUFFER = 64 * 1024;
 
     private StreamBridge() {
     }
@@ -46,6 +52,8 @@ public final class StreamBridge {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
+            s.setReceiveBufferSize(SOCKET_BUFFER);
+            s.setSendBufferSize(SOCKET_BUFFER);
             s.connect(target, 5_000);
         } catch (IOException e) {
             closeQuietly(s);
@@ -64,11 +72,14 @@ public final class StreamBridge {
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
         public Listener(SecureStream stream) throws IOException {
-            server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            server = new ServerSocket();
+            server.setReceiveBufferSize(SOCKET_BUFFER); // inherited by the accepted socket
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
             Thread.ofVirtual().name("cast-bridge-accept").start(() -> {
                 try (server) {
                     Socket s = server.accept();
                     s.setTcpNoDelay(true);
+                    s.setSendBufferSize(SOCKET_BUFFER);
                     pipe(stream, s).whenComplete((v, e) -> done.complete(null));
                 } catch (IOException e) {
                     stream.reset();
