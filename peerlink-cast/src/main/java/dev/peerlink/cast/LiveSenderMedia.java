@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSenderMedia.class);
     private static final String HUB_KEY = LiveReceiverMedia.HUB_KEY;
-    private static final long HIGH_WATER = 1024 * 1024; // the RTMP client's write buffer high water mark
 
     private final LiveHub hub = new LiveHub();
     private final LivePublisher publisher;
@@ -98,7 +97,7 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
         int max = settings.bitrateKbps();
         AdaptiveBitrate abr = new AdaptiveBitrate(AdaptiveBitrate.of(Math.max(50, max / 8), max, max));
         var task = abrTimer.scheduleAtFixedRate(() -> {
-            long backlog = s.stats().pendingBytes() + Math.max(0, HIGH_WATER - pub.bytesBeforeUnwritable());
+            long backlog = s.stats().pendingBytes() + Math.max(0, RtmpClient.HIGH_WATER - pub.bytesBeforeUnwritable());
             int before = abr.target();
             int target = abr.onBacklog(System.currentTimeMillis(), backlog, 0);
             if (target != before) {
