@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = {"The PC of seed 000: prints a pairing code and QR code (terminal, PNG, web page), waits for a phone",
                 "to cast, and shows the stream on a local web page, records it (--record) and re-serves it as RTMP for",
                 "ffplay/VLC/OBS (--rtmp). With --server, a phone that cannot reach this PC connects through the server and",
-                "this PC dials back. With --plain, a stock RTMP client on the LAN (ffmpeg, OBS) may also publish unencrypted",
+                "this PC dials back. With --plain, a stock RTMP client on the LAN (ffmpeg, OBS) may also publish unencrypted,",
                 "with the one-time token as the stream key. Prints one JSON event per line on stderr. Runs until stopped."})
 final class CastReceiveCommand implements Callable<Integer> {
     @Mixin
@@ -43,8 +43,8 @@ final class CastReceiveCommand implements Callable<Integer> {
     String rtmp;
 
     @Option(names = "--plain", paramLabel = "IP:PORT",
-            description = {"Also accept plain (unencrypted) RTMP publishing here, e.g. 0.0.0.0:1935, so a stock client can cast:",
-                    "rtmp://PC:PORT/cast/<one-time token>, printed as 'plain'. Off by default; for a trusted LAN only."})
+            description = "Also accept plain (unencrypted) RTMP publishing here, e.g. 0.0.0.0:1935, so a stock client can cast to "
+                    + "rtmp://PC:PORT/cast/<one-time token> (printed as 'plain'). Off by default; for a trusted LAN only.")
     String plain;
 
     @Option(names = "--record", paramLabel = "FILE.flv", description = "Also write the received stream to this FLV file.")
