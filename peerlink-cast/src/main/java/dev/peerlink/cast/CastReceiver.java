@@ -11,11 +11,14 @@ import dev.peerlink.peer.pairing.PairingListener;
 import dev.peerlink.secure.SecureStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * The PC of seed 000: shows a pairing code (its addresses, key and a one-time token) and receives one cast at a time.
  * A phone that reaches it directly dials the pairing listener; one that cannot (the PC's firewall drops inbound)
  * connects through the server, where the ladder has the PC dial back ({@code reverse}) — or punches or relays across
- * NATs. Either way the cast is RTMP inside the encrypted connection. After a cast ends a fresh code is shown.
+ * NATs. Either way the cast is RTMP inside the encrypted connection. On a LAN a stock RTMP client may also publish in
+ * plain RTMP with the token as the stream key ({@link PlainCastServer}, off unless given). Whichever path claims the
+ * code first spends it; after a cast ends a fresh code is shown.
  *
  * <pre>{@code
  * CastReceiver rx = CastReceiver.builder(identity).peer(peer).media(media).onEvent(e -> log(e.toJson())).start();
@@ -35,6 +40,8 @@ public final class CastReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CastReceiver.class);
     /** Stream key inside the encrypted link: the token already authorised the sender. */
     public static final String KEY = "live";
+    /** Wrong plain stream keys per code before plain publishing is off until the next code (a brute-force guard). */
+    public static final int MAX_PLAIN_FAILURES = 20;
 
     private final DeviceIdentity identity;
     private final Peer peer;
@@ -43,6 +50,7 @@ public final class CastReceiver implements AutoCloseable {
     private final List<InetSocketAddress> advertise;
     private final Duration ttl;
     private final Consumer<CastEvent> events;
+    private final PlainCastServer plain;
     private final Object lock = new Object();
     private volatile Round round;
     private volatile boolean closed;
@@ -51,7 +59,10 @@ public final class CastReceiver implements AutoCloseable {
     private final class Round {
         final PairingListener listener;
         final AtomicBoolean claimed = new AtomicBoolean();
+        final AtomicInteger plainFailures = new AtomicInteger();
         volatile CastLink link;
+        /** The stock client casting in plain RTMP, once it claimed this code. */
+        volatile InetSocketAddress plainPublisher;
 
         Round(PairingListener listener) {
             this.listener = listener;
@@ -66,6 +77,7 @@ public final class CastReceiver implements AutoCloseable {
         this.advertise = b.advertise;
         this.ttl = b.ttl;
         this.events = b.events;
+        this.plain = b.plain;
     }
 
     public static Builder builder(DeviceIdentity identity) {
@@ -82,7 +94,15 @@ public final class CastReceiver implements AutoCloseable {
         return round.listener.localAddress();
     }
 
+    /** What a stock RTMP client publishes to for the current code, or null without plain RTMP. */
+    public String plainUrl() {
+        return plain == null ? null : plain.url(code());
+    }
+
     private CastReceiver start() throws IOException {
+        if (plain != null) {
+            plain.attach(new PlainGate());
+        }
         if (peer != null) {
             // any registered device may ask; only the holder of the current token gets past the hello
             peer.acceptFrom(ref -> true);
@@ -119,7 +139,7 @@ public final class CastReceiver implements AutoCloseable {
             String id = p.deviceId().map(d -> d.value()).orElse(p.peer().fingerprint());
             serve(r, CastLink.of(p.session(), id, Duration.ZERO));
         } catch (PairingException e) {
-            if (!closed && r == round && !r.claimed.get()) {
+            if (!closed && r == round && r.claimed.compareAndSet(false, true)) { // retired: no late claim
                 // expired or gave up: show a fresh code
                 LOG.info("pairing code ended: {}", e.getMessage());
                 rotate(r);
@@ -199,6 +219,69 @@ public final class CastReceiver implements AutoCloseable {
         });
     }
 
+    /** Plain RTMP from a stock client: the stream key must be the current token, and claims the code like a dial. */
+    private final class PlainGate implements PlainCastServer.Gate {
+        @Override
+        public boolean admit(InetSocketAddress remote, String app, String key) {
+            Round r = round;
+            if (closed || r == null) {
+                return false;
+            }
+            String peer = label(remote);
+            if (r.plainFailures.get() >= MAX_PLAIN_FAILURES) {
+                events.accept(CastEvent.refused(peer, "plain RTMP is off until the next code (too many wrong keys)"));
+                return false;
+            }
+            PairingCode code = r.listener.code();
+            if (!LiveReceiverMedia.APP.equals(app) || !tokenMatches(code, key)) {
+                int n = r.plainFailures.incrementAndGet();
+                events.accept(CastEvent.refused(peer, "wrong stream key (plain RTMP, " + n + " of " + MAX_PLAIN_FAILURES + ")"));
+                return false;
+            }
+            String why = code.expiredAt(java.time.Instant.now()) ? "code expired"
+                    : !r.claimed.compareAndSet(false, true) ? "token already used" : null;
+            if (why != null) {
+                events.accept(CastEvent.refused(peer, why + " (plain RTMP)"));
+                return false;
+            }
+            r.plainPublisher = remote;
+            r.listener.close(); // the code is spent: a late direct dial is refused
+            return true;
+        }
+
+        @Override
+        public void started(InetSocketAddress remote) {
+            if (remote.equals(round.plainPublisher)) {
+                events.accept(new CastEvent("casting", "plain", label(remote), -1, null));
+            }
+        }
+
+        @Override
+        public void ended(InetSocketAddress remote, String why) {
+            Round r = round;
+            if (remote.equals(r.plainPublisher)) {
+                r.plainPublisher = null;
+                events.accept(new CastEvent("ended", "plain", label(remote), -1, why));
+                Thread.ofVirtual().name("cast-plain-ended").start(() -> rotate(r)); // not on the I/O thread
+            }
+        }
+
+        private static boolean tokenMatches(PairingCode code, String key) {
+            if (key.length() != 2 * PairingCode.TOKEN_LENGTH) {
+                return false;
+            }
+            try {
+                return MessageDigest.isEqual(code.token(), HexFormat.of().parseHex(key)); // constant time
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        private static String label(InetSocketAddress remote) {
+            return remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        }
+    }
+
     private void rotate(Round old) {
         synchronized (lock) {
             if (closed || round != old) {
@@ -228,6 +311,9 @@ public final class CastReceiver implements AutoCloseable {
             closed = true;
             r = round;
         }
+        if (plain != null) {
+            plain.attach(null);
+        }
         if (r != null) {
             r.listener.close();
             CastLink l = r.link;
@@ -245,6 +331,7 @@ public final class CastReceiver implements AutoCloseable {
         private List<InetSocketAddress> advertise;
         private Duration ttl = Duration.ofMinutes(10);
         private Consumer<CastEvent> events = e -> { };
+        private PlainCastServer plain;
 
         private Builder(DeviceIdentity identity) {
             this.identity = Objects.requireNonNull(identity);
@@ -264,6 +351,9 @@ public final class CastReceiver implements AutoCloseable {
         public Builder ttl(Duration ttl) { this.ttl = ttl; return this; }
 
         public Builder onEvent(Consumer<CastEvent> events) { this.events = Objects.requireNonNull(events); return this; }
+
+        /** Also admit a stock client's plain RTMP publish under the token (seed 000's unencrypted LAN case). */
+        public Builder plain(PlainCastServer plain) { this.plain = plain; return this; }
 
         public CastReceiver start() throws IOException {
             return new CastReceiver(this).start();

@@ -50,6 +50,14 @@ public final class LiveReceiverMedia implements ReceiverMedia, TagFeed, AutoClos
         return server.url(APP, CastReceiver.KEY);
     }
 
+    /**
+     * Plain RTMP for stock clients on a LAN address (publish only, into this stream); a {@link CastReceiver} built
+     * with it decides who may publish. The caller closes it.
+     */
+    public PlainCastServer servePlain(InetSocketAddress bind) throws IOException {
+        return new PlainCastServer(hub, HUB_KEY, bind);
+    }
+
     @Override
     public CompletableFuture<Void> playFrom(InetSocketAddress via, String key) {
         PublishResult r = hub.publish(HUB_KEY);

@@ -7,8 +7,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,6 +37,8 @@ public final class RtmpServer implements AutoCloseable {
 
     private final Channel server;
     private final AtomicInteger connections = new AtomicInteger();
+    /** Accepted connections, closed with the server: a closed server leaves no publisher or player running. */
+    private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     /** Told about publishers and players as they come and go (on an I/O thread: return promptly). */
     public interface Listener {
@@ -42,6 +47,9 @@ public final class RtmpServer implements AutoCloseable {
         default void unpublished(InetSocketAddress remote, String key) { }
 
         default void playing(InetSocketAddress remote, String key) { }
+
+        /** The policy admitted a publish into {@code key} but the hub refused it: someone else publishes there. */
+        default void refused(InetSocketAddress remote, String key) { }
     }
 
     private RtmpServer(Builder b) throws IOException {
@@ -58,6 +66,7 @@ public final class RtmpServer implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        children.add(ch);
                         ch.pipeline().addLast(dev.peerlink.rtmp.internal.RtmpChannel.idleHandler(IDLE_SECONDS),
                                 new ServerSession(b.hub, b.policy, b.listener, b.startMode));
                     }
@@ -89,6 +98,7 @@ public final class RtmpServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        children.close().awaitUninterruptibly();
     }
 
     public static final class Builder {

@@ -118,19 +118,18 @@ final class ServerSession extends RtmpChannel {
 
     private void publish(PublishRequest r) {
         String name = streamName(r.name());
-        if (app == null || publisher != null || !policy.mayPublish(remote(), app, name)) {
+        String key = app == null || publisher != null ? null : policy.publishTo(remote(), app, name);
+        PublishResult result = key == null ? null : hub.publish(key);
+        if (result == null || !result.accepted()) {
             sendCommand(NetStream.onStatus(Status.publishBadName(name)), STREAM_ID);
             closeAfterFlush();
-            return;
-        }
-        PublishResult result = hub.publish(hubKey(name));
-        if (!result.accepted()) {
-            sendCommand(NetStream.onStatus(Status.publishBadName(name)), STREAM_ID);
-            closeAfterFlush();
+            if (key != null) {
+                listener.refused(remote(), key); // admitted by the policy, but the key is busy
+            }
             return;
         }
         publisher = result.publisher();
-        publishedKey = hubKey(name);
+        publishedKey = key;
         send(new UserControl.StreamBegin(STREAM_ID).encode());
         sendCommand(NetStream.onStatus(Status.publishStart(name)), STREAM_ID);
         listener.published(remote(), publishedKey);
