@@ -115,7 +115,7 @@ class CastEndToEndBrowserTest {
                 false, kbps -> { }));
         long t0 = System.nanoTime();
         CastSender.Session cast = CastSender.builder(DeviceIdentity.ephemeral(DeviceId.of("phone"))).code(rx.code())
-                .media(tx).build().connect();
+                .media(tx).directTimeout(Duration.ofSeconds(10)).build().connect();
         assertThat(cast.link().path()).isEqualTo("direct");
 
         await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100))

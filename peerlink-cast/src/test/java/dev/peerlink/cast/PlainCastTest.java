@@ -166,7 +166,7 @@ class PlainCastTest {
             assertThat(ffmpeg.exitCode()).as(ffmpeg.output()).isNotZero();
         }
         assertThat(events).noneMatch(e -> e.event().equals("casting"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> "refused".equals(e.event())
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(e -> "refused".equals(e.event())
                 && e.detail().contains("off until the next code")));
     }
 
