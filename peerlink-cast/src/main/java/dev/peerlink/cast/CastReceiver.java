@@ -204,7 +204,7 @@ public final class CastReceiver implements AutoCloseable {
                 if (s == null) {
                     throw new IOException("the connection closed before the stream opened");
                 }
-                done = StreamBridge.toLocal(s, media.rtmpServer());
+                done = StreamBridge.toLocal(s, media.admitPublisher());
             }
         } catch (IOException e) {
             done = CompletableFuture.failedFuture(e);

@@ -13,6 +13,7 @@ import dev.peerlink.rtmp.live.LivePublisher;
 import dev.peerlink.rtmp.live.LiveSink;
 import dev.peerlink.rtmp.live.PublishResult;
 import dev.peerlink.rtmp.server.RtmpServer;
+import dev.peerlink.rtmp.server.RtmpServerPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -32,17 +33,37 @@ public final class LiveReceiverMedia implements ReceiverMedia, TagFeed, AutoClos
     private final LiveHub hub = new LiveHub();
     private final RtmpServer server;
     private final CastStatus status;
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param rtmp where the RTMP server listens (loopback; port 0 for any) */
     public LiveReceiverMedia(InetSocketAddress rtmp, CastStatus status) throws IOException {
         this.status = status;
-        this.server = RtmpServer.builder().hub(hub).bind(rtmp).start();
+        this.server = RtmpServer.builder().hub(hub).bind(rtmp).policy(new AdmittedPublishers()).start();
         hub.subscribe(HUB_KEY, new StatusSink());
     }
 
-    @Override
+    /** The RTMP re-serve's address (players: ffplay, VLC, OBS). */
     public InetSocketAddress rtmpServer() {
         return server.address();
+    }
+
+    @Override
+    public InetSocketAddress admitPublisher() {
+        admitted.incrementAndGet();
+        return server.address();
+    }
+
+    /** Anyone may play the re-serve; only a publisher the cast admitted may publish, and only {@value #HUB_KEY}. */
+    private final class AdmittedPublishers implements RtmpServerPolicy {
+        @Override
+        public boolean mayPublish(InetSocketAddress remote, String app, String key) {
+            return APP.equals(app) && CastReceiver.KEY.equals(key) && admitted.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        }
+
+        @Override
+        public boolean mayPlay(InetSocketAddress remote, String app, String key) {
+            return true;
+        }
     }
 
     /** rtmp://127.0.0.1:PORT/cast/live — what ffplay or VLC open to watch. */
@@ -73,9 +94,15 @@ public final class LiveReceiverMedia implements ReceiverMedia, TagFeed, AutoClos
     /** Every tag of the stream, from its next key frame, to {@code recorder}; never refuses; flushed when a cast ends. */
     public void record(FlvRecorder recorder) {
         hub.subscribe(HUB_KEY, new LiveSink() {
+            // each cast's timestamps restart near 0 (the relay rebases every subscription): continue the file's clock
+            private long offset;
+            private long last = -1;
+
             @Override
             public boolean offer(FlvTag tag) {
-                recorder.accept(tag);
+                long ts = tag.timestamp() + offset;
+                last = Math.max(last, ts);
+                recorder.accept(ts == tag.timestamp() ? tag : new FlvTag(tag.type(), ts & 0xFFFF_FFFFL, tag.body()));
                 return true;
             }
 
@@ -86,6 +113,7 @@ public final class LiveReceiverMedia implements ReceiverMedia, TagFeed, AutoClos
                 } catch (IOException e) {
                     LoggerFactory.getLogger(LiveReceiverMedia.class).warn("cannot flush {}: {}", recorder.file(), e.toString());
                 }
+                offset = last + 1;
                 hub.subscribe(HUB_KEY, this);
             }
         });

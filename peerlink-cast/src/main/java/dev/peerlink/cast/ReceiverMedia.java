@@ -5,8 +5,12 @@ import java.util.concurrent.CompletableFuture;
 
 /** The receiver's RTMP side, as the cast flow needs it. */
 public interface ReceiverMedia {
-    /** Loopback address of the RTMP server a publishing phone's stream is joined to. */
-    InetSocketAddress rtmpServer();
+    /**
+     * Admits one publisher — the phone whose stream is about to be joined in — and returns the loopback address of
+     * the RTMP server to join it to. Other local processes cannot publish there (the server refuses a publish that
+     * was not admitted), so nothing but the cast reaches the page.
+     */
+    InetSocketAddress admitPublisher();
 
     /**
      * Runs the RTMP client as the seed's PC does after dialling back: handshake, connect, play {@code key} from the

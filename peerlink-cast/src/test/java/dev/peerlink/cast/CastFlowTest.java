@@ -185,7 +185,7 @@ class CastFlowTest {
         }
 
         @Override
-        public InetSocketAddress rtmpServer() {
+        public InetSocketAddress admitPublisher() {
             return (InetSocketAddress) server.getLocalSocketAddress();
         }
 
