@@ -50,6 +50,7 @@ public final class CastReceiver implements AutoCloseable {
     private final List<InetSocketAddress> advertise;
     private final Duration ttl;
     private final Consumer<CastEvent> events;
+    private final java.util.Set<String> allowed;
     private final PlainCastServer plain;
     private final Object lock = new Object();
     private volatile Round round;
@@ -77,6 +78,7 @@ public final class CastReceiver implements AutoCloseable {
         this.advertise = b.advertise;
         this.ttl = b.ttl;
         this.events = b.events;
+        this.allowed = java.util.Set.copyOf(b.allowed);
         this.plain = b.plain;
     }
 
@@ -161,6 +163,9 @@ public final class CastReceiver implements AutoCloseable {
             byte[] token = CastHello.read(hello.input());
             if (token == null) {
                 status = CastHello.BAD_REQUEST;
+            } else if (CastHello.isNoCode(token)) {
+                status = !allowed.contains(link.peerId()) ? CastHello.NOT_ALLOWED
+                        : r.claimed.compareAndSet(false, true) ? CastHello.OK : CastHello.BUSY;
             } else if (!CastHello.matches(r.listener.code().token(), token)) {
                 status = CastHello.WRONG_TOKEN;
             } else if (r.listener.code().expiredAt(java.time.Instant.now())) {
@@ -331,6 +336,7 @@ public final class CastReceiver implements AutoCloseable {
         private List<InetSocketAddress> advertise;
         private Duration ttl = Duration.ofMinutes(10);
         private Consumer<CastEvent> events = e -> { };
+        private java.util.Set<String> allowed = java.util.Set.of();
         private PlainCastServer plain;
 
         private Builder(DeviceIdentity identity) {
@@ -349,6 +355,9 @@ public final class CastReceiver implements AutoCloseable {
         public Builder advertise(List<InetSocketAddress> a) { this.advertise = List.copyOf(a); return this; }
 
         public Builder ttl(Duration ttl) { this.ttl = ttl; return this; }
+
+        /** Device ids that may cast through the server without a code ({@code cast send TARGET}); the ladder pins their keys. */
+        public Builder allow(java.util.Collection<String> deviceIds) { this.allowed = java.util.Set.copyOf(deviceIds); return this; }
 
         public Builder onEvent(Consumer<CastEvent> events) { this.events = Objects.requireNonNull(events); return this; }
 

@@ -43,6 +43,7 @@ public final class CastSender {
 
     private final DeviceIdentity identity;
     private final PairingCode code;
+    private final String target;
     private final Supplier<Peer> peer;
     private final SenderMedia media;
     private final Duration directTimeout;
@@ -54,7 +55,11 @@ public final class CastSender {
 
     private CastSender(Builder b) {
         this.identity = b.identity;
-        this.code = Objects.requireNonNull(b.code, "code");
+        if ((b.code == null) == (b.target == null)) {
+            throw new IllegalArgumentException("cast to a pairing code or to a device id (allowed by the receiver), one of them");
+        }
+        this.code = b.code;
+        this.target = b.target;
         this.peer = b.peer;
         this.media = Objects.requireNonNull(b.media, "media");
         this.directTimeout = b.directTimeout;
@@ -70,11 +75,16 @@ public final class CastSender {
     public Session connect() throws CastException, InterruptedException {
         long t0 = System.nanoTime();
         CastLink link;
-        if (viaServer) {
+        if (target != null) {
+            if (peer == null) {
+                throw new CastException("casting to " + target + " without a code goes through the server: give one", null);
+            }
+            link = throughServer(target, null, CastHello.NO_CODE);
+        } else if (viaServer) {
             if (peer == null) {
                 throw new CastException("connecting through the server needs a server", null);
             }
-            link = throughServer();
+            link = throughServer(code.deviceId().value(), code.identity().toBase64(), code.token());
         } else {
             try {
                 link = dialDirect(t0);
@@ -82,7 +92,7 @@ public final class CastSender {
                 if (peer == null || !fallsBack(e)) {
                     throw new CastException("cannot reach " + code.deviceId() + ": " + e.getMessage(), e);
                 }
-                link = throughServer();
+                link = throughServer(code.deviceId().value(), code.identity().toBase64(), code.token());
             }
         }
         return new Session(link, start(link));
@@ -99,33 +109,34 @@ public final class CastSender {
         return CastLink.of(s, code.deviceId().value(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private CastLink throughServer() throws CastException, InterruptedException {
+    /** Through the server and the ladder to {@code id}; {@code key} (base64) is the key to insist on, when known. */
+    private CastLink throughServer(String id, String key, byte[] token) throws CastException, InterruptedException {
         Peer p = peer.get();
         PeerConnection c;
         try {
-            c = p.connect(Identity.device(code.deviceId())).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            c = p.connect(Identity.device(id)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new CastException("cannot connect to " + code.deviceId() + " through the server: "
+            throw new CastException("cannot connect to " + id + " through the server: "
                     + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         } catch (TimeoutException e) {
-            throw new CastException("no path to " + code.deviceId() + " within " + timeout.toSeconds() + " s", e);
+            throw new CastException("no path to " + id + " within " + timeout.toSeconds() + " s", e);
         }
         // the server vouched for a key; the code the user scanned is what we trust
-        if (!code.identity().toBase64().equals(c.peer().publicKey())) {
+        if (key != null && !key.equals(c.peer().publicKey())) {
             c.close();
-            throw new CastException(code.deviceId() + " registered with another key than the one in the code", null);
+            throw new CastException(id + " registered with another key than the one in the code", null);
         }
         CastLink link = CastLink.of(c);
         try (SecureStream hello = c.openStream()) {
-            CastHello.write(hello.output(), code.token());
+            CastHello.write(hello.output(), token);
             int status = hello.input().read();
             if (status != CastHello.OK) {
                 c.close();
-                throw new CastException("refused by " + code.deviceId() + ": " + CastHello.describe(status), null);
+                throw new CastException("refused by " + id + ": " + CastHello.describe(status), null);
             }
         } catch (IOException e) {
             c.close();
-            throw new CastException("hello to " + code.deviceId() + " failed: " + e.getMessage(), e);
+            throw new CastException("hello to " + id + " failed: " + e.getMessage(), e);
         }
         return link;
     }
@@ -175,6 +186,7 @@ public final class CastSender {
     public static final class Builder {
         private final DeviceIdentity identity;
         private PairingCode code;
+        private String target;
         private Supplier<Peer> peer;
         private SenderMedia media;
         private Duration directTimeout = DEFAULT_DIRECT_TIMEOUT;
@@ -186,6 +198,9 @@ public final class CastSender {
         }
 
         public Builder code(PairingCode code) { this.code = code; return this; }
+
+        /** Instead of a code: cast to this device id through the server; it must allow this device ({@code --allow}). */
+        public Builder target(String deviceId) { this.target = deviceId; return this; }
 
         /** A registered peer, asked for only when the direct dial fails (so a LAN cast needs no server). */
         public Builder peer(Supplier<Peer> peer) { this.peer = peer; return this; }
