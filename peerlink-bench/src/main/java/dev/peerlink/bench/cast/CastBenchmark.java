@@ -31,24 +31,27 @@ public final class CastBenchmark {
         out.println("== ffmpeg " + Ffmpeg.locate().version() + ", reader input options " + String.join(" ", ClockReader.INPUT_OPTIONS));
         try (CastWorld world = CastWorld.start(jar, ffmpeg, dir)) {
             CastWorld.Receiver rx = world.receiver("pc", List.of());
+            // the ladder runs on both ends: the receiver too must be held to the relay for a relayed cast
+            CastWorld.Receiver rxRelay = world.receiver("pcrelay", List.of("--paths", "relay"));
+            List<String> relayArgs = List.of("--via-server", "--paths", "relay");
 
             out.printf("== 1. glass-to-glass latency, clock source %dx%dp%d at %d kbit/s, %d s warm-up then %d s of frames%n",
                     LatencyBench.WIDTH, LatencyBench.HEIGHT, LatencyBench.FPS, LatencyBench.KBPS, warm, measure);
-            LatencyBench lat = new LatencyBench(world, rx, Duration.ofSeconds(warm), Duration.ofSeconds(measure), out);
+            LatencyBench lat = new LatencyBench(world, Duration.ofSeconds(warm), Duration.ofSeconds(measure), out);
             LatencyBench.Run ref = lat.reference();
             lat.print(ref, null);
-            LatencyBench.Run direct = lat.cast("direct", List.of());
+            LatencyBench.Run direct = lat.cast("direct", rx, List.of());
             lat.print(direct, ref);
-            LatencyBench.Run relay = lat.cast("relayed", List.of("--via-server", "--paths", "relay"));
+            LatencyBench.Run relay = lat.cast("relayed", rxRelay, relayArgs);
             lat.print(relay, ref);
             out.flush();
 
             out.printf("== 2. scan to first picture (sender process start, JVM included, to the reader's first decoded frame), %d runs each%n", firstRuns);
-            FirstPictureBench fp = new FirstPictureBench(world, rx, out);
+            FirstPictureBench fp = new FirstPictureBench(world, out);
             fp.references(firstRuns);
-            fp.measure("direct", List.of(), firstRuns);
-            fp.measure("via server", List.of("--via-server"), firstRuns);
-            fp.measure("via server, relay", List.of("--via-server", "--paths", "relay"), firstRuns);
+            fp.measure("direct", rx, List.of(), firstRuns);
+            fp.measure("via server", rx, List.of("--via-server"), firstRuns);
+            fp.measure("via server, relay", rxRelay, relayArgs, firstRuns);
             out.flush();
 
             out.printf("== 3. sustained cast, testsrc2, fixed bitrate, %d s, direct (%d cores shared by sender, receiver and ffmpeg)%n", sustain,

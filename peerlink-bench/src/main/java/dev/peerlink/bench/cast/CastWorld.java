@@ -45,7 +45,8 @@ final class CastWorld implements AutoCloseable {
         int relay = freePort();
         Files.createDirectories(dir);
         CliProcess s = CliProcess.start(jar, "server", List.of("server", "--listen", "127.0.0.1:" + signal, "--stun", "127.0.0.1:" + stun,
-                "--relay", "127.0.0.1:" + relay, "--data", dir.resolve("server-data").toString()));
+                "--relay", "127.0.0.1:" + relay, "--allow-peer", "127.0.0.0/8", // the relay refuses loopback peers unless told
+                "--data", dir.resolve("server-data").toString()));
         s.await(Pattern.compile("signalling on ws://"), STEP);
         return new CastWorld(jar, ffmpeg, dir, "127.0.0.1:" + signal, s);
     }

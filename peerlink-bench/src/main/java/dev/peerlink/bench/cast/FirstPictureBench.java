@@ -14,16 +14,16 @@ final class FirstPictureBench {
     record Run(String path, long toCasting, long castingToPicture, long total) {}
 
     private final CastWorld world;
-    private final CastWorld.Receiver rx;
     private final PrintStream out;
+    private long jvmFloor = -1; // the references' medians, for the ratios
+    private long ffmpegFloor = -1;
 
-    FirstPictureBench(CastWorld world, CastWorld.Receiver rx, PrintStream out) {
+    FirstPictureBench(CastWorld world, PrintStream out) {
         this.world = world;
-        this.rx = rx;
         this.out = out;
     }
 
-    Run once(List<String> extra) throws Exception {
+    Run once(CastWorld.Receiver rx, List<String> extra) throws Exception {
         String code = rx.nextCode();
         try (ClockReader reader = ClockReader.start(world.ffmpeg, rx.rtmpUrl, LatencyBench.WIDTH, LatencyBench.HEIGHT)) {
             reader.awaitConnected(CastWorld.STEP);
@@ -80,13 +80,10 @@ final class FirstPictureBench {
         ffmpegFloor = f.median();
     }
 
-    private long jvmFloor = -1;
-    private long ffmpegFloor = -1;
-
-    void measure(String label, List<String> extra, int runs) throws Exception {
+    void measure(String label, CastWorld.Receiver rx, List<String> extra, int runs) throws Exception {
         List<Run> rs = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            rs.add(once(extra));
+            rs.add(once(rx, extra));
         }
         Stats total = Stats.of(rs.stream().mapToLong(Run::total).toArray());
         Stats toCasting = Stats.of(rs.stream().mapToLong(Run::toCasting).toArray());

@@ -21,21 +21,19 @@ final class LatencyBench {
     record Run(String label, String path, Stats stats, int frames, int unreadable, List<String> cpu) {}
 
     private final CastWorld world;
-    private final CastWorld.Receiver rx;
     private final Duration warmUp;
     private final Duration measure;
     private final PrintStream out;
 
-    LatencyBench(CastWorld world, CastWorld.Receiver rx, Duration warmUp, Duration measure, PrintStream out) {
+    LatencyBench(CastWorld world, Duration warmUp, Duration measure, PrintStream out) {
         this.world = world;
-        this.rx = rx;
         this.warmUp = warmUp;
         this.measure = measure;
         this.out = out;
     }
 
-    /** One cast through peerlink; {@code extra} picks the path (nothing: direct first). */
-    Run cast(String label, List<String> extra) throws Exception {
+    /** One cast through peerlink to {@code rx}; {@code extra} picks the path (nothing: direct first). */
+    Run cast(String label, CastWorld.Receiver rx, List<String> extra) throws Exception {
         String code = rx.nextCode();
         long seconds = (warmUp.plus(measure).toMillis() + 3000) / 1000;
         try (ClockReader reader = ClockReader.start(world.ffmpeg, rx.rtmpUrl, WIDTH, HEIGHT)) {
