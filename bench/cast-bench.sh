@@ -2,7 +2,7 @@
 # Issue 14's cast benchmarks on loopback, through the real CLI (peerlink server, cast receive, cast send as separate
 # JVMs of peerlink-cli/target/peerlink.jar) and a reader (ffmpeg decoding the receiver's RTMP re-serve to raw grey
 # frames, read by Java, ClockPattern.read: latency = arrival - the sender's clock drawn into the frame):
-#   1. glass-to-glass latency, clock source 720p30 2.5 Mbit/s: direct, relayed (--via-server --paths relay), and the
+#   1. glass-to-glass latency, clock source 720p30 2.5 Mbit/s, ROUNDS interleaved rounds of: direct, relayed (--via-server --paths relay), and the
 #      reference: the same clock frames and x264 options with ffmpeg serving RTMP itself (-listen 1) to the same reader;
 #   2. scan to first picture: sender process start (JVM included) -> casting event -> first decoded frame, FIRST_RUNS
 #      runs direct / via the server / via the relay, beside the JVM floor (peerlink --version) and ffmpeg's own;
@@ -13,7 +13,7 @@
 #   bench/cast-bench.sh
 #   TAG=2026-12-07 OFFLINE=1 bench/cast-bench.sh
 #
-# Environment: WARMUP_S (5), MEASURE_S (20), FIRST_RUNS (5), SUSTAIN_S (30), TAG (date-time), OFFLINE=1 (mvn -o).
+# Environment: ROUNDS (3), WARMUP_S (3), MEASURE_S (8; ROUNDS x MEASURE_S >= 20 s per path), FIRST_RUNS (5), SUSTAIN_S (30), TAG (date-time), OFFLINE=1 (mvn -o).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -22,8 +22,9 @@ peerlink_pick_jdk
 for tool in ffmpeg ffprobe; do
   command -v "$tool" >/dev/null || { echo "cast-bench: needs $tool" >&2; exit 1; }
 done
-WARMUP_S=${WARMUP_S:-5}
-MEASURE_S=${MEASURE_S:-20}
+WARMUP_S=${WARMUP_S:-3}
+MEASURE_S=${MEASURE_S:-8}
+ROUNDS=${ROUNDS:-3}
 FIRST_RUNS=${FIRST_RUNS:-5}
 SUSTAIN_S=${SUSTAIN_S:-30}
 TAG=${TAG:-$(date +%Y-%m-%d-%H%M)}
@@ -45,7 +46,7 @@ cp="$root/peerlink-bench/target/classes:$jar"
   echo "# other busy processes at start (they share the same cores):"
   ps -eo pid,pcpu,etime,comm --sort=-pcpu | awk 'NR>1 && $2>5.0' | head -5 | sed 's/^/#   /' || true
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.peerlink.bench.cast.CastBenchmark "$jar" "$work/world" \
-      "$WARMUP_S" "$MEASURE_S" "$FIRST_RUNS" "$SUSTAIN_S" 2>&1 | grep -v -E ' (DEBUG|INFO) '
+      "$WARMUP_S" "$MEASURE_S" "$FIRST_RUNS" "$SUSTAIN_S" "$ROUNDS" 2>&1 | grep -v -E ' (DEBUG|INFO) '
   echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out"
 echo "== results in $out"

@@ -14,7 +14,7 @@ import java.util.List;
  *   <li>sustained 1080p30 at 8 Mbit/s: frames, drops, CPU (and 720p30 at 4 Mbit/s when 1080p30 cannot be encoded in
  *       real time here).
  * </ol>
- * Arguments: PEERLINK_JAR WORK_DIR [WARMUP_S MEASURE_S FIRST_RUNS SUSTAIN_S].
+ * Arguments: PEERLINK_JAR WORK_DIR [WARMUP_S MEASURE_S FIRST_RUNS SUSTAIN_S ROUNDS].
  */
 public final class CastBenchmark {
     private CastBenchmark() {}
@@ -26,6 +26,7 @@ public final class CastBenchmark {
         int measure = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int firstRuns = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         int sustain = args.length > 5 ? Integer.parseInt(args[5]) : 30;
+        int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
         PrintStream out = System.out;
         String ffmpeg = Ffmpeg.locate().executable().toString();
         out.println("== ffmpeg " + Ffmpeg.locate().version() + ", reader input options " + String.join(" ", ClockReader.INPUT_OPTIONS));
@@ -35,15 +36,25 @@ public final class CastBenchmark {
             CastWorld.Receiver rxRelay = world.receiver("pcrelay", List.of("--paths", "relay"));
             List<String> relayArgs = List.of("--via-server", "--paths", "relay");
 
-            out.printf("== 1. glass-to-glass latency, clock source %dx%dp%d at %d kbit/s, %d s warm-up then %d s of frames%n",
-                    LatencyBench.WIDTH, LatencyBench.HEIGHT, LatencyBench.FPS, LatencyBench.KBPS, warm, measure);
+            out.printf("== 1. glass-to-glass latency, clock source %dx%dp%d at %d kbit/s, %d rounds of: %d s warm-up then %d s of frames%n",
+                    LatencyBench.WIDTH, LatencyBench.HEIGHT, LatencyBench.FPS, LatencyBench.KBPS, rounds, warm, measure);
             LatencyBench lat = new LatencyBench(world, Duration.ofSeconds(warm), Duration.ofSeconds(measure), out);
-            LatencyBench.Run ref = lat.reference();
-            lat.print(ref, null);
-            LatencyBench.Run direct = lat.cast("direct", rx, List.of());
-            lat.print(direct, ref);
-            LatencyBench.Run relay = lat.cast("relayed", rxRelay, relayArgs);
-            lat.print(relay, ref);
+            // interleaved rounds: a run can sit one frame period (33 ms) higher or lower as a whole, whichever path it is
+            List<LatencyBench.Run> ref = new java.util.ArrayList<>();
+            List<LatencyBench.Run> direct = new java.util.ArrayList<>();
+            List<LatencyBench.Run> relay = new java.util.ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                ref.add(lat.reference());
+                lat.print(round, ref.getLast());
+                direct.add(lat.cast("direct", rx, List.of()));
+                lat.print(round, direct.getLast());
+                relay.add(lat.cast("relayed", rxRelay, relayArgs));
+                lat.print(round, relay.getLast());
+            }
+            out.println("  pooled over the rounds:");
+            lat.summary("reference", ref, null);
+            lat.summary("direct", direct, ref);
+            lat.summary("relayed", relay, ref);
             out.flush();
 
             out.printf("== 2. scan to first picture (sender process start, JVM included, to the reader's first decoded frame), %d runs each%n", firstRuns);

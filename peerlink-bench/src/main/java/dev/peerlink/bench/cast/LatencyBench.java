@@ -18,7 +18,16 @@ final class LatencyBench {
     static final int FPS = 30;
     static final int KBPS = 2500;
 
-    record Run(String label, String path, Stats stats, int frames, int unreadable, List<String> cpu) {}
+    record Run(String label, String path, long[] latencies, int frames, int unreadable, List<String> cpu) {
+        Stats stats() {
+            return Stats.of(latencies);
+        }
+    }
+
+    /** Several runs of one kind pooled: every frame of every window. */
+    static Stats pooled(List<Run> runs) {
+        return Stats.of(runs.stream().flatMapToLong(r -> java.util.Arrays.stream(r.latencies())).toArray());
+    }
 
     private final CastWorld world;
     private final Duration warmUp;
@@ -62,7 +71,7 @@ final class LatencyBench {
             if (exit != 0) {
                 throw new IllegalStateException("sender exit " + exit + "\n" + tx.tail(15));
             }
-            return new Run(label, path, Stats.of(reader.latencies(t0, t1)), reader.frames(), reader.unreadable(), cpu.report());
+            return new Run(label, path, reader.latencies(t0, t1), reader.frames(), reader.unreadable(), cpu.report());
         }
     }
 
@@ -89,18 +98,24 @@ final class LatencyBench {
                 cpu.begin();
                 sleepUntil(t1);
                 cpu.end();
-                return new Run("reference", "ffmpeg rtmp", Stats.of(reader.latencies(t0, t1)), reader.frames(), reader.unreadable(), cpu.report());
+                return new Run("reference", "ffmpeg rtmp", reader.latencies(t0, t1), reader.frames(), reader.unreadable(), cpu.report());
             }
         }
     }
 
-    void print(Run r, Run ref) {
-        out.printf(Locale.ROOT, "  %-28s %s%n", r.label() + " (path " + r.path() + "):", r.stats());
-        if (ref != null && r != ref) {
-            out.printf(Locale.ROOT, "  %-28s ratio to reference: median %.2fx, p95 %.2fx (+%d ms median)%n", "", (double) r.stats().median() / ref.stats().median(),
-                    (double) r.stats().p95() / ref.stats().p95(), r.stats().median() - ref.stats().median());
+    void print(int round, Run r) {
+        out.printf(Locale.ROOT, "  round %d %-26s %s%n", round, r.label() + " (path " + r.path() + "):", r.stats());
+        out.printf(Locale.ROOT, "          %-26s frames read %d, unreadable %d; CPU over the window: %s%n", "", r.frames(), r.unreadable(), String.join(", ", r.cpu()));
+    }
+
+    void summary(String label, List<Run> runs, List<Run> ref) {
+        Stats s = pooled(runs);
+        out.printf(Locale.ROOT, "  %-18s %s; per-round medians %s%n", label + ":", s, runs.stream().map(r -> r.stats().median()).toList());
+        if (ref != null && runs != ref) {
+            Stats f = pooled(ref);
+            out.printf(Locale.ROOT, "  %-18s ratio to reference: median %.2fx, p95 %.2fx (%+d ms median)%n", "", (double) s.median() / f.median(),
+                    (double) s.p95() / f.p95(), s.median() - f.median());
         }
-        out.printf(Locale.ROOT, "  %-28s frames read %d, unreadable %d; CPU over the window: %s%n", "", r.frames(), r.unreadable(), String.join(", ", r.cpu()));
     }
 
     static void sleepUntil(long millis) throws InterruptedException {
