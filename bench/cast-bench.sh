@@ -2,18 +2,20 @@
 # Issue 14's cast benchmarks on loopback, through the real CLI (peerlink server, cast receive, cast send as separate
 # JVMs of peerlink-cli/target/peerlink.jar) and a reader (ffmpeg decoding the receiver's RTMP re-serve to raw grey
 # frames, read by Java, ClockPattern.read: latency = arrival - the sender's clock drawn into the frame):
-#   1. glass-to-glass latency, clock source 720p30 2.5 Mbit/s, ROUNDS interleaved rounds of: direct, relayed (--via-server --paths relay), and the
-#      reference: the same clock frames and x264 options with ffmpeg serving RTMP itself (-listen 1) to the same reader;
+#   1. glass-to-glass latency, clock source 720p30 2.5 Mbit/s, ROUNDS interleaved rounds of: the reference (the same
+#      clock frames and x264 options, ffmpeg serving RTMP itself with -listen 1, to the same reader), direct, and relayed
+#      (--via-server --paths relay, both ends held to the relay; the server allows loopback peers); pooled figures;
 #   2. scan to first picture: sender process start (JVM included) -> casting event -> first decoded frame, FIRST_RUNS
 #      runs direct / via the server / via the relay, beside the JVM floor (peerlink --version) and ffmpeg's own;
 #   3. sustained 1080p30 at 8 Mbit/s (testsrc2, fixed bitrate, SUSTAIN_S s): frames sent vs recorded (ffprobe), CPU %
 #      of the sender JVM, its ffmpeg and the receiver JVM; ffmpeg's unpaced encode speed as the reference.
-# Dev.peerlink.bench.cast.CastBenchmark does the work. Results: bench/results/cast-<TAG>.txt. About 4 minutes.
+# Dev.peerlink.bench.cast.CastBenchmark does the work. Results: bench/results/cast-<TAG>.txt. About 6 minutes.
 #
 #   bench/cast-bench.sh
 #   TAG=2026-12-07 OFFLINE=1 bench/cast-bench.sh
 #
-# Environment: ROUNDS (3), WARMUP_S (3), MEASURE_S (8; ROUNDS x MEASURE_S >= 20 s per path), FIRST_RUNS (5), SUSTAIN_S (30), TAG (date-time), OFFLINE=1 (mvn -o).
+# Environment: ROUNDS (3), WARMUP_S (3), MEASURE_S (8; ROUNDS x MEASURE_S >= 20 s per path), FIRST_RUNS (5),
+# SUSTAIN_S (30), TAG (date-time), OFFLINE=1 (mvn -o).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
