@@ -124,6 +124,39 @@ class CastFlowTest {
     }
 
     @Test
+    void aDeviceTheReceiverAllowsCastsByIdWithoutACode() throws Exception {
+        SignalServer server = server();
+        FakeReceiverMedia rxMedia = new FakeReceiverMedia();
+        Peer pc = peer(server, "pc", LadderConfig.defaults().withLoopback(true));
+        CastReceiver rx = CastReceiver.builder(pc.identity()).peer(pc).media(rxMedia)
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).allow(List.of("phone")).onEvent(events::add).start();
+        open.add(rx);
+        String code = rx.code().toText();
+        Peer phone = peer(server, "phone", LadderConfig.defaults().withLoopback(true));
+        CastSender.Session s = CastSender.builder(phone.identity()).target("pc").peer(() -> phone)
+                .media(new FakeSenderMedia()).build().connect();
+
+        assertThat(s.link().peerId()).isEqualTo("pc");
+        assertThat(rxMedia.received.get(30, TimeUnit.SECONDS)).isEqualTo(PICTURE);
+        // it took the receiver's one cast: the shown code is spent and replaced once the cast ends
+        s.done().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !rx.code().toText().equals(code));
+    }
+
+    @Test
+    void aDeviceTheReceiverDoesNotAllowCannotCastWithoutACode() throws Exception {
+        SignalServer server = server();
+        Peer pc = peer(server, "pc", LadderConfig.defaults().withLoopback(true));
+        receiver(pc, new FakeReceiverMedia(), null);
+        Peer stranger = peer(server, "stranger", LadderConfig.defaults().withLoopback(true));
+
+        assertThatThrownBy(() -> CastSender.builder(stranger.identity()).target("pc").peer(() -> stranger)
+                .media(new FakeSenderMedia()).build().connect())
+                .isInstanceOf(CastException.class).hasMessageContaining("--allow");
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(e -> e.event().equals("refused")));
+    }
+
+    @Test
     void aDirectDialWithoutAServerFailsWithAClearMessage() throws Exception {
         CastReceiver rx = receiver(null, new FakeReceiverMedia(), List.of(deadAddress()));
         assertThatThrownBy(() -> CastSender.builder(DeviceIdentity.ephemeral(DeviceId.of("phone"))).code(rx.code())

@@ -57,6 +57,11 @@ final class CastReceiveCommand implements Callable<Integer> {
             description = "Where phones dial this PC directly (default: ${DEFAULT-VALUE}; the code lists the LAN addresses).")
     String listen;
 
+    @Option(names = "--allow", paramLabel = "ID,ID", split = ",",
+            description = "Devices that may cast through the server without a code ('cast send ID'); their keys are pinned "
+                    + "as the server vouches for them.")
+    java.util.List<String> allow = new java.util.ArrayList<>();
+
     @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "10m", converter = PairCommand.DurationConverter.class,
             description = "How long each code is valid: 90s, 10m, 1h (default: ${DEFAULT-VALUE}).")
     Duration ttl;
@@ -89,7 +94,7 @@ final class CastReceiveCommand implements Callable<Integer> {
             }
             CastReceiver[] rx = new CastReceiver[1];
             CastReceiver.Builder b = CastReceiver.builder(identity).peer(peer).media(media).bind(listenAt).ttl(ttl)
-                    .plain(plainServer).onEvent(e -> report(e, status, qrFile, plainServer, err));
+                    .plain(plainServer).allow(allow).onEvent(e -> report(e, status, qrFile, plainServer, err));
             status.qrPng(() -> rx[0] == null ? null : PairingQr.png(rx[0].code().toText()));
             try (CastReceiver receiver = b.start()) {
                 rx[0] = receiver;

@@ -32,8 +32,13 @@ final class CastSendCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--pairing", required = true, paramLabel = "CODE|FILE.png", description = "The receiver's code, or an image of its QR code.")
+    @Option(names = "--pairing", paramLabel = "CODE|FILE.png", description = "The receiver's code, or an image of its QR code.")
     String pairing;
+
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "TARGET",
+            description = "Instead of --pairing: the receiver's device id, through --server; it must allow this device "
+                    + "(cast receive --allow ID).")
+    String target;
 
     @Option(names = "--source", paramLabel = "SRC", defaultValue = "screen",
             description = "screen[:DISPLAY], testsrc (colour bars), testsrc2 (moving), clock (latency pattern), a media file, "
@@ -72,12 +77,22 @@ final class CastSendCommand implements Callable<Integer> {
             err.println("cast send: --id ID is required (1-64 characters of [A-Za-z0-9._-])");
             return 2;
         }
-        PairingCode code;
-        try {
-            code = PairingCode.parse(PairingConnect.readCode(pairing), Instant.now());
-        } catch (PairingCodeException e) {
-            err.println("cast send: bad pairing code (" + e.reason().name().toLowerCase(Locale.ROOT) + "): " + e.getMessage());
-            return 1;
+        if ((pairing == null) == (target == null)) {
+            err.println("cast send: give the receiver's --pairing CODE|FILE.png, or its device id TARGET (with --server)");
+            return 2;
+        }
+        if (target != null && device.server == null) {
+            err.println("cast send: casting to " + target + " without a code goes through the server: give --server HOST:PORT");
+            return 2;
+        }
+        PairingCode code = null;
+        if (pairing != null) {
+            try {
+                code = PairingCode.parse(PairingConnect.readCode(pairing), Instant.now());
+            } catch (PairingCodeException e) {
+                err.println("cast send: bad pairing code (" + e.reason().name().toLowerCase(Locale.ROOT) + "): " + e.getMessage());
+                return 1;
+            }
         }
         EncoderSettings settings = EncoderSettings.defaults().withFps(fps).withGop(fps).withBitrate(bitrate);
         if (size != null) {
@@ -99,9 +114,10 @@ final class CastSendCommand implements Callable<Integer> {
         Peer[] peer = new Peer[1];
         try (LiveSenderMedia media = new LiveSenderMedia(ffmpeg, src, settings, !fixedBitrate,
                 kbps -> report(err, DeviceOptions.json("event", "bitrate", "kbps", String.valueOf(kbps))))) {
-            CastSender sender = CastSender.builder(identity).code(code).media(media)
+            CastSender.Builder builder = CastSender.builder(identity).media(media)
                     .directTimeout(java.time.Duration.ofMillis(directTimeoutMs != null ? directTimeoutMs : device.server != null ? 1500 : 10_000)).viaServer(viaServer)
-                    .peer(device.server == null ? null : () -> startPeer(peer, err)).build();
+                    .peer(device.server == null ? null : () -> startPeer(peer, err));
+            CastSender sender = (code != null ? builder.code(code) : builder.target(target)).build();
             CastSender.Session s;
             try {
                 s = sender.connect();
@@ -109,7 +125,7 @@ final class CastSendCommand implements Callable<Integer> {
                 err.println("cast send: " + e.getMessage());
                 return 1;
             }
-            report(err, DeviceOptions.json("event", "casting", "path", s.link().path(), "to", code.deviceId().value(),
+            report(err, DeviceOptions.json("event", "casting", "path", s.link().path(), "to", code != null ? code.deviceId().value() : target,
                     "setupMs", String.valueOf(s.link().setupTime().toMillis())));
             try {
                 s.done().get();
