@@ -9,6 +9,7 @@ import dev.peerlink.cast.media.Ffmpeg;
 import dev.peerlink.cast.media.MissingToolException;
 import dev.peerlink.cast.web.CastStatus;
 import dev.peerlink.cast.web.CastWebServer;
+import dev.peerlink.cast.web.HeadlessChromium;
 import dev.peerlink.peer.DeviceIdentity;
 import dev.peerlink.protocol.DeviceId;
 import java.awt.Color;
@@ -49,28 +50,18 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * picture with the bars' colours, then the QR again when the sender stops. Everything on loopback.
  */
 class CastEndToEndBrowserTest {
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    /** ffmpeg's smptebars top row, left to right, at 75%: grey, yellow, cyan, green, magenta, red, blue. */
-    private static final int[][] BARS = {
-        {191, 191, 191}, {191, 191, 0}, {0, 191, 191}, {0, 191, 0}, {191, 0, 191}, {191, 0, 0}, {0, 0, 191}};
-    /** Per channel: limited-range rounding, BT.601 vs BT.709 and x264's chroma loss at bar edges. */
-    private static final int TOLERANCE = 40;
     /** Long enough for the page to go live and be checked while the sender still sends. */
     private static final int SECONDS = 10;
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<CastEvent> events = new CopyOnWriteArrayList<>();
+    private HeadlessChromium browser;
     private ChromeDriver driver;
-    private ChromeDriverService service;
 
     @AfterEach
     void closeAll() throws Exception {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (browser != null) {
+            browser.close();
         }
         for (int i = open.size() - 1; i >= 0; i--) {
             open.get(i).close();
@@ -86,7 +77,7 @@ class CastEndToEndBrowserTest {
         CastStatus status = new CastStatus();
         LiveReceiverMedia media = keep(new LiveReceiverMedia(new InetSocketAddress(lo, 0), status));
         CastWebServer page = keep(CastWebServer.start(new InetSocketAddress(lo, 0), media, status));
-        byte[] qr = checkerPng(); // stands in for the pairing QR, which the CLI renders
+        byte[] qr = HeadlessChromium.checkerPng(); // stands in for the pairing QR, which the CLI renders
         status.qrPng(() -> qr);
         CastReceiver rx = keep(CastReceiver.builder(DeviceIdentity.ephemeral(DeviceId.of("pc"))).media(media)
                 .bind(new InetSocketAddress(lo, 0)).onEvent(e -> {
@@ -101,10 +92,11 @@ class CastEndToEndBrowserTest {
                     }
                 }).start());
 
-        startBrowser();
+        browser = HeadlessChromium.start();
+        driver = browser.driver();
         driver.get(page.url());
         WebElement qrImage = driver.findElement(By.id("qr"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> qrImage.isDisplayed() && naturalWidth(qrImage) > 0);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> qrImage.isDisplayed() && browser.naturalWidth(qrImage) > 0);
         assertThat(driver.findElement(By.id("code")).getText()).isEqualTo(rx.code().toText());
         assertThat(driver.findElement(By.id("live")).isDisplayed()).isFalse();
 
@@ -119,17 +111,17 @@ class CastEndToEndBrowserTest {
         assertThat(cast.link().path()).isEqualTo("direct");
 
         await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100))
-                .until(() -> stats().get("decoded") instanceof Number n && n.longValue() > 0);
+                .until(() -> browser.stats().get("decoded") instanceof Number n && n.longValue() > 0);
         long firstPictureMs = (System.nanoTime() - t0) / 1_000_000;
         await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
-                .until(() -> ((Number) stats().get("decoded")).longValue() > 50);
-        Map<String, Object> stats = stats();
+                .until(() -> ((Number) browser.stats().get("decoded")).longValue() > 50);
+        Map<String, Object> stats = browser.stats();
         assertThat(stats.get("error")).isNull();
         assertThat(stats).containsEntry("width", 640L).containsEntry("height", 360L);
         assertThat(qrImage.isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("path")).getText()).isEqualTo("path: direct");
         assertThat(cast.done()).as("still casting while the screenshot is taken").isNotDone();
-        String sampled = checkBars();
+        String sampled = browser.assertBars("cast-e2e-live");
         System.out.printf("end to end: first picture in the browser %d ms after connect; %s decoded=%s dropped=%s; bars:%s%n",
                 firstPictureMs, stats.get("codec"), stats.get("decoded"), stats.get("dropped"), sampled);
 
@@ -141,29 +133,6 @@ class CastEndToEndBrowserTest {
                 && driver.findElement(By.id("code")).getText().equals(rx.code().toText()));
     }
 
-    /** The screenshot's canvas, sampled a quarter down at the middle of each bar; returns what it saw. */
-    private String checkBars() throws IOException {
-        WebElement canvas = driver.findElement(By.id("video"));
-        Rectangle r = canvas.getRect();
-        BufferedImage shot = ImageIO.read(new ByteArrayInputStream(driver.getScreenshotAs(OutputType.BYTES)));
-        Path saved = Path.of("target", "cast-e2e-live.png");
-        Files.createDirectories(saved.getParent());
-        ImageIO.write(shot, "png", saved.toFile());
-        int y = r.getY() + r.getHeight() / 4;
-        StringBuilder sampled = new StringBuilder();
-        for (int i = 0; i < BARS.length; i++) {
-            int x = r.getX() + (int) (r.getWidth() * (i + 0.5) / BARS.length);
-            Color c = new Color(shot.getRGB(x, y));
-            int[] got = {c.getRed(), c.getGreen(), c.getBlue()};
-            sampled.append(' ').append(Arrays.toString(got));
-            for (int ch = 0; ch < 3; ch++) {
-                assertThat(Math.abs(got[ch] - BARS[i][ch])).as("bar %d channel %d: %s vs %s in %s", i, ch,
-                        Arrays.toString(got), Arrays.toString(BARS[i]), saved.toAbsolutePath()).isLessThanOrEqualTo(TOLERANCE);
-            }
-        }
-        return sampled.toString();
-    }
-
     /** ffmpeg, chromium and chromedriver, or the test is skipped saying which is missing. */
     private static Ffmpeg tools() {
         Ffmpeg ffmpeg = null;
@@ -173,11 +142,8 @@ class CastEndToEndBrowserTest {
         } catch (MissingToolException e) {
             missing = "ffmpeg with libx264: " + e.getMessage();
         }
-        if (missing == null && !new File(CHROMIUM).canExecute()) {
-            missing = CHROMIUM + " (apt-get install chromium)";
-        }
-        if (missing == null && !new File(CHROMEDRIVER).canExecute()) {
-            missing = CHROMEDRIVER + " (apt-get install chromium-driver)";
+        if (missing == null) {
+            missing = HeadlessChromium.missing();
         }
         if (missing != null) {
             System.out.println("skipping the end-to-end browser test: needs " + missing);
@@ -186,44 +152,8 @@ class CastEndToEndBrowserTest {
         return ffmpeg;
     }
 
-    private void startBrowser() {
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                "--force-device-scale-factor=1", "--no-first-run", "--disable-extensions");
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(5));
-    }
-
     private <T extends AutoCloseable> T keep(T c) {
         open.add(c);
         return c;
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> stats() {
-        return (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("return Object.assign({}, window.peerlinkPlayer)");
-    }
-
-    private long naturalWidth(WebElement img) {
-        return ((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", img)).longValue();
-    }
-
-    /** A 64×64 checkerboard PNG. */
-    private static byte[] checkerPng() {
-        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_BINARY);
-        for (int y = 0; y < 64; y++) {
-            for (int x = 0; x < 64; x++) {
-                img.setRGB(x, y, ((x / 8 + y / 8) % 2 == 0) ? 0xFFFFFF : 0);
-            }
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

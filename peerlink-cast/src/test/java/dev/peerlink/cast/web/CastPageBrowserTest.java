@@ -38,15 +38,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * colours back from a screenshot of the canvas.
  */
 class CastPageBrowserTest {
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    /** ffmpeg's smptebars top row, left to right, at 75%: grey, yellow, cyan, green, magenta, red, blue. */
-    private static final int[][] BARS = {
-        {191, 191, 191}, {191, 191, 0}, {0, 191, 191}, {0, 191, 0}, {191, 0, 191}, {191, 0, 0}, {0, 0, 191}};
-    /** Per channel: covers limited-range rounding, BT.601 vs BT.709 matrices and x264's chroma loss at bar edges. */
-    private static final int TOLERANCE = 40;
-
-    private static ChromeDriverService service;
+    private static HeadlessChromium browser;
     private static ChromeDriver driver;
 
     private final SimpleTagFeed feed = new SimpleTagFeed();
@@ -56,24 +48,19 @@ class CastPageBrowserTest {
 
     @BeforeAll
     static void browser() {
-        Assumptions.assumeTrue(new File(CHROMIUM).canExecute(), "no " + CHROMIUM + " (apt-get install chromium)");
-        Assumptions.assumeTrue(new File(CHROMEDRIVER).canExecute(), "no " + CHROMEDRIVER + " (apt-get install chromium-driver)");
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                "--force-device-scale-factor=1", "--no-first-run", "--disable-extensions");
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(5));
+        String missing = HeadlessChromium.missing();
+        if (missing != null) {
+            System.out.println("skipping the browser tests: needs " + missing);
+        }
+        Assumptions.assumeTrue(missing == null, "needs " + missing);
+        browser = HeadlessChromium.start();
+        driver = browser.driver();
     }
 
     @AfterAll
     static void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (browser != null) {
+            browser.close();
         }
     }
 
@@ -92,14 +79,14 @@ class CastPageBrowserTest {
 
     @Test
     void waitingPageShowsTheQrAndThePairingCode() throws Exception {
-        byte[] png = checkerPng();
+        byte[] png = HeadlessChromium.checkerPng();
         status.pairing("PL-7Q4M-XK2C");
         status.qrPng(() -> png);
         driver.get(server.url());
 
         WebElement qr = driver.findElement(By.id("qr"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> qr.isDisplayed() && naturalWidth(qr) > 0);
-        assertThat(naturalWidth(qr)).isEqualTo(64);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> qr.isDisplayed() && browser.naturalWidth(qr) > 0);
+        assertThat(browser.naturalWidth(qr)).isEqualTo(64);
         assertThat(driver.findElement(By.id("code")).getText()).isEqualTo("PL-7Q4M-XK2C");
         assertThat(driver.findElement(By.id("status")).getText()).startsWith("Waiting");
         assertThat(driver.findElement(By.id("live")).isDisplayed()).isFalse();
@@ -112,7 +99,7 @@ class CastPageBrowserTest {
     void goesLiveWithoutReloadAndDrawsTheTestPatternsColours() throws Exception {
         Assumptions.assumeTrue(TestEncoder.available(), "no ffmpeg on PATH (apt-get install ffmpeg)");
         status.pairing("PL-7Q4M-XK2C");
-        status.qrPng(CastPageBrowserTest::checkerPng);
+        status.qrPng(HeadlessChromium::checkerPng);
         driver.get(server.url());
         await().atMost(10, TimeUnit.SECONDS).until(() -> driver.findElement(By.id("qr")).isDisplayed());
 
@@ -121,8 +108,8 @@ class CastPageBrowserTest {
         status.video(640, 360, 25.0);
 
         await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
-                .until(() -> ((Number) stats().get("decoded")).longValue() > 50);
-        Map<String, Object> stats = stats();
+                .until(() -> ((Number) browser.stats().get("decoded")).longValue() > 50);
+        Map<String, Object> stats = browser.stats();
         assertThat(stats.get("error")).isNull();
         assertThat(stats.get("codec")).asString().startsWith("avc1.");
         assertThat(stats).containsEntry("width", 640L).containsEntry("height", 360L);
@@ -132,33 +119,13 @@ class CastPageBrowserTest {
         WebElement canvas = driver.findElement(By.id("video"));
         Rectangle r = canvas.getRect();
         assertThat(r.getWidth()).isEqualTo(640);
-        BufferedImage shot = ImageIO.read(new ByteArrayInputStream(driver.getScreenshotAs(OutputType.BYTES)));
-        Path saved = Path.of("target", "cast-web-live.png");
-        Files.createDirectories(saved.getParent());
-        ImageIO.write(shot, "png", saved.toFile());
-
-        int y = r.getY() + r.getHeight() / 4;
-        StringBuilder sampled = new StringBuilder();
-        for (int i = 0; i < BARS.length; i++) {
-            int x = r.getX() + (int) (r.getWidth() * (i + 0.5) / BARS.length);
-            Color c = new Color(shot.getRGB(x, y));
-            sampled.append(String.format(" (%d,%d,%d)", c.getRed(), c.getGreen(), c.getBlue()));
-            int[] want = BARS[i];
-            assertThat(new int[] {c.getRed(), c.getGreen(), c.getBlue()})
-                    .as("bar %d at (%d,%d) in %s", i, x, y, saved.toAbsolutePath())
-                    .satisfies(got -> {
-                        for (int ch = 0; ch < 3; ch++) {
-                            assertThat(Math.abs(got[ch] - want[ch])).as("channel %d of %s vs %s", ch,
-                                    java.util.Arrays.toString(got), java.util.Arrays.toString(want)).isLessThanOrEqualTo(TOLERANCE);
-                        }
-                    });
-        }
+        String sampled = browser.assertBars("cast-web-live");
         // let the counters tick once more, then report what the page measured
-        await().atMost(3, TimeUnit.SECONDS).until(() -> ((Number) stats().get("fps")).doubleValue() > 0);
-        stats = stats();
+        await().atMost(3, TimeUnit.SECONDS).until(() -> ((Number) browser.stats().get("fps")).doubleValue() > 0);
+        stats = browser.stats();
         System.out.printf("browser: %s decoded=%s dropped=%s fps=%s lagMs=%s decodeMs=%s%n", stats.get("codec"),
                 stats.get("decoded"), stats.get("dropped"), stats.get("fps"), stats.get("lagMs"), stats.get("decodeMs"));
-        System.out.println("bars sampled:" + sampled + "; screenshot: " + saved.toAbsolutePath());
+        System.out.println("bars sampled:" + sampled + "; screenshot: target/cast-web-live.png");
 
         // the sender stops: the stream ends and the page goes back to the QR, again without a reload
         status.waiting();
@@ -196,31 +163,5 @@ class CastPageBrowserTest {
             }
         }
         return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> stats() {
-        return (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("return Object.assign({}, window.peerlinkPlayer)");
-    }
-
-    private static long naturalWidth(WebElement img) {
-        return ((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", img)).longValue();
-    }
-
-    /** A 64×64 black-and-white checkerboard PNG: stands in for the pairing QR, which another class renders. */
-    private static byte[] checkerPng() {
-        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_BINARY);
-        for (int y = 0; y < 64; y++) {
-            for (int x = 0; x < 64; x++) {
-                img.setRGB(x, y, ((x / 8 + y / 8) % 2 == 0) ? 0xFFFFFF : 0);
-            }
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
