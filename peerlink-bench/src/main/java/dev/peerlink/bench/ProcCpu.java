@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time of a process from /proc/&lt;pid&gt;/stat: utime + stime, all threads, in seconds. */
-final class ProcCpu {
+public final class ProcCpu {
     /** Linux reports in clock ticks; USER_HZ is 100 on every mainstream architecture. */
     private static final double TICKS_PER_SECOND = 100.0;
 
     private ProcCpu() {}
 
-    static double seconds(long pid) {
+    public static double seconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // The command name (field 2) may contain spaces; fields resume after its closing ')'.
