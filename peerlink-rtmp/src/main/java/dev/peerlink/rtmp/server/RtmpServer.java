@@ -67,7 +67,7 @@ public final class RtmpServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> connections.decrementAndGet());
                         children.add(ch);
-                        ch.pipeline().addLast(dev.peerlink.rtmp.internal.RtmpChannel.idleHandler(IDLE_SECONDS),
+                        ch.pipeline().addLast(dev.peerlink.rtmp.internal.RtmpChannel.idleHandler(b.idleSeconds),
                                 new ServerSession(b.hub, b.policy, b.listener, b.startMode));
                     }
                 });
@@ -107,6 +107,7 @@ public final class RtmpServer implements AutoCloseable {
         private RtmpServerPolicy policy = RtmpServerPolicy.OPEN;
         private Listener listener = new Listener() { };
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int idleSeconds = IDLE_SECONDS;
         private dev.peerlink.rtmp.live.LiveOptions.StartMode startMode = dev.peerlink.rtmp.live.LiveOptions.StartMode.NEXT_KEY_FRAME;
 
         public Builder hub(LiveHub hub) { this.hub = hub; return this; }
@@ -118,6 +119,9 @@ public final class RtmpServer implements AutoCloseable {
         public Builder listener(Listener listener) { this.listener = Objects.requireNonNull(listener); return this; }
 
         public Builder maxConnections(int n) { this.maxConnections = n; return this; }
+
+        /** Closes a connection on which nothing moved either way for this long (default {@value #IDLE_SECONDS}). */
+        public Builder idleSeconds(int s) { this.idleSeconds = s; return this; }
 
         /**
          * Where players start: the next key frame (default, lowest latency) or the cached GOP (a picture at once,
