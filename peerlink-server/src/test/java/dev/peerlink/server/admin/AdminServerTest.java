@@ -157,6 +157,23 @@ class AdminServerTest {
     }
 
     @Test
+    void onANonLoopbackAddressEveryRequestNeedsTheToken() throws Exception {
+        InetAddress lan = java.net.NetworkInterface.networkInterfaces().filter(n -> {
+                    try {
+                        return n.isUp() && !n.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                }).flatMap(java.net.NetworkInterface::inetAddresses).filter(a -> a instanceof java.net.Inet4Address)
+                .findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "no non-loopback IPv4 address on this machine");
+        PeerlinkServer s = start(new AdminConfig(new InetSocketAddress(lan, 0), Optional.of(TOKEN), AdminConfig.TokenRule.UNLESS_LOOPBACK));
+        assertThat(get(s, "/metrics").statusCode()).isEqualTo(401);
+        assertThat(get(s, "/api/summary").statusCode()).isEqualTo(401);
+        assertThat(get(s, "/metrics", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void tokenRuleFollowsTheBoundAddress() {
         assertThat(AdminConfig.loopback(0).requiresToken()).isFalse();
         assertThat(new AdminConfig(new InetSocketAddress("127.0.0.2", 0), Optional.empty(), AdminConfig.TokenRule.UNLESS_LOOPBACK)

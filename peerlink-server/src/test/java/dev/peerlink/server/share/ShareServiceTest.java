@@ -301,4 +301,32 @@ class ShareServiceTest {
                 Scene.defaults(SceneKind.OUTDOOR), List.of(), Conditions.ANY, 3, 500));
         assertThat(coarse).isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code()).isEqualTo("location-too-coarse"));
     }
+
+    @Test
+    void qosCellsListOnlyCellsWithEnoughDevicesAndCountReports() {
+        clock.set(System.currentTimeMillis()); // the QoS map dates samples against the real clock
+        GeoPoint busy = GeoPoint.of(52.5200, 13.4050), quiet = GeoPoint.of(48.8566, 2.3522);
+        for (int d = 0; d < 5; d++) { // k = 5 devices: disclosed
+            report("qos-dev-" + d, busy);
+        }
+        for (int d = 0; d < 4; d++) { // one short of k: kept back
+            report("qos-other-" + d, quiet);
+        }
+        assertThat(service.qosReports()).isEqualTo(9);
+        List<dev.peerlink.share.qos.QosPrediction> cells = service.qosCells(10);
+        assertThat(cells).singleElement().satisfies(c -> {
+            assertThat(c.devices()).isEqualTo(5);
+            assertThat(c.rttMs()).isEqualTo(40.0);
+            assertThat(com.uber.h3core.H3Core.newInstance().latLngToCellAddress(busy.lat(), busy.lon(),
+                    com.uber.h3core.H3Core.newInstance().getResolution(c.cell()))).isEqualTo(c.cell());
+        });
+        assertThat(service.qosCells(0)).isEmpty();
+    }
+
+    private void report(String device, GeoPoint at) {
+        List<Message> reply = new CopyOnWriteArrayList<>();
+        ShareBody.QosPoint p = new ShareBody.QosPoint(at, clock.get(), 40, 20, 5, 0, 0, 60_000, null);
+        service.onMessage(new DeviceId(device), ShareCodec.encode("q", new ShareBody.QosReport(List.of(p))), reply::add);
+        assertThat(reply).singleElement().isInstanceOf(Message.Ok.class);
+    }
 }
