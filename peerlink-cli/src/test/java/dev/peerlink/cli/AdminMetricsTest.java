@@ -184,6 +184,16 @@ class AdminMetricsTest {
         assertThat(Run.of("status", "--admin", "no port").exit()).isNotZero();
     }
 
+    @Test
+    void serverRefusesABadAdminAddressOrTokenBeforeStartingAnything() {
+        Run badAddress = Run.of("server", "--data", dir.toString(), "--admin", "127.0.0.1:notaport");
+        assertThat(badAddress.exit()).isEqualTo(2);
+        assertThat(badAddress.err()).contains("--admin: bad port in 127.0.0.1:notaport");
+        Run shortToken = Run.of("server", "--data", dir.toString(), "--admin-token", "short");
+        assertThat(shortToken.exit()).isEqualTo(2);
+        assertThat(shortToken.err()).contains("--admin-token must be 16 to 256 characters");
+    }
+
     /** The CLI in-process with stdout and stderr captured (System.out/err are global: one at a time). */
     record Run(int exit, String out, String err) {
         static synchronized Run of(String... args) {
