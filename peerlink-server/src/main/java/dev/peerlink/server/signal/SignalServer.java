@@ -73,6 +73,7 @@ public final class SignalServer implements AutoCloseable {
     private ShareService share;
     private AtomicInteger transferConnections = new AtomicInteger();
     private NetProber prober;
+    private LadderReports ladderReports;
 
     private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls,
                          ConnectionLimit connections) {
@@ -190,6 +191,8 @@ public final class SignalServer implements AutoCloseable {
             server.transfer = transferService;
             server.share = shareService;
             server.transferConnections = transferConnections;
+            server.ladderReports = new LadderReports(config.meters());
+            broker.attachLadderReports(server.ladderReports);
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
                 try {
@@ -366,6 +369,11 @@ public final class SignalServer implements AutoCloseable {
     /** Connections closed at once because the server was at {@link #maxConnections()}. */
     public long refusedConnections() {
         return connections.refused();
+    }
+
+    /** Ladder outcomes and setup times by path, as the initiating devices reported them. */
+    public LadderReports ladderReports() {
+        return ladderReports;
     }
 
     public int liveSessions() {
