@@ -112,6 +112,8 @@ public final class SignalServer implements AutoCloseable {
             store.close();
             throw new IOException("cannot load registry: " + e.getMessage(), e);
         }
+        LadderReports ladderReports = new LadderReports(config.meters()); // attached before the first connection
+        broker.attachLadderReports(ladderReports);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("signal-io", true), factory);
@@ -191,8 +193,7 @@ public final class SignalServer implements AutoCloseable {
             server.transfer = transferService;
             server.share = shareService;
             server.transferConnections = transferConnections;
-            server.ladderReports = new LadderReports(config.meters());
-            broker.attachLadderReports(server.ladderReports);
+            server.ladderReports = ladderReports;
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
                 try {
