@@ -204,6 +204,29 @@ public final class SignallingClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Tells the server how a ladder this device initiated for {@code session} ended ({@code ladder-report},
+     * docs/protocol.md): {@code outcome} {@code connected} with the {@code path} and setup time, or {@code failed} with
+     * the failure code as {@code reason}. For the server's metrics only: completes on the server's {@code ok}; fails
+     * with {@link SignallingException} when refused, not registered, or sent to an older server
+     * ({@code unknown-type}), or with {@link IllegalArgumentException} for values the protocol does not allow. Never
+     * retried.
+     */
+    public CompletableFuture<Void> ladderReport(String session, String outcome, String path, long setupMs, String reason) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        exec.execute(() -> {
+            Message.LadderReport report;
+            try {
+                report = new Message.LadderReport(rid(), session, outcome, path, setupMs, reason);
+            } catch (IllegalArgumentException e) {
+                done.completeExceptionally(e);
+                return;
+            }
+            requireRegistered().thenCompose(x -> request(report, requestTimeout)).whenComplete((m, e) -> complete(done, e));
+        });
+        return done;
+    }
+
     /** The network information last announced (or given to the builder), or null. */
     public NetworkInfo network() {
         return call(() -> network);
@@ -631,6 +654,7 @@ public final class SignallingClient implements AutoCloseable {
             case Message.Pending p -> p.rid();
             case Message.PendingList p -> p.rid();
             case Message.Share s -> s.rid();
+            case Message.LadderReport r -> r.rid();
             case Message.Error e -> e.rid();
             default -> null;
         };

@@ -27,6 +27,8 @@ public final class ErrorCode {
     public static final String NO_SESSION = "no-session";
     public static final String SESSION_EXISTS = "session-exists";
     public static final String TOO_MANY_SESSIONS = "too-many-sessions";
+    /** A ladder report the server will not count: not the session's initiator, not answered yet, or a repeat. */
+    public static final String BAD_REPORT = "bad-report";
     // Limits and server state
     public static final String RATE_LIMITED = "rate-limited";
     public static final String TIMEOUT = "timeout";

@@ -118,6 +118,8 @@ final class Json {
                 case "pending-list" -> new Message.PendingList(optStr(root, "rid"), pendingItems(root));
                 case "remap" -> new Message.Remap(optStr(root, "rid"), mapping(obj(root, "mapping")), str(root, "reason"));
                 case "probe-ack" -> new Message.ProbeAck(optStr(root, "rid"), str(root, "nonce"));
+                case "ladder-report" -> new Message.LadderReport(optStr(root, "rid"), str(root, "session"),
+                        str(root, "outcome"), optStr(root, "path"), lng(root, "setupMs"), optStr(root, "reason"));
                 case "delivery" -> new Message.Delivery(lng(root, "delivery"), str(root, "contentId"), lng(root, "size"),
                         str(root, "from"), optStr(root, "name"), optStr(root, "server"));
                 case "share-announce", "share-withdraw", "share-find", "share-found", "share-access", "share-access-answer",

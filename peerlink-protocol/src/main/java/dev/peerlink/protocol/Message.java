@@ -268,6 +268,48 @@ public sealed interface Message {
     }
 
     /**
+     * Initiator → server (issue 17): how its connection ladder for {@code session} ended, for the server's path and
+     * setup-time metrics. {@code outcome}: {@code connected} (then {@code path} names the path the connection was
+     * made on: {@code lan}, {@code direct}, {@code mapped}, {@code reverse}, {@code punch}, {@code birthday},
+     * {@code relay}, or a newer path name of 1-16 characters of [a-z0-9-]) or {@code failed} ({@code path} absent,
+     * {@code reason} the failure code, e.g. {@code no-path}). {@code setupMs}: from the start of the attempt to the
+     * first secure session (on failure: to giving up), 0..{@value #MAX_SETUP_MS}. Answered with {@link Ok} when it
+     * carries a rid, and with an {@link Error} when refused.
+     */
+    record LadderReport(String rid, String session, String outcome, String path, long setupMs, String reason)
+            implements Message {
+        public static final String CONNECTED = "connected";
+        public static final String FAILED = "failed";
+        public static final long MAX_SETUP_MS = 120_000;
+        static final Pattern LABEL = Pattern.compile("[a-z0-9-]{1,16}");
+        static final Pattern REASON = Pattern.compile("[a-z-]{1,40}");
+
+        public LadderReport {
+            Check.rid(rid, false);
+            Check.session(session);
+            boolean connected = CONNECTED.equals(outcome);
+            if (!connected && !FAILED.equals(outcome)) {
+                throw new IllegalArgumentException("outcome must be connected or failed");
+            }
+            if (connected ? path == null || !LABEL.matcher(path).matches() : path != null) {
+                throw new IllegalArgumentException(connected ? "path must be 1-16 characters of [a-z0-9-]"
+                        : "a failed report names no path");
+            }
+            if (setupMs < 0 || setupMs > MAX_SETUP_MS) {
+                throw new IllegalArgumentException("setupMs must be 0.." + MAX_SETUP_MS);
+            }
+            if (reason != null && (connected || !REASON.matcher(reason).matches())) {
+                throw new IllegalArgumentException(connected ? "a connected report carries no reason"
+                        : "reason must be 1-40 characters of [a-z-]");
+            }
+        }
+
+        public String type() {
+            return "ladder-report";
+        }
+    }
+
+    /**
      * Server → device: content waits for it (a transfer delivery, {@code docs/transfer.md}). Sent when the delivery
      * is created, when the device registers while it waits, and again every retry interval until the device
      * acknowledges it over the transfer protocol. {@code server}: the transfer endpoint that holds it (a ws:// or

@@ -122,6 +122,14 @@ final class MessageWriter {
                 putOpt(o, "rid", a.rid());
                 o.put("nonce", a.nonce());
             }
+            case Message.LadderReport r -> {
+                putOpt(o, "rid", r.rid());
+                o.put("session", r.session());
+                o.put("outcome", r.outcome());
+                putOpt(o, "path", r.path());
+                o.put("setupMs", r.setupMs());
+                putOpt(o, "reason", r.reason());
+            }
             case Message.Delivery d -> {
                 o.put("delivery", d.delivery());
                 o.put("contentId", d.contentId());

@@ -71,6 +71,10 @@ class SignallingCodecTest {
                 new Message.Delivery(7, "sha256:" + "ab".repeat(32), 2_500_000, "alice", "photo.jpg", null),
                 new Message.Delivery(9, "sha256:" + "cd".repeat(32), 10, "alice@home-nas", null, null),
                 new Message.Delivery(8, "sha256:" + "0f".repeat(32), -1, "carol", null, "ws://central.example:7000/v1/transfer"),
+                new Message.LadderReport("l1", "sess-0123456789", "connected", "punch", 412, null),
+                new Message.LadderReport(null, "sess-0123456789", "connected", "relay", 0, null),
+                new Message.LadderReport("l2", "sess-0123456789", "failed", null, 120_000, "no-path"),
+                new Message.LadderReport("l3", "sess-0123456789", "failed", null, 12_003, null),
                 new Message.Error("c1", ErrorCode.OFFLINE, "pc-1 is offline"),
                 new Message.Error(null, ErrorCode.MALFORMED, ""));
     }
@@ -178,6 +182,23 @@ class SignallingCodecTest {
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"sha256:00112233445566778899\",\"size\":1,\"from\":\"a b\"}",
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":1,\"contentId\":\"sha256:00112233445566778899\",\"size\":1,\"from\":\"a\",\"server\":\"http://evil\"}",
             "{\"v\":1,\"type\":\"delivery\",\"delivery\":\"1\",\"contentId\":\"sha256:00112233445566778899\",\"size\":1,\"from\":\"a\"}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"lan\"}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"lan\",\"setupMs\":-1}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"lan\",\"setupMs\":120001}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"lan\",\"setupMs\":1.5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"lan\",\"setupMs\":\"12\"}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"LAN\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"a-path-name-that-is-too-long\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"lan; drop\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":7,\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"lan\",\"setupMs\":5,\"reason\":\"no-path\"}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"failed\",\"path\":\"relay\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"failed\",\"setupMs\":5,\"reason\":\"No path!\"}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"outcome\":\"maybe\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"l\",\"session\":\"abcdefgh\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"session\":\"short\",\"outcome\":\"failed\",\"setupMs\":5}",
+            "{\"v\":1,\"type\":\"ladder-report\",\"outcome\":\"failed\",\"setupMs\":5}",
             "{\"v\":1,\"type\":\"remap\",\"reason\":\"Probe failed\",\"mapping\":{\"protocol\":\"udp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0}}",
             "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"mappings\":[{\"protocol\":\"udp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0,\"method\":\"socks\"}]}}",
             "{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"mappings\":[{\"protocol\":\"sctp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0}]}}",
@@ -200,6 +221,29 @@ class SignallingCodecTest {
         Message.Update u = (Message.Update) CODEC.decode("{\"v\":1,\"type\":\"update\",\"rid\":\"u\",\"network\":{\"mappings\":"
                 + "[{\"protocol\":\"tcp\",\"external\":\"1.2.3.4:5\",\"internal\":\"10.0.0.2:5\",\"leaseSeconds\":0}]}}");
         assertThat(u.network().mappings().getFirst().method()).isNull();
+    }
+
+    @Test
+    void ladderReportOnTheWire() throws Exception {
+        String connected = "{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"9\",\"session\":\"Zb3k9QmT0a1xY2wV\","
+                + "\"outcome\":\"connected\",\"path\":\"direct\",\"setupMs\":412}";
+        Message.LadderReport r = (Message.LadderReport) CODEC.decode(connected);
+        assertThat(r.path()).isEqualTo("direct");
+        assertThat(r.setupMs()).isEqualTo(412);
+        assertThat(r.reason()).isNull();
+        assertThat(CODEC.encode(r)).isEqualTo(connected);
+        // a path name newer than this codec still decodes (the server counts it as "other"); unknown fields are ignored
+        Message.LadderReport future = (Message.LadderReport) CODEC.decode("{\"v\":1,\"type\":\"ladder-report\",\"session\":"
+                + "\"abcdefgh\",\"outcome\":\"connected\",\"path\":\"quic-v2\",\"setupMs\":0,\"role\":\"initiator\"}");
+        assertThat(future.path()).isEqualTo("quic-v2");
+        assertThat(future.rid()).isNull();
+        // a rejected report keeps its rid, so the error answer can echo it
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":1,\"type\":\"ladder-report\",\"rid\":\"r7\",\"session\":\"abcdefgh\","
+                + "\"outcome\":\"failed\",\"setupMs\":-5}")).isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(Code.INVALID);
+                    assertThat(e.rid()).isEqualTo("r7");
+                    assertThat(e.getMessage()).contains("setupMs");
+                });
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.peerlink.peer.SignallingException;
 import dev.peerlink.protocol.Endpoints;
 import dev.peerlink.protocol.ErrorCode;
 import dev.peerlink.protocol.Identity;
+import dev.peerlink.protocol.Message;
 import dev.peerlink.protocol.PeerRef;
 import dev.peerlink.protocol.ProtocolException;
 import dev.peerlink.protocol.RelayGrant;
@@ -46,6 +47,7 @@ public final class InitiatorLadder extends LadderSide {
     private final AtomicBoolean reverseAsked = new AtomicBoolean();
     private final AtomicBoolean punchStarted = new AtomicBoolean();
     private final AtomicBoolean relayStarted = new AtomicBoolean();
+    private final AtomicBoolean reported = new AtomicBoolean();
     private volatile PeerRef target;
     private volatile PeerIdentity expected;
     private volatile RelayPath relay;
@@ -302,6 +304,7 @@ public final class InitiatorLadder extends LadderSide {
     @Override
     protected void onConnected(MigratingConnection c) {
         result.complete(c);
+        report(Message.LadderReport.CONNECTED, c.path(), c.setupTime(), null);
     }
 
     private void deadline() {
@@ -316,6 +319,31 @@ public final class InitiatorLadder extends LadderSide {
     private void fail(ConnectException e) {
         finish();
         result.completeExceptionally(e);
+        if (target != null) { // the server brokered the session and the target accepted: the ladder itself failed
+            String code = e.code() != null && e.code().matches("[a-z-]{1,40}") ? e.code() : "other";
+            report(Message.LadderReport.FAILED, null, elapsed(), code);
+        }
+    }
+
+    /**
+     * Tells the server once how this run ended, for its path and setup-time metrics (only the initiator reports: it
+     * measured the whole setup, and one report per connection keeps the counts honest). Best effort and asynchronous:
+     * sent after the caller has its result, never waited for, never retried.
+     */
+    private void report(String outcome, String path, Duration setup, String reason) {
+        if (!reported.compareAndSet(false, true)) {
+            return;
+        }
+        long ms = Math.min(Math.max(0, setup.toMillis()), Message.LadderReport.MAX_SETUP_MS);
+        try {
+            ctx.signalling().ladderReport(session, outcome, path, ms, reason).whenComplete((x, e) -> {
+                if (e != null) {
+                    LOG.debug("{}: ladder report not taken: {}", session, e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("{}: no ladder report: {}", session, e.toString()); // e.g. the client is closing
+        }
     }
 
     @Override

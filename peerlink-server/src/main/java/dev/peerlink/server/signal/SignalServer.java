@@ -73,6 +73,7 @@ public final class SignalServer implements AutoCloseable {
     private ShareService share;
     private AtomicInteger transferConnections = new AtomicInteger();
     private NetProber prober;
+    private LadderReports ladderReports;
 
     private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls,
                          ConnectionLimit connections) {
@@ -111,6 +112,8 @@ public final class SignalServer implements AutoCloseable {
             store.close();
             throw new IOException("cannot load registry: " + e.getMessage(), e);
         }
+        LadderReports ladderReports = new LadderReports(config.meters()); // attached before the first connection
+        broker.attachLadderReports(ladderReports);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("signal-io", true), factory);
@@ -190,6 +193,7 @@ public final class SignalServer implements AutoCloseable {
             server.transfer = transferService;
             server.share = shareService;
             server.transferConnections = transferConnections;
+            server.ladderReports = ladderReports;
             long sweepMs = Math.max(100, Math.min(1000, config.answerTimeout().toMillis() / 4));
             server.sweeper.scheduleWithFixedDelay(() -> {
                 try {
@@ -377,6 +381,11 @@ public final class SignalServer implements AutoCloseable {
     /** Connections closed at once because the server was at {@link #maxConnections()}. */
     public long refusedConnections() {
         return connections.refused();
+    }
+
+    /** Ladder outcomes and setup times by path, as the initiating devices reported them. */
+    public LadderReports ladderReports() {
+        return ladderReports;
     }
 
     public int liveSessions() {

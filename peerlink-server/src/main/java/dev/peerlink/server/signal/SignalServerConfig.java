@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import dev.peerlink.server.share.ShareConfig;
 import dev.peerlink.server.transfer.TransferConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -65,7 +67,7 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
             throw new IllegalArgumentException("maxConnections must be 0 (from the open-file limit) or positive");
         }
         enrollToken = enrollToken.filter(t -> !t.isEmpty());
-        java.util.Objects.requireNonNull(meters, "meters");
+        meters = meters == null ? new SimpleMeterRegistry() : meters;
     }
 
     /** The same configuration registering its meters in {@code registry}. */

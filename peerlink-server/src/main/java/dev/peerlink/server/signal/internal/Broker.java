@@ -14,6 +14,7 @@ import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.SignallingCodec;
 import dev.peerlink.server.monitor.MappingMonitor;
 import dev.peerlink.server.share.ShareService;
+import dev.peerlink.server.signal.LadderReports;
 import dev.peerlink.server.signal.SignalServerConfig;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,8 @@ public final class Broker {
         final JsonBlob offer;
         final long answerDeadline;
         boolean answered;
+        /** The initiator's ladder report was counted (one per session). */
+        boolean reported;
         long lastActivity;
 
         Session(String id, DeviceId initiator, DeviceId target, String connectRid, JsonBlob offer, long now, long answerDeadline) {
@@ -103,6 +106,7 @@ public final class Broker {
     private long registrationWindow;
     private volatile MappingMonitor monitor;
     private volatile ShareService share;
+    private volatile LadderReports ladderReports;
     private volatile java.util.function.Consumer<DeviceId> registeredListener = id -> {};
 
     public Broker(SignalServerConfig config, DeviceStore store, List<String> stun,
@@ -156,6 +160,11 @@ public final class Broker {
     public synchronized String publicKeyOf(DeviceId device) {
         Device d = devices.get(device);
         return d == null ? null : d.publicKey;
+    }
+
+    /** Counts the ladder reports this broker accepts (and refuses) in {@code r}; null: validated and answered only. */
+    public void attachLadderReports(LadderReports r) {
+        this.ladderReports = r;
     }
 
     /** Feeds reported mappings to {@code m}, and its acks; null detaches. */
@@ -280,6 +289,11 @@ public final class Broker {
                     if (a.rid() != null) {
                         c.send(new Message.Ok(a.rid()));
                     }
+                }
+            }
+            case Message.LadderReport r -> {
+                if (requireRegistered(c, r.rid())) {
+                    ladderReport(c, r);
                 }
             }
             case Message.Pending p -> {
@@ -543,6 +557,51 @@ public final class Broker {
         peer.send(new Message.Signal(null, s.session(), null, c.deviceId, s.data()));
         if (s.rid() != null) {
             c.send(new Message.Ok(s.rid()));
+        }
+    }
+
+    /**
+     * Counts a ladder report once: only for a session this server brokered and the target accepted, only from its
+     * initiator (who measured the whole setup; counting both ends would count each connection twice), only once.
+     * Unknown sessions and other devices' sessions get {@code no-session}, as for signals.
+     */
+    private void ladderReport(Conn c, Message.LadderReport r) {
+        LadderReports counts = ladderReports;
+        String refusal = null;
+        String code = ErrorCode.BAD_REPORT;
+        synchronized (this) {
+            Session s = sessions.get(r.session());
+            if (s == null || s.other(c.deviceId) == null) {
+                code = ErrorCode.NO_SESSION;
+                refusal = "no session " + r.session() + " of this device";
+            } else if (!c.deviceId.equals(s.initiator)) {
+                refusal = "only the initiator of a session reports its ladder";
+            } else if (!s.answered) {
+                refusal = "session not answered yet";
+            } else if (s.reported) {
+                refusal = "session already reported";
+            } else {
+                s.reported = true;
+            }
+        }
+        if (refusal != null) {
+            if (counts != null) {
+                counts.recordRejected();
+            }
+            refuse(c, r.rid(), code, refusal);
+            return;
+        }
+        if (counts != null) {
+            if (Message.LadderReport.CONNECTED.equals(r.outcome())) {
+                counts.connected(r.path(), r.setupMs());
+            } else {
+                counts.failed(r.reason());
+            }
+        }
+        LOG.debug("ladder report from {}: {} {} in {} ms", c.deviceId, r.outcome(), r.path() == null ? r.reason() : r.path(),
+                r.setupMs());
+        if (r.rid() != null) {
+            c.send(new Message.Ok(r.rid()));
         }
     }
 
