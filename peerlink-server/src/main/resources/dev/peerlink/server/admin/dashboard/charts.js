@@ -53,7 +53,8 @@
   function leLabel(le) {
     const v = Number(le);
     if (!isFinite(v)) return '∞';
-    return v >= 1000 ? (v / 1000) + 's' : v + 'ms';
+    if (v >= 60000) return +(v / 60000).toFixed(1) + 'm';
+    return v >= 1000 ? +(v / 1000).toFixed(1) + 's' : +v.toFixed(0) + 'ms';
   }
 
   function histogram(svg, buckets, total) {

@@ -1,18 +1,15 @@
 // The dashboard's live tiles: the server summary arrives over Server-Sent Events (/api/events, one a second), or by
 // polling /api/summary every 2 s when the event stream cannot be opened; the QoS map is fetched again from /api/qos
-// when the sharing figures change. window.peerlinkDashboard exposes the state for tests and curious operators.
+// when the sharing figures change. Where the listener needs a token the browser holds it in a cookie (set when the page
+// was opened with ?token=), which these same-origin requests send by themselves. window.peerlinkDashboard exposes
+// the state for tests and curious operators.
 (function () {
   'use strict';
   const POLL_MS = 2000;
   const MAP_REFRESH_MS = 5000;
-  const token = new URLSearchParams(location.search).get('token');
   const state = { transport: 'connecting', updates: 0, summary: null, map: {}, mapLoads: 0 };
   window.peerlinkDashboard = state;
 
-  /** API paths carry the page's ?token= along: EventSource cannot set headers. */
-  function api(path) {
-    return token ? `${path}?token=${encodeURIComponent(token)}` : path;
-  }
 
   const $ = id => document.getElementById(id);
   const num = v => (typeof v === 'number' && isFinite(v) ? v : 0);
@@ -120,7 +117,7 @@
     const key = `${num(sharing.providers)}/${num(sharing.qosReports)}`;
     if (key === mapKey || mapLoading || Date.now() - lastMapLoad < MAP_REFRESH_MS && mapKey !== null) return;
     mapLoading = true;
-    fetch(api('/api/qos'), { cache: 'no-store' })
+    fetch('/api/qos', { cache: 'no-store' })
       .then(res => { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
       .then(fc => {
         drawMap(fc);
@@ -134,7 +131,7 @@
 
   // --- transport: SSE first, polling as the fallback ---
   function poll() {
-    fetch(api('/api/summary'), { cache: 'no-store' })
+    fetch('/api/summary', { cache: 'no-store' })
       .then(res => { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
       .then(s => { setTransport('polling', 'polling'); render(s); })
       .catch(() => setTransport('down', 'server unreachable'))
@@ -143,7 +140,7 @@
 
   function listen() {
     if (typeof EventSource === 'undefined') { poll(); return; }
-    const es = new EventSource(api('/api/events'));
+    const es = new EventSource('/api/events');
     let got = false;
     const onSummary = e => {
       got = true;

@@ -7,27 +7,31 @@
   const PROBE_URL = 'https://tile.openstreetmap.org/0/0/0.png';
   const NS = 'http://www.w3.org/2000/svg';
 
-  /** Predicted quality in [0, 1] (or NaN): the server's property, percentages scaled down. */
+  /** The server's prediction score in [0, 1] (NaN when absent); a cell mostly offline counts as -1. */
   function qualityOf(props) {
     const p = props || {};
-    let q = [p.quality, p.predictedQuality, p.score].find(v => typeof v === 'number');
-    if (q === undefined) return NaN;
-    if (q > 1) q /= 100;
-    return Math.max(0, Math.min(1, q));
+    if (p.quality === 'offline') return -1;
+    return typeof p.score === 'number' ? Math.max(0, Math.min(1, p.score)) : NaN;
   }
 
-  /** Red (poor) through amber to green (good); grey when nothing is predicted. */
+  /** Red (poor) through amber to green (good); slate when offline, grey when nothing is predicted. */
   function colour(q) {
+    if (q < 0) return '#4b5261';
     if (isNaN(q)) return '#8a94a3';
     const lerp = (a, b, t) => Math.round(a + (b - a) * t);
     const [from, to, t] = q < 0.5 ? [[214, 69, 69], [232, 178, 58], q * 2] : [[232, 178, 58], [58, 166, 85], (q - 0.5) * 2];
     return `rgb(${lerp(from[0], to[0], t)},${lerp(from[1], to[1], t)},${lerp(from[2], to[2], t)})`;
   }
 
+  const UNITS = { rttMs: ' ms', downMbps: ' Mbit/s', upMbps: ' Mbit/s', lossPct: ' %' };
+
   function describe(props) {
-    const q = qualityOf(props);
-    return Object.entries(props || {}).map(([k, v]) => `${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v}`)
-      .join('\n') || (isNaN(q) ? '' : `quality ${q.toFixed(2)}`);
+    const p = props || {};
+    if (p.kind === 'provider') return 'provider' + (p.services && p.services.length ? ': ' + p.services.join(', ') : '');
+    const lines = [`${p.quality || 'unknown'}${typeof p.score === 'number' ? ' (' + p.score.toFixed(2) + ')' : ''}`];
+    for (const k in UNITS) if (typeof p[k] === 'number') lines.push(`${k.replace(/(Ms|Mbps|Pct)$/, '')}: ${p[k].toFixed(1)}${UNITS[k]}`);
+    if (typeof p.devices === 'number') lines.push(`${p.devices} devices`);
+    return lines.join('<br>');
   }
 
   const isPoint = f => f.geometry && (f.geometry.type === 'Point' || f.geometry.type === 'MultiPoint');
@@ -58,7 +62,7 @@
       style: f => isPoint(f) ? {} : { className: 'qos-cell', color: colour(qualityOf(f.properties)), weight: 1, fillOpacity: 0.45 },
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { className: 'provider', radius: 6, color: '#fff', weight: 2,
                                                             fillColor: '#2f6fdb', fillOpacity: 1 }),
-      onEachFeature: (f, l) => { const d = describe(f.properties); if (d) l.bindTooltip(d.replace(/\n/g, '<br>')); }
+      onEachFeature: (f, l) => l.bindTooltip(describe(f.properties))
     }).addTo(map);
     let fitted = false;
     probeTiles().then(online => {
