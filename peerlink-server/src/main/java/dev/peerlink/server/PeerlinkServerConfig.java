@@ -1,19 +1,28 @@
 package dev.peerlink.server;
 
+import dev.peerlink.server.admin.AdminConfig;
+import dev.peerlink.server.signal.SignalServerConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
-import dev.peerlink.server.signal.SignalServerConfig;
 import java.util.Optional;
 
 /**
  * What the embedded server runs: STUN, optionally the TURN relay, optionally signalling.
  * {@code advertise}: the IP the server tells devices for its STUN and relay when they listen on a
- * wildcard (empty: the host's first non-loopback IPv4 address).
+ * wildcard (empty: the host's first non-loopback IPv4 address). {@code admin}: the admin listener (metrics, dashboard),
+ * none when empty. {@code dataDir}: where generated secrets are kept ({@code relay.secret}, {@code admin.token});
+ * empty: the signalling data directory, else nowhere (generated secrets then last as long as the process).
  */
 public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate,
                                    Optional<Relay> relay, Optional<SignalServerConfig> signal,
-                                   Optional<InetAddress> advertise) {
+                                   Optional<InetAddress> advertise, Optional<AdminConfig> admin, Optional<Path> dataDir) {
+    public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay,
+                                Optional<SignalServerConfig> signal, Optional<InetAddress> advertise) {
+        this(stunPrimary, stunAlternate, relay, signal, advertise, Optional.empty(), Optional.empty());
+    }
+
     public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay) {
         this(stunPrimary, stunAlternate, relay, Optional.empty(), Optional.empty());
     }
@@ -22,8 +31,9 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
 
     /**
      * The TURN relay next to STUN. {@code relayIp} empty: the listen IP, or the host's first
-     * non-loopback IPv4 address when listening on a wildcard. {@code secret} empty: a random one
-     * (logged at INFO) so the server can hand out time-limited credentials.
+     * non-loopback IPv4 address when listening on a wildcard. {@code secret} empty: a random one, kept in the data
+     * directory ({@code relay.secret}, owner-only) so credentials handed to devices survive a restart; only its
+     * fingerprint is logged.
      */
     public record Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
                         List<String> allowPeers) {
@@ -44,5 +54,18 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
     public static PeerlinkServerConfig defaults() {
         return new PeerlinkServerConfig(new InetSocketAddress(3478), Optional.empty(), Optional.of(Relay.defaults()),
                 Optional.of(SignalServerConfig.defaults()), Optional.empty());
+    }
+
+    public PeerlinkServerConfig withAdmin(AdminConfig a) {
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, Optional.ofNullable(a), dataDir);
+    }
+
+    public PeerlinkServerConfig withDataDir(Path dir) {
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, Optional.ofNullable(dir));
+    }
+
+    /** Where generated secrets are kept: {@link #dataDir()}, else the signalling data directory. */
+    public Optional<Path> secretsDir() {
+        return dataDir.or(() -> signal.flatMap(SignalServerConfig::dataDir));
     }
 }

@@ -82,8 +82,16 @@ public final class MappingMonitor implements AutoCloseable {
     public record Status(DeviceId device, PortMapping mapping, Health health, long lastProbeAt, long lastOkAt,
                          int consecutiveFailures, int repairs, long lastTimeToRepairMs) {}
 
+    /** A repaired mapping: when (monitor clock, epoch ms in a server), its protocol, and its time to repair. */
+    public record Repair(long at, String protocol, long ttrMs) {}
+
+    /** Repairs {@link #recentRepairs()} keeps. */
+    public static final int RECENT_REPAIRS = 20;
+
     private final MonitorConfig config;
     private final Prober prober;
+    private final java.util.ArrayDeque<Repair> recentRepairs = new java.util.ArrayDeque<>();
+    private volatile java.util.function.Consumer<Repair> repairListener = r -> {};
     private final Sender sender;
     private final LongSupplier clock;
     private final Supplier<byte[]> nonces;
@@ -357,6 +365,12 @@ public final class MappingMonitor implements AutoCloseable {
                 ttrSum += ttr;
                 ttrMax = Math.max(ttrMax, ttr);
                 ttrLast = ttr;
+                Repair repair = new Repair(now, e.mapping.protocol(), ttr);
+                if (recentRepairs.size() == RECENT_REPAIRS) {
+                    recentRepairs.removeLast();
+                }
+                recentRepairs.addFirst(repair);
+                repairListener.accept(repair); // a meter: cheap, never blocks
                 e.brokenSince = -1;
                 e.lastRemapAt = -1;
                 if (eventLog(now)) LOG.info("mapping {} {} of {} healthy again: time to repair {} ms", e.mapping.protocol(),
@@ -484,6 +498,16 @@ public final class MappingMonitor implements AutoCloseable {
         return new MonitorStats(entries.size(), pending, healthy, broken, probesSent, probesAnswered, roundsFailed,
                 remapsSent, repaired, refused, deferred, ttrLast < 0 ? null : Duration.ofMillis(ttrLast),
                 ttrCount == 0 ? null : Duration.ofMillis(ttrSum / ttrCount), ttrCount == 0 ? null : Duration.ofMillis(ttrMax));
+    }
+
+    /** The last {@value #RECENT_REPAIRS} repairs, newest first. */
+    public synchronized List<Repair> recentRepairs() {
+        return List.copyOf(recentRepairs);
+    }
+
+    /** Told of every repair, under the monitor's lock: must be quick and must not call back into the monitor. */
+    public void onRepair(java.util.function.Consumer<Repair> listener) {
+        this.repairListener = java.util.Objects.requireNonNull(listener);
     }
 
     public synchronized List<Status> mappings() {

@@ -55,7 +55,8 @@ public final class ShareService implements AutoCloseable {
     private final ShareGuards guards;
     private final ShareMaps maps;
     private final ConcurrentHashMap<String, FindFlow> flows = new ConcurrentHashMap<>();
-    private final LongAdder finds = new LongAdder(), accessRequests = new LongAdder(), announces = new LongAdder();
+    private final LongAdder finds = new LongAdder(), accessRequests = new LongAdder(), announces = new LongAdder(),
+            qosReports = new LongAdder();
 
     public ShareService(ShareConfig config, ProviderRegistry registry, ShareMaps maps, Devices devices,
                         ScheduledExecutorService scheduler, LongSupplier clock) {
@@ -89,10 +90,15 @@ public final class ShareService implements AutoCloseable {
                 case ShareBody.Find f -> find(from, m.rid(), f, reply);
                 case ShareBody.AccessAnswer a -> accessAnswer(from, m.rid(), a, reply);
                 case ShareBody.Survey s -> reply.accept(maps.survey(from, m.rid(), s));
-                case ShareBody.QosReport r -> reply.accept(guards.qosReport(from.value())
-                        ? maps.report(from, m.rid(), r, clock.getAsLong())
-                        : new Message.Error(m.rid(), ErrorCode.RATE_LIMITED, "too many QoS reports; at most "
+                case ShareBody.QosReport r -> {
+                    if (guards.qosReport(from.value())) {
+                        qosReports.increment();
+                        reply.accept(maps.report(from, m.rid(), r, clock.getAsLong()));
+                    } else {
+                        reply.accept(new Message.Error(m.rid(), ErrorCode.RATE_LIMITED, "too many QoS reports; at most "
                                 + config.qosReportsPerMinute() + " a minute"));
+                    }
+                }
                 case ShareBody.QosQuery q -> reply.accept(maps.query(m.rid(), q));
                 case ShareBody.Found f -> refuse(m, reply);
                 case ShareBody.AccessRequest r -> refuse(m, reply);
@@ -230,6 +236,31 @@ public final class ShareService implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(finds.sum(), accessRequests.sum(), announces.sum(), registry.size());
+    }
+
+    /** QoS reports accepted (past the rate limit) since start. */
+    public long qosReports() {
+        return qosReports.sum();
+    }
+
+    /** Predictions now for cells reported into, k-anonymous (cells below k devices are left out); at most {@code max}. */
+    public java.util.List<dev.peerlink.share.qos.QosPrediction> qosCells(int max) {
+        java.time.Instant now = java.time.Instant.ofEpochMilli(clock.getAsLong());
+        java.util.List<dev.peerlink.share.qos.QosPrediction> out = new java.util.ArrayList<>();
+        com.uber.h3core.H3Core h3 = dev.peerlink.share.qos.internal.H3Cells.h3();
+        for (String cell : maps.knownCells(dev.peerlink.server.share.internal.ShareMaps.MAX_KNOWN_CELLS)) {
+            if (out.size() >= max) {
+                break;
+            }
+            com.uber.h3core.util.LatLng c = h3.cellToLatLng(cell);
+            maps.qos().predict(dev.peerlink.share.geo.GeoPoint.of(c.lat, c.lng), now).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Providers sharing now (live announces). */
+    public java.util.List<ProviderRegistry.Entry> providers() {
+        return registry.entries(clock.getAsLong());
     }
 
     @Override

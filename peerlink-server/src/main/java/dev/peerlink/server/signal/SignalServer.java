@@ -214,6 +214,7 @@ public final class SignalServer implements AutoCloseable {
                 LOG.info("mapping monitor: probe interval {} ms, probes from UDP port {}", mc.interval().toMillis(),
                         server.prober.udpPort());
             }
+            dev.peerlink.server.admin.internal.SignalMeters.bind(config.meters(), server);
             InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
             LOG.info("signalling on {}://{}:{}{} ({}, at most {} connections)", ssl != null ? "wss" : "ws",
                     bound.getAddress().getHostAddress(), bound.getPort(), SignalServerConfig.PATH, epoll ? "epoll" : "nio",
@@ -338,6 +339,16 @@ public final class SignalServer implements AutoCloseable {
     /** The mapping monitor (health of reported port mappings), when enabled. */
     public Optional<MappingMonitor> mappingMonitor() {
         return Optional.ofNullable(monitor);
+    }
+
+    /** Registrations and connects counted since start. */
+    public SignalStats stats() {
+        return broker.stats();
+    }
+
+    /** Online devices by the NAT type they report ({@code "unknown"} when none). */
+    public java.util.Map<String, Integer> natMix() {
+        return broker.natMix();
     }
 
     public int onlineDevices() {

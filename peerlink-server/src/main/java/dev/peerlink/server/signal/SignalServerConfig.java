@@ -1,6 +1,8 @@
 package dev.peerlink.server.signal;
 
 import dev.peerlink.server.monitor.MonitorConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import dev.peerlink.server.share.ShareConfig;
 import dev.peerlink.server.transfer.TransferConfig;
@@ -26,12 +28,15 @@ import java.util.Optional;
  *        a reserve of 384 (registry, mapping-monitor probes, diagnostics)
  * @param transfer the deduplicated-transfer endpoint ({@code /v1/transfer} on the same port); empty disables it
  * @param share the network-sharing broker and QoS map (docs/sharing.md); empty disables them
+ * @param meters where the service and its parts register their meters ({@code PeerlinkServer} passes the registry its
+ *        admin listener serves); by default a private {@link SimpleMeterRegistry} nobody reads
  */
 public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Optional<Path> dataDir,
                                  Optional<String> enrollToken, Duration heartbeat, int missedHeartbeats,
                                  Duration registerTimeout, Duration answerTimeout, Duration sessionIdle,
                                  Duration relayCredentialTtl, Limits limits, Optional<MonitorConfig> mappingMonitor,
-                                 int maxConnections, Optional<TransferConfig> transfer, Optional<ShareConfig> share) {
+                                 int maxConnections, Optional<TransferConfig> transfer, Optional<ShareConfig> share,
+                                 MeterRegistry meters) {
     public static final int DEFAULT_PORT = 7000;
     public static final String PATH = "/v1/signal";
 
@@ -60,6 +65,13 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
             throw new IllegalArgumentException("maxConnections must be 0 (from the open-file limit) or positive");
         }
         enrollToken = enrollToken.filter(t -> !t.isEmpty());
+        java.util.Objects.requireNonNull(meters, "meters");
+    }
+
+    /** The same configuration registering its meters in {@code registry}. */
+    public SignalServerConfig withMeters(MeterRegistry registry) {
+        return new SignalServerConfig(listen, tls, dataDir, enrollToken, heartbeat, missedHeartbeats, registerTimeout,
+                answerTimeout, sessionIdle, relayCredentialTtl, limits, mappingMonitor, maxConnections, transfer, share, registry);
     }
 
     public static SignalServerConfig defaults() {
@@ -86,6 +98,7 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         private int maxConnections;
         private TransferConfig transfer;
         private ShareConfig share = ShareConfig.defaults();
+        private MeterRegistry meters;
 
         public Builder listen(InetSocketAddress a) { this.listen = a; return this; }
         public Builder tls(Path cert, Path key) { this.tls = new Tls(cert, key); return this; }
@@ -109,11 +122,14 @@ public record SignalServerConfig(InetSocketAddress listen, Optional<Tls> tls, Op
         /** Null disables network sharing and the QoS map (on by default). */
         public Builder share(ShareConfig s) { this.share = s; return this; }
 
+        /** Where meters are registered (default: a private registry nobody reads). */
+        public Builder meters(MeterRegistry m) { this.meters = m; return this; }
+
         public SignalServerConfig build() {
             return new SignalServerConfig(listen, Optional.ofNullable(tls), Optional.ofNullable(dataDir),
                     Optional.ofNullable(enrollToken), heartbeat, missedHeartbeats, registerTimeout, answerTimeout,
                     sessionIdle, relayCredentialTtl, limits, Optional.ofNullable(mappingMonitor), maxConnections,
-                    Optional.ofNullable(transfer), Optional.ofNullable(share));
+                    Optional.ofNullable(transfer), Optional.ofNullable(share), meters != null ? meters : new SimpleMeterRegistry());
         }
     }
 }

@@ -83,6 +83,17 @@ public final class ProviderRegistry {
         return n;
     }
 
+    /** The live announces (a snapshot). */
+    public List<Entry> entries(long now) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.expiresAt > now) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     public int size() {
         return entries.size();
     }

@@ -46,6 +46,15 @@ public final class ShareMaps implements AutoCloseable {
     private final RadioMap radio;
     private final RadioMapStore radioStore;
     private final SqliteQosStore qosStore;
+    /** Cells reported into lately (LRU, bounded): what the admin QoS map walks, as the store cannot list cells. */
+    private final Map<String, Boolean> knownCells = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > MAX_KNOWN_CELLS;
+                }
+            });
+    public static final int MAX_KNOWN_CELLS = 4096;
 
     private ShareMaps(ShareConfig config, QosMap qos, SqliteQosStore qosStore, RadioMap radio, RadioMapStore radioStore) {
         this.config = config;
@@ -71,12 +80,39 @@ public final class ShareMaps implements AutoCloseable {
             RadioMapStore store = RadioMapStore.open(db);
             RadioMap radio = store.loadMap(RadioMap.DEFAULT_MAX_POINTS);
             LOG.info("radio map: {} reference points", radio.size());
-            return new ShareMaps(config, qos, qosStore, radio, store);
+            ShareMaps maps = new ShareMaps(config, qos, qosStore, radio, store);
+            if (db != null) {
+                maps.loadKnownCells(db);
+            }
+            return maps;
         } catch (java.sql.SQLException e) {
             qos.close();
             qosStore.close();
             throw new IOException("cannot open the radio map: " + e.getMessage(), e);
         }
+    }
+
+    /** Seeds the known cells from the store's buckets (read-only; a failure only leaves the admin map emptier). */
+    private void loadKnownCells(Path db) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT DISTINCT cell FROM qos_buckets WHERE hour_of_week = -1 LIMIT "
+                     + MAX_KNOWN_CELLS)) {
+            while (rs.next()) {
+                knownCells.put(Long.toHexString(rs.getLong(1)), Boolean.TRUE);
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.warn("cannot list QoS cells for the admin map: {}", e.toString());
+        }
+    }
+
+    /** Cells reported into (since start, or stored before), most recently reported last; at most {@code max}. */
+    public List<String> knownCells(int max) {
+        List<String> all;
+        synchronized (knownCells) {
+            all = new ArrayList<>(knownCells.keySet());
+        }
+        return all.size() <= max ? all : all.subList(all.size() - max, all.size());
     }
 
     /** The secret that hashes device ids in the QoS map: made once, kept with the data (owner-only). */
@@ -133,6 +169,9 @@ public final class ShareMaps implements AutoCloseable {
             return new Message.Error(rid, ErrorCode.INVALID, e.getMessage());
         }
         qos.ingestAll(samples);
+        for (QosSample q : samples) {
+            knownCells.put(qos.cellOf(q.point()), Boolean.TRUE);
+        }
         return new Message.Ok(rid);
     }
 

@@ -92,6 +92,7 @@ public final class Broker {
     private final Function<DeviceId, Optional<RelayGrant>> relayGrants;
     private final LongSupplier clock;
     private final String serverId;
+    private final dev.peerlink.server.signal.SignalStats stats = new dev.peerlink.server.signal.SignalStats();
 
     private final Map<DeviceId, Device> devices = new HashMap<>();
     private final Map<Identity, DeviceId> aliasIndex = new HashMap<>();
@@ -128,6 +129,22 @@ public final class Broker {
             }
         }
         LOG.info("signalling registry: {} devices", devices.size());
+    }
+
+    public dev.peerlink.server.signal.SignalStats stats() {
+        return stats;
+    }
+
+    /** Online devices by the NAT type they report ({@code "unknown"} when they report none). */
+    public synchronized Map<String, Integer> natMix() {
+        Map<String, Integer> mix = new HashMap<>();
+        for (DeviceId id : online.keySet()) {
+            Device d = devices.get(id);
+            NetworkInfo.Nat nat = d == null ? null : d.network.nat();
+            String type = nat == null || nat.type() == null || nat.type().isBlank() ? "unknown" : nat.type();
+            mix.merge(type, 1, Integer::sum);
+        }
+        return mix;
     }
 
     /** Hands sharing messages to {@code s} and tells it of devices going offline; null detaches. */
@@ -306,11 +323,13 @@ public final class Broker {
 
     private void register(Conn c, Message.Register r) {
         if (!allowRegistration(c.ip)) {
+            stats.registration("rate-limited");
             c.sendAndClose(new Message.Error(r.rid(), ErrorCode.RATE_LIMITED, "too many registrations from this address"));
             return;
         }
         // Verify outside the lock: it is the expensive part.
         if (!Ed25519.verifyRegistration(r.publicKey(), r.signature(), c.nonce, r.deviceId())) {
+            stats.registration("bad-signature");
             c.sendAndClose(new Message.Error(r.rid(), ErrorCode.BAD_SIGNATURE, "signature does not verify over this connection's nonce"));
             return;
         }
@@ -318,21 +337,25 @@ public final class Broker {
         Conn replaced;
         synchronized (this) {
             if (c.deviceId != null) {
+                stats.registration("already-registered");
                 refuse(c, r.rid(), ErrorCode.ALREADY_REGISTERED, "this connection is registered as " + c.deviceId);
                 return;
             }
             Device d = devices.get(r.deviceId());
             if (d != null && !d.publicKey.equals(r.publicKey())) {
+                stats.registration("key-mismatch");
                 c.sendAndClose(new Message.Error(r.rid(), ErrorCode.KEY_MISMATCH, "device " + r.deviceId() + " is bound to another key"));
                 return;
             }
             if (d == null && config.enrollToken().isPresent() && !tokenMatches(config.enrollToken().get(), r.enrollToken())) {
+                stats.registration("enroll-required");
                 c.sendAndClose(new Message.Error(r.rid(), ErrorCode.ENROLL_REQUIRED, "this server needs an enrolment token for new devices"));
                 return;
             }
             for (Identity alias : r.aliases().identities()) {
                 DeviceId owner = aliasIndex.get(alias);
                 if (owner != null && !owner.equals(r.deviceId())) {
+                    stats.registration("alias-taken");
                     c.sendAndClose(new Message.Error(r.rid(), ErrorCode.ALIAS_TAKEN, alias.kind().wire() + " alias is taken by another device"));
                     return;
                 }
@@ -344,6 +367,7 @@ public final class Broker {
                     store.bind(r.deviceId(), r.publicKey(), fresh ? now : d.createdAt, now, codec.encodeNetwork(r.network()), r.aliases());
                 } catch (SQLException e) {
                     LOG.error("cannot store registration of {}: {}", r.deviceId(), e.toString());
+                    stats.registration("internal");
                     c.sendAndClose(new Message.Error(r.rid(), ErrorCode.INTERNAL, "registry unavailable"));
                     return;
                 }
@@ -377,6 +401,7 @@ public final class Broker {
             }
             replaced.sendAndClose(new Message.Error(null, ErrorCode.REPLACED, "another connection registered as this device"));
         }
+        stats.registration("ok");
         c.send(new Message.Registered(r.rid(), r.deviceId(), config.heartbeat().toMillis(), stun,
                 relayGrants.apply(r.deviceId()).orElse(null), now));
         registeredListener.accept(r.deviceId());
@@ -422,27 +447,33 @@ public final class Broker {
         long now = clock.getAsLong();
         Conn target;
         Message.Incoming incoming;
+        stats.connectRequested();
         synchronized (this) {
             DeviceId targetId = resolve(x.target());
             if (targetId == null) {
+                stats.connect("failed");
                 refuse(c, x.rid(), ErrorCode.UNKNOWN_TARGET, "no device " + x.target());
                 return;
             }
             if (targetId.equals(c.deviceId)) {
+                stats.connect("failed");
                 refuse(c, x.rid(), ErrorCode.SELF, "a device cannot connect to itself");
                 return;
             }
             target = online.get(targetId);
             if (target == null) {
+                stats.connect("failed");
                 c.send(new Message.Error(x.rid(), ErrorCode.OFFLINE, targetId + " is offline"));
                 return;
             }
             if (sessions.containsKey(x.session())) {
+                stats.connect("failed");
                 refuse(c, x.rid(), ErrorCode.SESSION_EXISTS, "session id in use; pick another");
                 return;
             }
             int mine = initiated.getOrDefault(c.deviceId, 0);
             if (mine >= config.limits().maxSessionsPerDevice()) {
+                stats.connect("failed");
                 c.send(new Message.Error(x.rid(), ErrorCode.TOO_MANY_SESSIONS, "at most " + config.limits().maxSessionsPerDevice() + " live sessions"));
                 return;
             }
@@ -482,9 +513,11 @@ public final class Broker {
                 remove(s);
             }
             if (initiator == null) {
+                stats.connect("failed");
                 c.send(new Message.Error(a.rid(), ErrorCode.OFFLINE, s.initiator + " went offline"));
                 return;
             }
+            stats.connect(a.accept() ? "accepted" : "rejected");
             answered = new Message.Answered(s.connectRid, s.id, devices.get(c.deviceId).ref(), a.accept(), a.answer(), a.reason());
         }
         initiator.send(answered);
@@ -562,6 +595,9 @@ public final class Broker {
                     it.remove();
                     initiated.computeIfPresent(s.initiator, (k, n) -> n <= 1 ? null : n - 1);
                     Conn init = online.get(s.initiator);
+                    if (!s.answered) {
+                        stats.connect("failed");
+                    }
                     if (!s.answered && init != null) {
                         notices.add(Map.entry(init, new Message.Error(s.connectRid, ErrorCode.TIMEOUT, s.target + " did not answer")));
                     }
