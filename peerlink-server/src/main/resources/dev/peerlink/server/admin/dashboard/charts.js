@@ -15,7 +15,8 @@
   }
 
   function empty(svg, text) {
-    svg.setAttribute('viewBox', '0 0 240 24');
+    // the drawing's own width, so the note keeps the page's font size however wide the tile is
+    svg.setAttribute('viewBox', `0 0 ${svg.clientWidth || 240} 24`);
     svg.appendChild(el('text', { x: 0, y: 15, class: 'empty' }, text));
   }
 

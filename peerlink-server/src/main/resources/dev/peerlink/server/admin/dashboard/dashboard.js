@@ -7,6 +7,7 @@
   'use strict';
   const POLL_MS = 2000;
   const MAP_REFRESH_MS = 5000;
+  const MAP_PERIOD_MS = 30000;
   const state = { transport: 'connecting', updates: 0, summary: null, map: {}, mapLoads: 0 };
   window.peerlinkDashboard = state;
 
@@ -85,7 +86,7 @@
     tile('tile-relay-allocations', r.allocations);
     tile('tile-relay-bytes', r.bytes, bytes);
     tile('tile-setup-count', setup.count);
-    tile('tile-setup-mean', setup.count ? num(setup.sum) / setup.count : 0, millis);
+    tile('tile-setup-mean', setup.count ? num(setup.sum) / setup.count : 0, v => (setup.count ? millis(v) : '–'));
     peerlinkCharts.histogram($('chart-setup'), setup.buckets, num(setup.count));
     ['monitored', 'healthy', 'broken', 'repaired'].forEach(k => tile('tile-mappings-' + k, m[k]));
     repairs(m.recentRepairs);
@@ -110,12 +111,12 @@
     e.textContent = text;
   }
 
-  // --- the QoS map, reloaded when providers or QoS reports change (at most every MAP_REFRESH_MS) ---
+  // --- the QoS map: reloaded when providers or QoS reports change, and every MAP_PERIOD_MS as predictions age ---
   let drawMap = null, mapKey = null, mapLoading = false, lastMapLoad = 0;
 
   function maybeRefreshMap(sharing) {
-    const key = `${num(sharing.providers)}/${num(sharing.qosReports)}`;
-    if (key === mapKey || mapLoading || Date.now() - lastMapLoad < MAP_REFRESH_MS && mapKey !== null) return;
+    const key = `${num(sharing.providers)}/${num(sharing.qosReports)}/${Math.floor(Date.now() / MAP_PERIOD_MS)}`;
+    if (key === mapKey || mapLoading || (mapKey !== null && Date.now() - lastMapLoad < MAP_REFRESH_MS)) return;
     mapLoading = true;
     fetch('/api/qos', { cache: 'no-store' })
       .then(res => { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
@@ -123,7 +124,8 @@
         drawMap(fc);
         mapKey = key;
         state.mapLoads++;
-        $('map-note').textContent = `(${state.map.cells} cells, ${state.map.providers} providers)`;
+        $('map-note').textContent = sharing.enabled === false ? '(sharing is off on this server)'
+          : `(${state.map.cells} cells, ${state.map.providers} providers)`;
       })
       .catch(e => { $('map-note').textContent = '(map unavailable: ' + e.message + ')'; })
       .finally(() => { mapLoading = false; lastMapLoad = Date.now(); });
