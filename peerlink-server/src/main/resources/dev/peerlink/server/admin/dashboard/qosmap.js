@@ -104,7 +104,8 @@
       const w = Math.max(1e-6, (Math.max(...lons) - Math.min(...lons)) * k), h = Math.max(1e-6, Math.max(...lats) - Math.min(...lats));
       const W = div.clientWidth || 800, H = div.clientHeight || 400, pad = 20;
       const s = Math.min((W - 2 * pad) / w, (H - 2 * pad) / h);
-      const xy = c => [pad + (c[0] * k - x0) * s, pad + (-c[1] - y0) * s];
+      const dx = (W - w * s) / 2, dy = (H - h * s) / 2; // centred
+      const xy = c => [dx + (c[0] * k - x0) * s, dy + (-c[1] - y0) * s];
       svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
       for (const [f, polygon] of rings) {
         const d = polygon.map(r => 'M' + r.map(c => xy(c).map(v => v.toFixed(1)).join(',')).join('L') + 'Z').join('');
