@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Connects any two devices, wherever they sit.",
         subcommands = {
                 ServerCommand.class,
+                StatusCommand.class,
                 RelayCommand.class,
                 StunServerCommand.class,
                 NatCommand.class,

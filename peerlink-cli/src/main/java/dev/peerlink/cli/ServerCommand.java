@@ -2,6 +2,8 @@ package dev.peerlink.cli;
 
 import dev.peerlink.server.PeerlinkServer;
 import dev.peerlink.server.PeerlinkServerConfig;
+import dev.peerlink.server.admin.AdminConfig;
+import dev.peerlink.server.admin.AdminServer;
 import dev.peerlink.server.monitor.MonitorConfig;
 import dev.peerlink.server.signal.SignalServerConfig;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ final class ServerCommand implements Callable<Integer> {
     boolean noSignal;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Registry directory (SQLite peerlink.db) (default: $PEERLINK_DATA, else ~/.peerlink/server).")
+            description = "Data directory: registry (SQLite peerlink.db), relay.secret, admin.token (default: $PEERLINK_DATA, else ~/.peerlink/server).")
     Path data;
 
     @Option(names = "--no-transfer", description = "Run without the deduplicated-transfer endpoint (/v1/transfer).")
@@ -91,6 +93,35 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-monitor", description = "Do not probe the port mappings devices report.")
     boolean noMonitor;
 
+    @Option(names = "--admin", paramLabel = "IP:PORT|off", defaultValue = "127.0.0.1:7070",
+            description = {"Admin listener: Prometheus /metrics, /api/summary, the dashboard at / (default: ${DEFAULT-VALUE};",
+                    "off: none). On a non-loopback address every request needs the admin token. A busy port is logged and",
+                    "the server runs on without it."})
+    String admin;
+
+    @Option(names = "--admin-token", paramLabel = "T",
+            description = "Admin token (16+ characters A-Z a-z 0-9 . _ ~ + / = -) (default: $PEERLINK_ADMIN_TOKEN, else generated"
+                    + " once into <data>/admin.token).")
+    String adminToken;
+
+    /** The admin listener of {@code --admin}, empty for {@code off}. */
+    Optional<AdminConfig> adminConfig() {
+        if (admin == null || admin.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        InetSocketAddress a;
+        try {
+            a = new SocketAddressConverter(AdminConfig.DEFAULT_PORT).convert(admin);
+        } catch (picocli.CommandLine.TypeConversionException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--admin: " + e.getMessage());
+        }
+        if (adminToken != null && !AdminServer.TOKEN.matcher(adminToken).matches()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--admin-token must be 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = -");
+        }
+        return Optional.of(new AdminConfig(a, Optional.ofNullable(adminToken), AdminConfig.TokenRule.UNLESS_LOOPBACK));
+    }
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -122,7 +153,8 @@ final class ServerCommand implements Callable<Integer> {
     String realm;
 
     @Option(names = "--secret", paramLabel = "S",
-            description = "Shared secret for time-limited relay credentials (default: random, logged at INFO).")
+            description = "Shared secret for time-limited relay credentials (default: generated once and kept in <data>/relay.secret;"
+                    + " only its fingerprint is logged).")
     String secret;
 
     @Option(names = "--allow-peer", paramLabel = "CIDR", description = "Open a refused peer range (repeatable).")
@@ -182,7 +214,7 @@ final class ServerCommand implements Callable<Integer> {
             signal = Optional.of(sb.build());
         }
         PeerlinkServerConfig config = new PeerlinkServerConfig(stun, Optional.ofNullable(stunAlternate), r, signal,
-                Optional.ofNullable(advertise));
+                Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()));
         try (PeerlinkServer server = PeerlinkServer.start(config)) {
             System.out.println(server.describe());
             System.out.flush();

@@ -10,7 +10,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -40,9 +43,11 @@ public final class AdminServer implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final Channel listener;
     private final boolean requiresToken;
+    private final ChannelGroup connections;
 
-    private AdminServer(MultiThreadIoEventLoopGroup group, Channel listener, boolean requiresToken) {
+    private AdminServer(MultiThreadIoEventLoopGroup group, Channel listener, boolean requiresToken, ChannelGroup connections) {
         this.group = group;
+        this.connections = connections;
         this.listener = listener;
         this.requiresToken = requiresToken;
     }
@@ -64,6 +69,7 @@ public final class AdminServer implements AutoCloseable {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-http", true),
                 NioIoHandler.newFactory());
         AtomicInteger open = new AtomicInteger();
+        ChannelGroup connections = new DefaultChannelGroup("admin", GlobalEventExecutor.INSTANCE);
         try {
             Channel ch = new ServerBootstrap()
                     .group(group)
@@ -77,6 +83,7 @@ public final class AdminServer implements AutoCloseable {
                                 return;
                             }
                             c.closeFuture().addListener(f -> open.decrementAndGet());
+                            connections.add(c);
                             // small limits: admin requests are GETs with short URLs and a few headers
                             c.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
                             c.pipeline().addLast(new HttpObjectAggregator(4096));
@@ -92,7 +99,7 @@ public final class AdminServer implements AutoCloseable {
                     LOG.warn("admin event tick failed", e);
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            AdminServer s = new AdminServer(group, ch, required);
+            AdminServer s = new AdminServer(group, ch, required, connections);
             LOG.info("admin listener on http://{} ({})", hostPort(s.address()),
                     required ? "token required" : "loopback, no token");
             return s;
@@ -126,6 +133,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS); // event streams end with the server
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -13,7 +13,7 @@ public final class MeterNames {
     public static final String STUN_DROPPED = "peerlink.stun.dropped"; // reason=garbage|rate-limited|amplification
 
     public static final String TURN_ALLOCATIONS = "peerlink.turn.allocations"; // gauge
-    public static final String TURN_ALLOCATIONS_CREATED = "peerlink.turn.allocations.created";
+    public static final String TURN_ALLOCATIONS_MADE = "peerlink.turn.allocations.made";
     public static final String TURN_PERMISSIONS = "peerlink.turn.permissions";
     public static final String TURN_CHANNELS = "peerlink.turn.channels";
     public static final String TURN_RELAYED_BYTES = "peerlink.turn.relayed.bytes"; // direction=to-peer|to-client

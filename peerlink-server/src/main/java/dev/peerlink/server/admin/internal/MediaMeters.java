@@ -30,7 +30,7 @@ public final class MediaMeters {
     public static void bindTurn(MeterRegistry r, TurnServer turn) {
         Gauge.builder(TURN_ALLOCATIONS, turn, t -> t.stats().allocationsActive())
                 .description("TURN allocations now").register(r);
-        counter(r, TURN_ALLOCATIONS_CREATED, "TURN allocations made", turn, t -> t.stats().allocationsCreated());
+        counter(r, TURN_ALLOCATIONS_MADE, "TURN allocations made", turn, t -> t.stats().allocationsCreated());
         Gauge.builder(TURN_PERMISSIONS, turn, t -> t.stats().permissionsActive()).description("TURN permissions now").register(r);
         Gauge.builder(TURN_CHANNELS, turn, t -> t.stats().channelsActive()).description("TURN channel bindings now").register(r);
         String bytes = "Application bytes relayed (payload), to peers and to clients";
