@@ -110,7 +110,7 @@ class DashboardBrowserTest {
             JsonNode s = get(admin + "/api/summary");
             return s.at("/devices/online").asLong() == 8 && s.at("/connects/accepted").asLong() == 1
                     && s.at("/connects/rejected").asLong() == 1 && s.at("/sharing/finds").asLong() == 1
-                    && s.at("/stun/requests").asLong() >= STUN_REQUESTS;
+                    && s.at("/stun/requests").asLong() >= STUN_REQUESTS && s.at("/paths/direct").asLong() == 1;
         });
         JsonNode summary = get(admin + "/api/summary");
         JsonNode qos = get(admin + "/api/qos");
@@ -138,6 +138,10 @@ class DashboardBrowserTest {
                         + " return b ? Number(b.dataset.value) : 0;", e.getKey());
                 assertThat(((Number) bar).longValue()).as("NAT bar " + e.getKey()).isEqualTo(e.getValue().asLong());
             });
+            Object direct = browser.js("const b = document.querySelector('#chart-paths rect[data-label=\"direct\"]');"
+                    + " return b ? Number(b.dataset.value) : 0;");
+            assertThat(((Number) direct).longValue()).as("the direct path's bar").isEqualTo(1);
+            assertThat(summary.at("/setupMs/count").asLong()).isEqualTo(1);
             assertThat(browser.js("return window.peerlinkDashboard.transport")).as("summaries over SSE").isEqualTo("sse");
 
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
@@ -168,6 +172,9 @@ class DashboardBrowserTest {
         a.connect(b, "session-accepted");
         b.answerIncoming(true);
         a.next(Message.Answered.class);
+        // the initiator reports how its ladder ended (issue 17: paths and setup times as devices report them)
+        a.send(new Message.LadderReport(a.rid(), "session-accepted", Message.LadderReport.CONNECTED, "direct", 180, null));
+        a.next(Message.Ok.class);
         c.connect(d, "session-refused");
         d.answerIncoming(false);
         c.next(Message.Answered.class);

@@ -75,7 +75,7 @@ public final class Summary {
             connects.put(o, outcomes.getOrDefault(o, 0L));
         }
         ObjectNode paths = root.putObject("paths");
-        Map<String, Long> byPath = byTag(LADDER_CONNECTIONS, "path");
+        Map<String, Long> byPath = connectedByPath();
         PATHS.forEach(p -> paths.put(p, byPath.getOrDefault(p, 0L)));
         byPath.forEach((p, n) -> {
             if (!paths.has(p)) {
@@ -157,6 +157,19 @@ public final class Summary {
 
     private long sum(String name) {
         return registry.find(name).meters().stream().mapToLong(Summary::value).sum();
+    }
+
+    /** Connections by path as devices reported them; failed attempts (outcome "failed", path "none") are not a path. */
+    private Map<String, Long> connectedByPath() {
+        Map<String, Long> out = new TreeMap<>();
+        for (Meter m : registry.find(LADDER_CONNECTIONS).meters()) {
+            String path = m.getId().getTag("path");
+            String outcome = m.getId().getTag("outcome");
+            if (path != null && (outcome == null || outcome.equals("connected"))) {
+                out.merge(path, value(m), Long::sum);
+            }
+        }
+        return out;
     }
 
     private Map<String, Long> byTag(String name, String tag) {
