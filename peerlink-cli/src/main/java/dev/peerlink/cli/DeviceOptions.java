@@ -78,9 +78,19 @@ final class DeviceOptions {
     }
 
     LadderConfig ladder() {
-        LadderConfig c = LadderConfig.defaults().withReverseAfter(Duration.ofMillis(reverseAfterMs))
-                .withRelayAfter(Duration.ofMillis(relayAfterMs)).withPunchAfter(Duration.ofMillis(punchAfterMs)).withTimeout(Duration.ofMillis(timeoutMs))
-                .withLoopback(loopback);
+        // every step is checked against the timeout: a longer timeout goes first (so a long --relay-after fits), a
+        // shorter one last (after --relay-after and --reverse-after came down under it)
+        Duration timeout = Duration.ofMillis(timeoutMs);
+        LadderConfig c = LadderConfig.defaults();
+        boolean longer = timeout.compareTo(c.timeout()) > 0;
+        if (longer) {
+            c = c.withTimeout(timeout);
+        }
+        c = c.withReverseAfter(Duration.ofMillis(reverseAfterMs)).withRelayAfter(Duration.ofMillis(relayAfterMs))
+                .withPunchAfter(Duration.ofMillis(punchAfterMs)).withLoopback(loopback);
+        if (!longer) {
+            c = c.withTimeout(timeout);
+        }
         if (paths != null && !paths.isEmpty()) {
             c = c.withPaths(new HashSet<>(paths));
         }

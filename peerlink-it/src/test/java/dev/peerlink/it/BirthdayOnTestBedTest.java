@@ -150,7 +150,7 @@ class BirthdayOnTestBedTest {
                 // start: 2048 probes at 1000/s take longer than that on a loaded machine (a CI run saw the relay win at
                 // 3.5 s), so the relay is held back here.
                 LadderBed.Outcome o = lb.connect(bed.client(NatType.SYMMETRIC), "hard-lossy", "easy-lossy",
-                        lb.payload(2 << 20, 8), Duration.ofSeconds(120), budget[0], budget[1], "--relay-after", "30000");
+                        lb.payload(2 << 20, 8), Duration.ofSeconds(120), budget[0], budget[1], "--relay-after", "30000", "--timeout", "60000");
                 System.out.println("5% loss each router: " + o.path() + " in " + o.setupMs() + " ms");
                 assertThat(o.intact()).as(o.output()).isTrue();
                 assertThat(o.path()).isEqualTo("birthday");
