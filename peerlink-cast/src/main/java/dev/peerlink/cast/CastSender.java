@@ -151,7 +151,7 @@ public final class CastSender {
                 if (s == null) {
                     throw new IOException("the connection closed before the receiver opened its stream");
                 }
-                done = StreamBridge.toLocal(s, media.rtmpServer());
+                done = StreamBridge.toLocal(s, media.admitPlayer());
             } else {
                 SecureStream s = link.openStream();
                 StreamBridge.Listener bridge = new StreamBridge.Listener(s);

@@ -13,6 +13,7 @@ import dev.peerlink.rtmp.live.LivePublisher;
 import dev.peerlink.rtmp.live.PublishResult;
 import dev.peerlink.rtmp.live.Subscription;
 import dev.peerlink.rtmp.server.RtmpServer;
+import dev.peerlink.rtmp.server.RtmpServerPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,6 +36,7 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
     private static final String HUB_KEY = LiveReceiverMedia.HUB_KEY;
 
     private final LiveHub hub = new LiveHub();
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
     private final LivePublisher publisher;
     private final Ffmpeg ffmpeg;
     private final CastSource source;
@@ -50,7 +52,7 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
         this.onBitrate = onBitrate;
         PublishResult r = hub.publish(HUB_KEY);
         this.publisher = r.publisher();
-        this.server = RtmpServer.builder().hub(hub).startMode(LiveOptions.StartMode.CACHED_GOP).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).start();
+        this.server = RtmpServer.builder().hub(hub).policy(new AdmittedPlayers()).startMode(LiveOptions.StartMode.CACHED_GOP).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).start();
         this.ffmpeg = ffmpeg;
         this.source = source;
         this.settings = settings;
@@ -113,8 +115,22 @@ public final class LiveSenderMedia implements SenderMedia, AutoCloseable {
     }
 
     @Override
-    public InetSocketAddress rtmpServer() {
+    public InetSocketAddress admitPlayer() {
+        admitted.incrementAndGet();
         return server.address();
+    }
+
+    /** Only the player the cast admitted (the receiver that dialled back) may play, and only {@value #HUB_KEY}. */
+    private final class AdmittedPlayers implements RtmpServerPolicy {
+        @Override
+        public boolean mayPublish(InetSocketAddress remote, String app, String key) {
+            return false; // the encoder feeds the hub directly
+        }
+
+        @Override
+        public boolean mayPlay(InetSocketAddress remote, String app, String key) {
+            return (app + "/" + key).equals(HUB_KEY) && admitted.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        }
     }
 
     @Override

@@ -15,8 +15,11 @@ public interface SenderMedia {
     /** Publishes the encoder's stream as {@code key} to the RTMP server at {@code via}; completes when publishing ends. */
     CompletableFuture<Void> publishTo(InetSocketAddress via, String key);
 
-    /** Loopback address of an RTMP server that serves the encoder's stream to a player (the PC dialling back). */
-    InetSocketAddress rtmpServer();
+    /**
+     * Admits one player — the receiver that dialled back, whose stream is about to be joined in — and returns the
+     * loopback address of the RTMP server that serves the encoder's stream; nothing else may play or publish there.
+     */
+    InetSocketAddress admitPlayer();
 
     /** Completes when the source ends (a file's end, --duration reached) or fails. */
     CompletableFuture<Void> finished();

@@ -278,7 +278,7 @@ class CastFlowTest {
         }
 
         @Override
-        public InetSocketAddress rtmpServer() {
+        public InetSocketAddress admitPlayer() {
             return (InetSocketAddress) server.getLocalSocketAddress();
         }
 

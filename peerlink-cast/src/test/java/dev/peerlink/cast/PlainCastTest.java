@@ -214,7 +214,7 @@ class PlainCastTest {
         }
 
         @Override
-        public InetSocketAddress rtmpServer() {
+        public InetSocketAddress admitPlayer() {
             throw new AssertionError("no stream expected");
         }
 
