@@ -7,7 +7,7 @@ import dev.peerlink.cast.media.CastSource;
 import dev.peerlink.cast.media.EncoderSettings;
 import dev.peerlink.cast.media.Ffmpeg;
 import dev.peerlink.cast.media.FlvRecorder;
-import dev.peerlink.cast.media.MissingToolException;
+import dev.peerlink.cast.media.MediaTools;
 import dev.peerlink.cast.web.CastStatus;
 import dev.peerlink.peer.DeviceIdentity;
 import dev.peerlink.peer.LadderConfig;
@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,14 +58,7 @@ class CastReverseMediaTest {
 
     @Test
     void thePcDialsBackAndPlaysEveryFrameFromThePhone() throws Exception {
-        Ffmpeg ffmpeg;
-        try {
-            ffmpeg = Ffmpeg.locate();
-        } catch (MissingToolException e) {
-            System.out.println("skipping: " + e.getMessage());
-            Assumptions.abort(e.getMessage());
-            return;
-        }
+        Ffmpeg ffmpeg = MediaTools.ffmpeg();
         SignalServer server = keep(SignalServer.start(SignalServerConfig.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0)).build(), List.of(), id -> Optional.empty()));
         Peer pc = peer(server, "pc", LadderConfig.defaults().withLoopback(true));

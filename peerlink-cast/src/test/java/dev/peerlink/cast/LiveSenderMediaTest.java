@@ -5,27 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.peerlink.cast.media.CastSource;
 import dev.peerlink.cast.media.EncoderSettings;
 import dev.peerlink.cast.media.Ffmpeg;
-import dev.peerlink.cast.media.MissingToolException;
+import dev.peerlink.cast.media.MediaTools;
 import dev.peerlink.rtmp.client.RtmpClient;
 import dev.peerlink.rtmp.client.RtmpPlaying;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The sender's loopback server serves the phone's screen only to the receiver the cast admitted. */
 class LiveSenderMediaTest {
     @Test
     void onlyTheAdmittedReceiverMayPlayAndNobodyMayPublish() throws Exception {
-        Ffmpeg ffmpeg;
-        try {
-            ffmpeg = Ffmpeg.locate();
-        } catch (MissingToolException e) {
-            System.out.println("skipping: " + e.getMessage());
-            Assumptions.abort(e.getMessage());
-            return;
-        }
+        Ffmpeg ffmpeg = MediaTools.ffmpeg();
         try (LiveSenderMedia media = new LiveSenderMedia(ffmpeg, new CastSource.TestPattern(CastSource.Pattern.BARS),
                 EncoderSettings.defaults(), false, kbps -> { })) {
             InetSocketAddress at = media.admitPlayer();

@@ -12,14 +12,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The external tools the media tests run, each test skipping with the reason when one is missing. */
-final class MediaTools {
+public final class MediaTools {
     private MediaTools() {}
 
     /** The system ffmpeg with libx264, or the test is skipped saying why. */
-    static Ffmpeg ffmpeg() {
+    public static Ffmpeg ffmpeg() {
         try {
             return Ffmpeg.locate();
         } catch (MissingToolException e) {
+            System.out.println("skipping: needs ffmpeg with libx264: " + e.getMessage());
             assumeTrue(false, "needs ffmpeg with libx264: " + e.getMessage());
             throw new AssertionError();
         }

@@ -4,7 +4,6 @@ import dev.peerlink.rtmp.RtmpException;
 import dev.peerlink.rtmp.RtmpMessage;
 import dev.peerlink.rtmp.command.Command;
 import dev.peerlink.rtmp.command.ConnectRequest;
-import dev.peerlink.rtmp.command.DataMessage;
 import dev.peerlink.rtmp.command.Metadata;
 import dev.peerlink.rtmp.command.NetConnection;
 import dev.peerlink.rtmp.command.NetStream;
