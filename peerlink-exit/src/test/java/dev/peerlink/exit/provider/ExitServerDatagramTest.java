@@ -113,9 +113,13 @@ class ExitServerDatagramTest {
         int echo = local.udpEcho();
         ExitServer exit = bed.serve(ExitConfig.defaults(EgressRules.standard()));
         PeerConnection c = connect();
-        c.sendDatagram(ExitDatagram.encode(new ExitDatagram.Udp(1, "127.0.0.1", echo, new byte[]{1})));
-        c.sendDatagram(ExitDatagram.encode(new ExitDatagram.Udp(2, "localhost", echo, new byte[]{1})));
-        await().atMost(Duration.ofSeconds(5)).until(() -> exit.stats().refused(ExitError.FORBIDDEN_DESTINATION) == 2);
+        // datagrams may be lost (a QUIC path, or sent before the provider's handler is in place): send again until
+        // both refusals are counted
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            c.sendDatagram(ExitDatagram.encode(new ExitDatagram.Udp(1, "127.0.0.1", echo, new byte[]{1})));
+            c.sendDatagram(ExitDatagram.encode(new ExitDatagram.Udp(2, "localhost", echo, new byte[]{1})));
+            return exit.stats().refused(ExitError.FORBIDDEN_DESTINATION) >= 2;
+        });
         assertThat(received).noneMatch(d -> d instanceof ExitDatagram.Udp);
         assertThat(exit.stats().flowsOpened()).isZero();
     }
