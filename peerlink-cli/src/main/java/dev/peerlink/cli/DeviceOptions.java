@@ -73,8 +73,12 @@ final class DeviceOptions {
     }
 
     DeviceIdentity identity() throws IOException {
-        DeviceId deviceId = DeviceId.of(id);
-        return DeviceIdentity.loadOrCreate(deviceId, home != null ? home : DeviceIdentity.defaultHome(deviceId));
+        return DeviceIdentity.loadOrCreate(DeviceId.of(id), home());
+    }
+
+    /** The device's directory: --home, else ~/.peerlink/ID. */
+    Path home() {
+        return home != null ? home : DeviceIdentity.defaultHome(DeviceId.of(id));
     }
 
     LadderConfig ladder() {

@@ -22,7 +22,7 @@ import java.util.Locale;
  * {@code connect --pairing CODE|FILE.png}: the body, for the {@code connect} command to call. Reads the code (or the QR
  * code in the image), dials it ({@link PairingDialer}: pins the key in the code, presents the one-time token), prints
  * {@code {"event":"connected","path":"pairing","setupMs":N}} on {@code err}, then pipes {@code in}/{@code out} through
- * one stream ({@link NetcatPipe}). Every failure is one line on {@code err} and exit code 1; nothing waits longer than
+ * one stream ({@link NetcatPipe}) and ends with {@code {"event":"closed","sentBytes":N,"receivedBytes":N,"transferMs":N}}. Every failure is one line on {@code err} and exit code 1; nothing waits longer than
  * {@link #DIAL_TIMEOUT} to connect.
  */
 public final class PairingConnect {
@@ -66,16 +66,20 @@ public final class PairingConnect {
             err.println("connect: interrupted");
             return 1;
         }
+        NetcatPipe.Counts counts = new NetcatPipe.Counts();
         try (session) {
             err.println("{\"event\":\"connected\",\"path\":\"pairing\",\"setupMs\":"
                     + (System.nanoTime() - t0) / 1_000_000 + "}");
             err.flush();
-            NetcatPipe.run(session.openStream(), in, out);
-            return 0;
+            NetcatPipe.run(session.openStream(), in, out, counts);
         } catch (IOException e) {
+            err.println(counts.closedEvent());
             err.println("connect: connection to " + code.deviceId() + " lost: " + e.getMessage());
             return 1;
         }
+        err.println(counts.closedEvent());
+        err.flush();
+        return 0;
     }
 
     /** The code itself, or the text of the QR code in the named image file. */

@@ -55,7 +55,8 @@ class PairingCliTest {
             byte[] data = new byte[300_000];
             new Random(3).nextBytes(data);
             Result r = connect(png.toString(), data);
-            assertThat(r.err()).matches("(?s)\\{\"event\":\"connected\",\"path\":\"pairing\",\"setupMs\":\\d+}\\R");
+            assertThat(r.err()).matches("(?s)\\{\"event\":\"connected\",\"path\":\"pairing\",\"setupMs\":\\d+}\\R"
+                    + "\\{\"event\":\"closed\",\"sentBytes\":300000,\"receivedBytes\":300000,\"transferMs\":\\d+}\\R");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).isEqualTo(data);
             assertThat(pair.get(20, TimeUnit.SECONDS)).isZero();

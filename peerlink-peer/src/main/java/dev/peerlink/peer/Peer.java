@@ -3,6 +3,7 @@ package dev.peerlink.peer;
 import dev.peerlink.peer.internal.InitiatorLadder;
 import dev.peerlink.peer.internal.LadderContext;
 import dev.peerlink.peer.internal.LadderSide;
+import dev.peerlink.peer.internal.NatCache;
 import dev.peerlink.peer.internal.NetworkMonitor;
 import dev.peerlink.peer.internal.ResponderLadder;
 import dev.peerlink.secure.QuicTransport;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code Peer.builder().id("pc-1").server("ws://host:7000/v1/signal").home(dir).build().start()}.
  *
  * <p>At start and whenever its LAN addresses change, the peer runs NAT behaviour discovery against
- * the STUN server the signalling server named and announces the result ({@code update}). Brokering
+ * the STUN server the signalling server named and announces the result ({@code update}). With a
+ * {@linkplain Builder#natCache NAT cache}, a report remembered for the network it is on is announced at once (in the
+ * registration) and verified by that discovery in the background. Brokering
  * ({@link #broker}) is here; turning a brokered session into a {@link PeerConnection} is the
  * connection ladder's job and comes later.
  */
@@ -56,7 +59,13 @@ public final class Peer implements AutoCloseable {
     private final int listenPort;
     private final ScheduledExecutorService background;
     private volatile List<InetSocketAddress> lan = List.of();
-    private volatile NatReport lastNat;
+    /** Public address and NAT behaviour: discovered, or remembered for this network until discovery verified it. */
+    private volatile Learned learned;
+    /** A discovery against the server's STUN produced a report (after which registrations do not discover again). */
+    private volatile boolean verified;
+    private final URI server;
+    private final NatCache natCache;
+    private final boolean fromCache;
     private final LadderConfig ladder;
     private final Duration pendingPoll;
     private final boolean acceptPushed;
@@ -82,8 +91,15 @@ public final class Peer implements AutoCloseable {
         this.lanPoll = b.lanPoll;
         this.listenPort = b.listenPort;
         this.lan = NetworkMonitor.lanAddresses(listenPort);
-        SignallingClient.Builder sb = SignallingClient.builder().server(Objects.requireNonNull(b.server, "server"))
-                .identity(identity).aliases(b.aliases).enrollToken(b.enrollToken).network(network(null))
+        this.server = Objects.requireNonNull(b.server, "server");
+        this.natCache = b.discovery && b.natCache != null ? new NatCache(b.natCache) : null;
+        if (natCache != null) {
+            natCache.load(NatCache.currentKey(server.toString()))
+                    .ifPresent(e -> learned = new Learned(e.publicAddress(), e.nat()));
+        }
+        this.fromCache = learned != null;
+        SignallingClient.Builder sb = SignallingClient.builder().server(server)
+                .identity(identity).aliases(b.aliases).enrollToken(b.enrollToken).network(network())
                 .backoff(b.minBackoff, b.maxBackoff);
         if (b.sslContext != null) {
             sb.sslContext(b.sslContext);
@@ -123,14 +139,17 @@ public final class Peer implements AutoCloseable {
     /** Connects to the server; the future completes once registered. */
     public CompletableFuture<Peer> start() {
         signalling.onRegistered(r -> {
-            if (discovery && lastNat == null) {
+            if (discovery && !verified) {
                 if (!r.stun().isEmpty()) {
-                    background.execute(this::discoverAndUpdate);
+                    background.execute(this::discoverAndUpdate); // with a cached report: its verification
                 } else {
                     discovered.complete(network()); // the server names no STUN server: nothing to discover
                 }
             }
         });
+        if (fromCache) {
+            discovered.complete(network()); // the ladder may use the remembered report while discovery verifies it
+        }
         if (discovery) {
             long every = lanPoll.toMillis();
             background.scheduleWithFixedDelay(this::checkLan, every, every, TimeUnit.MILLISECONDS);
@@ -160,7 +179,15 @@ public final class Peer implements AutoCloseable {
 
     /** The network information last announced (LAN addresses, public mapping and NAT behaviour once known). */
     public NetworkInfo network() {
-        return network(lastNat);
+        Learned l = learned;
+        return new NetworkInfo(lan, l == null ? null : l.publicAddress(), l == null ? null : l.nat(),
+                listenPort > 0 ? new NetworkInfo.Listen(listenPort, listenPort) : null,
+                keeper == null ? List.of() : keeper.mappings().stream().map(MappingKeeper::toWire).toList());
+    }
+
+    /** Whether the NAT report came from the cache and discovery has not yet verified it. */
+    public boolean natFromCache() {
+        return fromCache && !verified;
     }
 
     /** Handles incoming connect requests at the brokering level (no ladder; see {@link #onConnection}). */
@@ -291,13 +318,6 @@ public final class Peer implements AutoCloseable {
         return signalling.connect(target, new Offer(network(), null, paths).toBlob());
     }
 
-    private NetworkInfo network(NatReport nat) {
-        return new NetworkInfo(lan, nat == null ? null : nat.publicAddress().orElse(null),
-                nat == null ? null : NetworkMonitor.nat(nat),
-                listenPort > 0 ? new NetworkInfo.Listen(listenPort, listenPort) : null,
-                keeper == null ? List.of() : keeper.mappings().stream().map(MappingKeeper::toWire).toList());
-    }
-
     private void checkLan() {
         List<InetSocketAddress> now = NetworkMonitor.lanAddresses(listenPort);
         if (!now.equals(lan)) {
@@ -311,7 +331,17 @@ public final class Peer implements AutoCloseable {
         Message.Registered r = signalling.registration();
         if (r != null && !r.stun().isEmpty()) {
             try {
-                lastNat = NetworkMonitor.discover(Endpoints.parse(r.stun().get(0)));
+                NatReport report = NetworkMonitor.discover(Endpoints.parse(r.stun().get(0)));
+                Learned now = new Learned(report.publicAddress().orElse(null), NetworkMonitor.nat(report));
+                Learned before = learned;
+                learned = now;
+                verified = true;
+                if (before != null && !Objects.equals(before.nat(), now.nat())) {
+                    LOG.info("{}: NAT now {} (was {})", id(), now.nat(), before.nat());
+                }
+                if (natCache != null) {
+                    natCache.save(NatCache.currentKey(server.toString()), now.publicAddress(), now.nat());
+                }
             } catch (IOException e) {
                 LOG.warn("{}: NAT discovery failed: {}", id(), e.toString());
             } catch (InterruptedException e) {
@@ -327,7 +357,7 @@ public final class Peer implements AutoCloseable {
 
     /**
      * Completes once the first NAT discovery after registration finished (successfully or not) and was announced;
-     * at once when discovery is off.
+     * at once when discovery is off, or at {@link #start} when the NAT cache knew this network.
      */
     public CompletableFuture<NetworkInfo> discovered() {
         if (!discovery) {
@@ -348,6 +378,9 @@ public final class Peer implements AutoCloseable {
             q.close();
         }
     }
+
+    /** What discovery found (or the cache remembered): the mapped address of its socket, and the NAT's behaviour. */
+    private record Learned(InetSocketAddress publicAddress, NetworkInfo.Nat nat) {}
 
     private static void closeQuietly(AutoCloseable c) {
         if (c != null) {
@@ -378,6 +411,7 @@ public final class Peer implements AutoCloseable {
         private MappingKeeper.Gateway gateway;
         private Duration mappingLease = Duration.ofHours(2);
         private boolean offerUnverifiedMappings;
+        private Path natCache;
 
         public Builder id(String id) { this.id = DeviceId.of(id); return this; }
         /** {@code ws://host:port/v1/signal}, {@code wss://...}, or {@code host:port} (plain ws). */
@@ -396,6 +430,13 @@ public final class Peer implements AutoCloseable {
         /** NAT discovery against the server's STUN and LAN polling (default on). */
         public Builder discovery(boolean on) { this.discovery = on; return this; }
         public Builder lanPoll(Duration every) { this.lanPoll = every; return this; }
+        /**
+         * Remembers the NAT report per network in {@code file} (JSON; null: off, the default) and starts from it on a
+         * network seen within a day: announced at once, verified by discovery in the background, replaced if the
+         * network answered differently. For short-lived processes (the {@code connect} command); a network is named by
+         * the server, the device's addresses and its default gateways.
+         */
+        public Builder natCache(Path file) { this.natCache = file; return this; }
         /** The port this device accepts connections on (announced with its LAN addresses). */
         public Builder listenPort(int port) { this.listenPort = port; return this; }
         public Builder backoff(Duration min, Duration max) { this.minBackoff = min; this.maxBackoff = max; return this; }
