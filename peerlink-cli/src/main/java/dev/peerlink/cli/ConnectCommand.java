@@ -35,7 +35,8 @@ final class ConnectCommand implements Callable<Integer> {
     String pairing;
 
     @Option(names = "--timing", description = "Also print {\"event\":\"phase\",\"phase\":P,\"ms\":N} on stderr: "
-            + "milliseconds from process start to main, registered, nat, connected, first-byte-out, first-byte-in, closed.")
+            + "milliseconds from process start to main, parsed, identity, built, registered, nat, connected, "
+            + "first-byte-out, first-byte-in, closed.")
     boolean timing;
 
     @Option(names = "--no-nat-cache", description = "Discover the NAT before connecting instead of starting from the "

@@ -6,8 +6,9 @@ import java.time.Instant;
 /**
  * {@code connect --timing}: one {@code {"event":"phase","phase":P,"ms":N}} line per phase on stderr, N = milliseconds
  * since the process started (the kernel's start time, so JVM boot counts; 10 ms resolution). Phases: {@code main}
- * (JVM up, our main entered), {@code registered}, {@code nat} (NAT report known, cached or discovered),
- * {@code connected}, {@code first-byte-out}, {@code first-byte-in}, {@code closed}. Off: prints nothing.
+ * (JVM up, our main entered), {@code parsed} (command line), {@code identity} (device key loaded), {@code built} (peer
+ * built), {@code registered}, {@code nat} (NAT report known, cached or discovered), {@code connected},
+ * {@code first-byte-out}, {@code first-byte-in}, {@code closed}. Off: prints nothing.
  */
 final class PhaseLog {
     /** When {@link Main#main} was entered (0 when the CLI runs in-process, as in tests). */
