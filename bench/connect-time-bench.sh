@@ -18,12 +18,19 @@ OUT=${OUT:-$root/bench/results/connect-time-$(date +%Y-%m-%d-%H%M).txt}
 echo "# bench/connect-time-bench.sh $(date -Is), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (dirty)'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)" > "$OUT"
 log="$(mktemp /tmp/connect-time-bench-mvn.XXXXXX.log)"
 echo "connect-time-bench: building and running (Maven log $log, results to $OUT)"
-# the launcher runs the jar: build it now (inside the bed's namespaces it could not build)
+# The launcher runs the jar: build it now, and run a copy of launcher and jar (no sources beside it, so edits made while
+# the bench waits for the bed never make it rebuild inside the bed's namespaces).
 mvn -B -ntp -q ${OFFLINE:+-o} -pl peerlink-cli -am package -DskipTests > "$log" 2>&1 || { cat "$log" >&2; exit 1; }
+snap="$(mktemp -d /tmp/connect-time-bench.XXXXXX)"
+trap 'rm -rf "$snap"' EXIT
+mkdir -p "$snap/scripts" "$snap/peerlink-cli/target"
+cp peerlink "$snap/"
+cp scripts/env.sh "$snap/scripts/"
+cp peerlink-cli/target/peerlink.jar "$snap/peerlink-cli/target/"
 rc=0
 flock /tmp/peerlink-bed.lock mvn -B -ntp ${OFFLINE:+-o} -pl peerlink-it -am test -Dpeerlink.bench \
     -Dtest=ConnectTimeBenchOnTestBedTest -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dpeerlink.bench.n="$N" -Dpeerlink.bench.out="$OUT" -Dpeerlink.bench.launcher="$root/peerlink" >> "$log" 2>&1 || rc=$?
+    -Dpeerlink.bench.n="$N" -Dpeerlink.bench.out="$OUT" -Dpeerlink.bench.launcher="$snap/peerlink" >> "$log" 2>&1 || rc=$?
 cat "$OUT"
 if [ "$rc" != 0 ]; then
   grep -E 'Tests run:|FAIL|ERROR|SKIPPED' "$log" | head -20 >&2

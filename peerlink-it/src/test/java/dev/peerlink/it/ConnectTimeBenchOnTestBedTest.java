@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * device again: its NAT report cached from the warm-up round), each through the {@code ./peerlink} launcher with and
  * without its AppCDS archive ({@code PEERLINK_CDS=0}; the archive is written by the warm-up round), plus reference JVM
  * settings on a known network: CDS off entirely ({@code -Xshare:off}) and the archive with C1 only.
- * The target is {@code peer --echo}; the 1 KiB piped in comes back, so first-byte-in is a full round trip.
+ * The target is {@code peerlink peer --echo}; the 1 KiB piped in comes back, so first-byte-in is a full round trip.
+ * The machine is shared: besides wall-clock phases, each run's CPU time (user+sys ms of the connect process) is
+ * reported, which other load inflates far less.
  *
  * <p>System properties: {@code peerlink.bench.n} (10), {@code peerlink.bench.out} (append the report to this file),
  * {@code peerlink.bench.launcher} (the {@code peerlink} script; its jar must be built and current).
@@ -56,7 +58,9 @@ class ConnectTimeBenchOnTestBedTest {
 
     static final int N = Integer.getInteger("peerlink.bench.n", 10);
     static final Pattern PHASE = Pattern.compile("\\{\"event\":\"phase\",\"phase\":\"([a-z-]+)\",\"ms\":(-?\\d+)}");
-    static final List<String> PHASES = List.of("main", "registered", "nat", "connected", "first-byte-out", "first-byte-in");
+    static final List<String> PHASES = List.of("main", "parsed", "built", "registered", "nat", "connected",
+            "first-byte-out", "first-byte-in");
+    static final Pattern RUSAGE = Pattern.compile("rusage user=([0-9.]+) sys=([0-9.]+)");
 
     @TempDir
     static Path dir;
@@ -126,7 +130,7 @@ class ConnectTimeBenchOnTestBedTest {
         Path tiny = lb.payload(1024, 5);
         Map<Variant, Map<String, List<Long>>> figures = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        log("## round variant: ms from process start per phase (" + String.join(", ", PHASES) + "), path; round 0 is a"
+        log("## round variant: ms from process start per phase (" + String.join(", ", PHASES) + "), CPU ms, path; round 0 is a"
                 + " warm-up (creates the archive and the known device's NAT cache), not counted");
         for (int round = 0; round <= N; round++) {
             for (int v = 0; v < variants.size(); v++) {
@@ -137,8 +141,9 @@ class ConnectTimeBenchOnTestBedTest {
                 String out = connect(from, id, "portr-1", tiny, variant, ms);
                 Matcher m = LadderBed.CONNECTED.matcher(out);
                 String path = m.find() ? m.group(1) : null;
-                log(String.format("%2d %-26s %s  %s", round, variant.name(), PHASES.stream()
-                        .map(p -> String.format("%5d", ms.getOrDefault(p, -1L))).collect(Collectors.joining(" ")), path));
+                log(String.format("%2d %-26s %s  cpu %5d  %s", round, variant.name(), PHASES.stream()
+                        .map(p -> String.format("%5d", ms.getOrDefault(p, -1L))).collect(Collectors.joining(" ")),
+                        ms.getOrDefault("cpu", -1L), path));
                 if (!ms.containsKey("first-byte-in")) {
                     problems.add(variant.name() + " round " + round + ":\n" + out);
                     continue;
@@ -150,14 +155,16 @@ class ConnectTimeBenchOnTestBedTest {
             }
         }
         log("## summary: median / p95 ms from process start (load average now " + loadAverage() + ")");
-        log(String.format("%-26s %3s %s", "variant", "n", PHASES.stream().map(p -> String.format("%15s", p))
+        List<String> columns = new ArrayList<>(PHASES);
+        columns.add("cpu");
+        log(String.format("%-26s %3s %s", "variant", "n", columns.stream().map(p -> String.format("%13s", p))
                 .collect(Collectors.joining(" "))));
         for (Variant v : variants) {
             Map<String, List<Long>> f = figures.getOrDefault(v, Map.of());
             log(String.format("%-26s %3d %s", v.name(), f.getOrDefault("first-byte-in", List.of()).size(),
-                    PHASES.stream().map(p -> {
+                    columns.stream().map(p -> {
                         List<Long> x = f.getOrDefault(p, List.of());
-                        return String.format("%15s", LadderBed.percentile(x, 0.5) + " / " + LadderBed.percentile(x, 0.95));
+                        return String.format("%13s", LadderBed.percentile(x, 0.5) + " / " + LadderBed.percentile(x, 0.95));
                     }).collect(Collectors.joining(" "))));
         }
         assertThat(problems).as("connect runs without a first byte").isEmpty();
@@ -168,14 +175,19 @@ class ConnectTimeBenchOnTestBedTest {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "connect", target,
                 "--timing", "--id", id, "--server", lb.serverAddress(), "--home", dir.resolve("home-" + id).toString()));
         cmd.addAll(variant.args());
-        String sh = variant.env() + " exec " + cmd.stream().map(LadderBed::quote).collect(Collectors.joining(" ")) + " < "
-                + LadderBed.quote(input.toString()) + " > /dev/null";
+        String sh = variant.env() + " exec /usr/bin/time -f 'rusage user=%U sys=%S' "
+                + cmd.stream().map(LadderBed::quote).collect(Collectors.joining(" "))
+                + " < " + LadderBed.quote(input.toString()) + " > /dev/null";
         try (HostProcess p = host.start("sh", "-c", sh)) {
             p.awaitExit(Duration.ofSeconds(90));
             String err = String.join("\n", p.stderrLines());
             Matcher m = PHASE.matcher(err);
             while (m.find()) {
                 ms.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+            Matcher u = RUSAGE.matcher(err);
+            if (u.find()) {
+                ms.put("cpu", Math.round((Double.parseDouble(u.group(1)) + Double.parseDouble(u.group(2))) * 1000));
             }
             return p.describeOutput();
         }
