@@ -5,7 +5,7 @@
 #
 #   bench/connect-time-bench.sh          N=20 bench/connect-time-bench.sh
 #
-# Environment: N (10), OUT (result file), OFFLINE=1 (mvn -o).
+# Environment: N (10), OUT (result file), OFFLINE=1 (mvn -o), LOCKED=1 (the caller holds /tmp/peerlink-bed.lock).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -28,7 +28,10 @@ cp peerlink "$snap/"
 cp scripts/env.sh "$snap/scripts/"
 cp peerlink-cli/target/peerlink.jar "$snap/peerlink-cli/target/"
 rc=0
-flock /tmp/peerlink-bed.lock mvn -B -ntp ${OFFLINE:+-o} -pl peerlink-it -am test -Dpeerlink.bench \
+# the bed is shared: run under its lock, unless the caller holds it already (LOCKED=1)
+lock="flock /tmp/peerlink-bed.lock"
+[ "${LOCKED:-0}" = 1 ] && lock=""
+$lock mvn -B -ntp ${OFFLINE:+-o} -pl peerlink-it -am test -Dpeerlink.bench \
     -Dtest=ConnectTimeBenchOnTestBedTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dpeerlink.bench.n="$N" -Dpeerlink.bench.out="$OUT" -Dpeerlink.bench.launcher="$snap/peerlink" >> "$log" 2>&1 || rc=$?
 cat "$OUT"
