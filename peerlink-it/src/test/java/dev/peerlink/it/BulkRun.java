@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * One bulk transfer through the real CLI: {@code peerlink connect < file > /dev/null} to a {@code peerlink peer} whose
  * stdout is /dev/null — one way (the target only receives), or both ways at once (the target runs with
  * {@code --send} and sends a file of the same size back while receiving). Timed from connect's
- * {@code connected} line to its exit, which comes once both directions are done. CPU: connect's JVM from the
+ * {@code connected} line to its exit: one way, once the target has read everything and closed its side; both ways,
+ * once connect has sent its file and received the target's to its FIN (the target may still be reading the last
+ * window of connect's bytes then: at most the stream window, under 1 % of 1 GiB). CPU: connect's JVM from the
  * {@code connected} line to exit (its whole-process total from /usr/bin/time minus what it had used by then), the
  * target's and the server's JVM over the same span (/proc/PID/stat).
  */
