@@ -20,7 +20,7 @@
 #   PARTS=connect N=20 bench/ladder-bench.sh
 #   LOSS=0 PARTS=bulk bench/ladder-bench.sh
 #
-# Environment: N (10), MB (1024: MiB per direction at zero loss), LOSS_MB (256: MiB per direction with loss, so that
+# Environment: N (10), MB (1024: MiB per direction at zero loss), LOSS_MB (128: MiB per direction with loss, so that
 # the defaults stay within ~15 min), LOSS (0,1,5: percent), PARTS (connect,bulk; also setup), IPERF_SECONDS (5),
 # LAUNCHER (script: ./peerlink as a user runs it; jar: java -jar peerlink.jar; classpath: the test classpath),
 # JVM_OPTS (extra options for every peerlink JVM, through PEERLINK_JAVA_OPTS; default none: tiered C2, G1),
@@ -42,7 +42,7 @@ done
 
 N=${N:-10}
 MB=${MB:-1024}
-LOSS_MB=${LOSS_MB:-256}
+LOSS_MB=${LOSS_MB:-128}
 LOSS=${LOSS:-0,1,5}
 PARTS=${PARTS:-connect,bulk}
 IPERF_SECONDS=${IPERF_SECONDS:-5}
