@@ -6,8 +6,8 @@
 #            run is not counted) and first contact (new device and data dir each run). Goal: known < 1 s.
 #   bulk:    per path, direct (TLS/TCP), punch and birthday (QUIC), relay (QUIC through the server's TURN relay):
 #            MB MiB one way (`connect < file` -> `peer > /dev/null`) and both ways at once (`peer --send` a file as
-#            large back), MB/s beside iperf3 TCP on the same hosts (QUIC paths: also iperf3 UDP -b 0 -l 1400 -w 4M,
-#            delivered rate and loss; relay: the slower of its two legs), ratio and issue 15's goal (direct >= 0.5x TCP;
+#            large back), MB/s beside iperf3 TCP on the same hosts (QUIC paths, one way: also iperf3 UDP -b 0 -l 1400
+#            -w 4M, delivered rate and loss; relay: the slower of its two legs), ratio and issue 15's goal (direct >= 0.5x TCP;
 #            punch/birthday >= 0.3x TCP and >= 0.8x UDP; relay >= 0.25x the slower leg), CPU seconds per GB on each end
 #            (connect, target peer, server; iperf3's too); then the same with LOSS % random loss on the target's link.
 #   setup:   (on request) per ladder path, N connect runs: median/p95 of the ladder's setupMs and of the wall time.
@@ -22,7 +22,8 @@
 #
 # Environment: N (10), MB (1024: MiB per direction at zero loss), LOSS_MB (128: MiB per direction with loss, so that
 # the defaults stay within ~15 min), LOSS (0,1,5: percent), PARTS (connect,bulk; also setup), IPERF_SECONDS (5),
-# LAUNCHER (script: ./peerlink as a user runs it; jar: java -jar peerlink.jar; classpath: the test classpath),
+# LAUNCHER (script: ./peerlink as a user runs it — do not edit sources during such a run, ./peerlink rebuilds when
+# a source is newer than its jar; jar: java -jar peerlink.jar; classpath: the test classpath),
 # JVM_OPTS (extra options for every peerlink JVM, through PEERLINK_JAVA_OPTS; default none: tiered C2, G1),
 # OUT (result file), OFFLINE=1 (mvn -o).
 #

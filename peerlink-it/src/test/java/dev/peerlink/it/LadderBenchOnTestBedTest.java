@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       run; the first run is not counted) and on first contact (a new device and data dir each run).</li>
  *   <li>{@code bulk}: per path — direct (TLS/TCP), punch and birthday (QUIC), relay (QUIC through the server's TURN
  *       relay) — {@code connect < file} to a {@code peer}, one way and both ways at once ({@code peer --send}), beside
- *       iperf3 between the same hosts right after: TCP, and for the QUIC paths UDP; for the relay each of its two legs
+ *       iperf3 between the same hosts right after: TCP, and for the QUIC paths one way UDP; for the relay each of its two legs
  *       (initiator to server, server to target), the slower one being the reference. iperf3 cannot punch, so it
  *       reaches the port-restricted target through a port forward on its router. Repeated per loss level: loss
  *       injected on the target host's link, both directions ({@link Host#injectLoss}).</li>
@@ -318,8 +318,11 @@ class LadderBenchOnTestBedTest {
                                 problems.add(what + ": " + r.note());
                             }
                             Iperf3.Result tcp = reference(c, both, Iperf3.Proto.TCP);
+                            // UDP one way only: iperf3 (3.12) runs --bidir -b 0 in one thread, which then drops 85-90 % of
+                            // its own datagrams (ladder-2026-12-07-1635.txt) — a measure of iperf3, not of the path.
                             boolean quic = c.path().equals("punch") || c.path().equals("birthday");
-                            table.add(new BulkTable.Row(c.path(), both, mib, r, tcp, quic ? reference(c, both, Iperf3.Proto.UDP) : null));
+                            Iperf3.Result udp = quic && !both ? reference(c, false, Iperf3.Proto.UDP) : null;
+                            table.add(new BulkTable.Row(c.path(), both, mib, r, tcp, udp));
                         } catch (Exception | AssertionError e) {
                             log("ERROR " + what + ": " + String.valueOf(e).lines().findFirst().orElse(""));
                             problems.add(what + ": " + e);
