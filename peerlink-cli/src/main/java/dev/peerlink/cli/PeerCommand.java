@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "peer", mixinStandardHelpOptions = true,
         description = {"Registers this device with the server and serves incoming connections until stopped.",
-                "Bytes received go to stdout, or are echoed back with --echo. Events are JSON lines on stderr:",
+                "Bytes received go to stdout, or are echoed back with --echo; --send FILE also sends FILE back on every",
+                "connection (netcat -N both ways). Events are JSON lines on stderr:",
                 "{\"event\":\"ready\",...} once registered and its NAT is known, {\"event\":\"incoming\",...} per connection,",
                 "{\"event\":\"mapping\",...} per gateway mapping result with --map (mapped, unavailable, remapped, ...)."})
 final class PeerCommand implements Callable<Integer> {
@@ -35,6 +37,11 @@ final class PeerCommand implements Callable<Integer> {
 
     @Option(names = "--echo", description = "Echo every stream back to its sender instead of writing to stdout.")
     boolean echo;
+
+    @Option(names = "--send", paramLabel = "FILE",
+            description = {"On every incoming stream, send FILE back while receiving to stdout, then close the sending",
+                    "side (netcat -N both ways; the stream ends once both sides closed). Not with --echo."})
+    Path send;
 
     @Option(names = "--allow", paramLabel = "ID", split = ",",
             description = "Accept connections only from these device ids (repeatable; default: any registered device).")
@@ -73,6 +80,12 @@ final class PeerCommand implements Callable<Integer> {
             device.requireDevice("peer");
             if (maps != null) {
                 maps.forEach(PeerMappings.Spec::parse);
+            }
+            if (send != null && echo) {
+                throw new IllegalArgumentException("--send and --echo exclude each other");
+            }
+            if (send != null && !Files.isReadable(send)) {
+                throw new IllegalArgumentException("--send: cannot read " + send);
             }
         } catch (IllegalArgumentException e) {
             err.println("peer: " + e.getMessage());
@@ -152,6 +165,12 @@ final class PeerCommand implements Callable<Integer> {
         });
         c.onStream(st -> {
             try (st) {
+                if (send != null) {
+                    try (InputStream file = Files.newInputStream(send)) {
+                        NetcatPipe.run(st, file, System.out);
+                    }
+                    return;
+                }
                 if (echo) {
                     st.input().transferTo(st.output());
                 } else {
