@@ -35,16 +35,12 @@ port=$(free_port)
 java $JVM_OPTS -cp "$cp" dev.peerlink.bench.SignalBenchServer "$port" "$work/data" 25 >"$work/server.log" 2>&1 &
 spid=$!
 pids+=("$spid")
-for _ in $(seq 200); do
-  grep -q READY "$work/server.log" && break
-  kill -0 "$spid" 2>/dev/null || { cat "$work/server.log"; echo "connect-time-bench: server died" >&2; exit 1; }
-  sleep 0.1
-done
+wait_ready "$work/server.log" "$spid" >/dev/null
 url=$(sed -n 's/.*READY url=\([^ ]*\).*/\1/p' "$work/server.log")
 # one throw-away client JVM so the server's own first registration (JIT, SQLite) is not charged to run 1
 java $JVM_OPTS -cp "$cp" dev.peerlink.bench.SignalConnectTime "$url" 5 >/dev/null
 for i in $(seq "$RUNS"); do
   # shellcheck disable=SC2086
-  echo "run $i: $(java $JVM_OPTS -cp "$cp" dev.peerlink.bench.SignalConnectTime "$url" "$WARM") load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "run $i: $(java $JVM_OPTS -cp "$cp" dev.peerlink.bench.SignalConnectTime "$url" "$WARM" | grep "^cold_ms") load $(cut -d' ' -f1 /proc/loadavg)"
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
