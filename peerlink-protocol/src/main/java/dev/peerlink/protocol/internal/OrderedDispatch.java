@@ -76,14 +76,23 @@ final class OrderedDispatch {
         }
     }
 
+    /**
+     * Runs one event per executor task, then queues the next behind whatever the owner queued meanwhile: on a
+     * single-thread executor (the signalling client's) events interleave with the owner's own tasks in the order they
+     * happened, as when each was submitted on its own; on a pool they still run one at a time.
+     */
     private void drain() {
-        Runnable r;
-        while ((r = queue.poll()) != null) {
+        Runnable r = queue.poll();
+        if (r != null) {
             try {
                 r.run();
             } catch (RuntimeException | Error e) {
                 LOG.log(System.Logger.Level.WARNING, "WebSocket listener failed", e);
             }
+        }
+        if (!queue.isEmpty()) {
+            schedule();
+            return;
         }
         draining.set(false);
         if (!queue.isEmpty() && draining.compareAndSet(false, true)) {

@@ -199,4 +199,21 @@ class WebSocketConnectorTest {
         assertThat(c.isOpen()).isFalse();
     }
 
+    @Test
+    void goesThroughTheHttpProxyTheDefaultProxySelectorNames() throws Exception {
+        java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+        try (TestConnectProxy proxy = new TestConnectProxy()) {
+            java.net.ProxySelector.setDefault(java.net.ProxySelector.of(new java.net.InetSocketAddress("127.0.0.1", proxy.port())));
+            Recorder r = new Recorder();
+            WebSocketConnection c = open(r);
+            Channel peer = server.opened.poll(5, TimeUnit.SECONDS);
+            c.sendText("via the proxy");
+            peer.writeAndFlush(new TextWebSocketFrame("back"));
+            assertThat(server.received.poll(5, TimeUnit.SECONDS)).isEqualTo("via the proxy");
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.events.contains("text back"));
+            assertThat(proxy.requests).containsExactly("CONNECT " + server.uri("").getAuthority() + " HTTP/1.1");
+        } finally {
+            java.net.ProxySelector.setDefault(before);
+        }
+    }
 }
