@@ -70,9 +70,10 @@ final class OrderedDispatch {
         try {
             executor.execute(this::drain);
         } catch (RejectedExecutionException e) {
-            // the owner shut its executor down: nobody is left to tell
+            // the owner shut its executor down: nobody is left to tell, or to close the connection
             queue.clear();
             draining.set(false);
+            channel.close();
         }
     }
 
