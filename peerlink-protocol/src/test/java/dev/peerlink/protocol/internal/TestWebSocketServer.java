@@ -16,7 +16,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
@@ -24,7 +27,7 @@ import java.net.URI;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-/** A Netty WebSocket server at {@code /ws} on loopback for the connector's tests: records what it gets, hands out its channel. */
+/** A Netty WebSocket server at {@code /ws} on loopback for the connector's tests: records texts and pongs, hands out its channel. */
 final class TestWebSocketServer implements AutoCloseable {
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     final BlockingQueue<Channel> opened = new LinkedBlockingQueue<>();
@@ -42,8 +45,9 @@ final class TestWebSocketServer implements AutoCloseable {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                new WebSocketServerProtocolHandler("/ws", null, false, 64 << 20),
-                                new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder().websocketPath("/ws")
+                                        .maxFramePayloadLength(64 << 20).dropPongFrames(false).build()),
+                                new SimpleChannelInboundHandler<WebSocketFrame>() {
                                     @Override
                                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                                         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
@@ -52,8 +56,12 @@ final class TestWebSocketServer implements AutoCloseable {
                                     }
 
                                     @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
-                                        received.add(f.text());
+                                    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
+                                        if (f instanceof TextWebSocketFrame t) {
+                                            received.add(t.text());
+                                        } else if (f instanceof PongWebSocketFrame p) {
+                                            received.add("pong " + p.content().toString(java.nio.charset.StandardCharsets.UTF_8));
+                                        }
                                     }
                                 },
                                 new SimpleChannelInboundHandler<FullHttpRequest>() { // any other path

@@ -216,4 +216,14 @@ class WebSocketConnectorTest {
             java.net.ProxySelector.setDefault(before);
         }
     }
+
+    @Test
+    void pingsAreAnsweredWithTheirPayload() throws Exception {
+        Recorder r = new Recorder();
+        open(r);
+        server.opened.poll(5, TimeUnit.SECONDS).writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame(
+                Unpooled.copiedBuffer("are you there", java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(server.received.poll(5, TimeUnit.SECONDS)).isEqualTo("pong are you there");
+        assertThat(r.events).isEmpty(); // control frames are not the listener's business
+    }
 }
