@@ -1,6 +1,6 @@
 # Shared by the bench scripts (sourced after scripts/env.sh). Each script sets BENCH_NAME first.
 # Provides: $work (scratch dir), pids+=() (killed on exit), build_bench_classpath -> $cp,
-# free_port (a UDP+TCP-free loopback port), wait_udp PORT PID.
+# free_port (a UDP+TCP-free loopback port), wait_udp PORT PID, wait_ready LOG PID (a server's READY line).
 
 work="$(mktemp -d "/tmp/${BENCH_NAME}.XXXXXX")"
 pids=()
@@ -35,4 +35,13 @@ wait_udp() { # port pid
     sleep 0.1
   done
   echo "$BENCH_NAME: nothing listening on UDP $1" >&2; return 1
+}
+
+wait_ready() { # log pid: waits for the server's READY line, then prints it
+  for _ in $(seq 200); do
+    grep -q READY "$1" && { grep READY "$1"; return 0; }
+    kill -0 "$2" 2>/dev/null || { cat "$1"; echo "$BENCH_NAME: server died" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "$BENCH_NAME: no READY line in $1" >&2; return 1
 }

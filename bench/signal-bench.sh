@@ -62,12 +62,7 @@ taskset -c "$SERVER_CPU" java $SERVER_JVM_OPTS -cp "$cp" dev.peerlink.bench.Sign
     >"$work/server.log" 2>&1 &
 spid=$!
 pids+=("$spid")
-for _ in $(seq 200); do
-  grep -q READY "$work/server.log" && break
-  kill -0 "$spid" 2>/dev/null || { cat "$work/server.log"; echo "signal-bench: server died" >&2; exit 1; }
-  sleep 0.1
-done
-grep READY "$work/server.log"
+wait_ready "$work/server.log" "$spid"
 url=$(sed -n 's/.*READY url=\([^ ]*\).*/\1/p' "$work/server.log")
 sleep 2 # let start-up settle before the baseline
 

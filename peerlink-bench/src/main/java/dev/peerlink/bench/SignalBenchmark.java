@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +70,6 @@ public final class SignalBenchmark {
         System.out.printf("server pid %d at %s%n", server.pid(), url);
         try {
             String[] base = stats(in, out);
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
             ScheduledExecutorService exec = Executors.newScheduledThreadPool(2);
             List<SignallingClient> clients = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -81,7 +79,7 @@ public final class SignalBenchmark {
                 if (i > 0 && i % 500 == 0) {
                     System.out.printf("  %d registering...%n", i);
                 }
-                SignallingClient c = SignallingClient.builder().server(URI.create(url)).httpClient(http).executor(exec)
+                SignallingClient c = SignallingClient.builder().server(URI.create(url)).executor(exec)
                         .identity(DeviceIdentity.ephemeral(DeviceId.of("bench-" + i))).requestTimeout(Duration.ofSeconds(30)).build();
                 clients.add(c);
                 c.onIncoming(r -> r.accept(JsonBlob.EMPTY));
@@ -127,7 +125,7 @@ public final class SignalBenchmark {
         } finally {
             server.destroy();
         }
-        System.exit(0); // the shared HttpClient's threads would keep the JVM alive
+        System.exit(0);
     }
 
     /** The child's next line with this prefix (its log lines may share stdout). */

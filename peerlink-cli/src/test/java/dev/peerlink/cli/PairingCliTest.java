@@ -42,8 +42,8 @@ class PairingCliTest {
     @Test
     void pairEchoServesOneConnectionFromThePng() throws Exception {
         Path png = dir.resolve("code.png");
-        // its own thread: a pair left waiting by a failed assertion must not hold the common pool, which the JDK's
-        // HttpClient needs to finish WebSocket handshakes for the tests that follow
+        // its own thread: a pair left waiting by a failed assertion must not hold a thread of the common pool, which
+        // the tests that follow may use
         ExecutorService own = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("pair").unstarted(r));
         try {
             CompletableFuture<Integer> pair = CompletableFuture.supplyAsync(() -> Main.run("pair", "--id", "office-pc",

@@ -11,10 +11,10 @@ import dev.peerlink.protocol.NetworkInfo;
 import dev.peerlink.protocol.PeerRef;
 import dev.peerlink.protocol.ProtocolException;
 import dev.peerlink.protocol.SignallingCodec;
+import dev.peerlink.protocol.internal.WebSocketConnection;
+import dev.peerlink.protocol.internal.WebSocketConnector;
+import dev.peerlink.protocol.internal.WebSocketListener;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device's signalling connection (JDK {@code java.net.http} WebSocket): registers with a
- * signature over the server's challenge, keeps the session alive with heartbeats, reconnects with
- * exponential backoff and jitter, and offers the brokering calls. All state lives on one
- * scheduler thread; public methods are thread-safe and return futures. Handlers run on that
- * thread and must not block.
+ * A device's signalling connection (a WebSocket on the SDK's shared Netty event loop, {@link WebSocketConnector}):
+ * registers with a signature over the server's challenge, keeps the session alive with heartbeats, reconnects with
+ * exponential backoff and jitter, and offers the brokering calls. All state lives on one scheduler thread; public
+ * methods are thread-safe and return futures. Handlers run on that thread and must not block (while one does, the
+ * connection stops reading once a little is queued).
  */
 public final class SignallingClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignallingClient.class);
@@ -48,13 +47,16 @@ public final class SignallingClient implements AutoCloseable {
     private static final Set<String> FATAL = Set.of(ErrorCode.KEY_MISMATCH, ErrorCode.BAD_SIGNATURE,
             ErrorCode.ENROLL_REQUIRED, ErrorCode.ALIAS_TAKEN, ErrorCode.REPLACED, ErrorCode.INVALID);
 
+    /** Received messages that may wait for the scheduler thread before the connection stops reading. */
+    private static final long READ_AHEAD_BYTES = 1 << 20;
+
     public enum State { CONNECTING, REGISTERED, BACKING_OFF, FAILED, CLOSED }
 
     private final URI uri;
     private final DeviceIdentity identity;
     private final Aliases aliases;
     private final String enrollToken;
-    private final HttpClient http;
+    private final WebSocketConnector.Options wsOptions;
     private final ScheduledExecutorService exec;
     private final boolean ownExecutor;
     private final Backoff backoff;
@@ -65,14 +67,13 @@ public final class SignallingClient implements AutoCloseable {
 
     // confined to exec
     private State state = State.CONNECTING;
-    private WebSocket ws;
+    private WebSocketConnection ws;
     private int attempt;
     private NetworkInfo network;
     private Message.Registered registered;
     private ScheduledFuture<?> heartbeat;
     private final Map<String, Pending> pending = new HashMap<>();
     private CompletableFuture<Message.Registered> firstRegistration = new CompletableFuture<>();
-    private CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
     private Consumer<IncomingRequest> incomingHandler = r -> r.reject("no handler");
     private Consumer<Message.Signal> signalHandler = s -> {};
     private Consumer<Message.Registered> registeredListener = r -> {};
@@ -100,15 +101,8 @@ public final class SignallingClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        if (b.httpClient != null) {
-            this.http = b.httpClient;
-        } else {
-            HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(connectTimeout);
-            if (b.sslContext != null) {
-                hb.sslContext(b.sslContext);
-            }
-            this.http = hb.build();
-        }
+        this.wsOptions = new WebSocketConnector.Options(connectTimeout, SignallingCodec.DEFAULT_MAX_BYTES, READ_AHEAD_BYTES,
+                b.sslContext);
     }
 
     public static Builder builder() {
@@ -314,8 +308,7 @@ public final class SignallingClient implements AutoCloseable {
                 failAll(new SignallingException(SignallingException.CLOSED, "client closed"));
                 firstRegistration.completeExceptionally(new SignallingException(SignallingException.CLOSED, "client closed"));
                 if (ws != null) {
-                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-                    ws.abort();
+                    ws.close(1000, "bye");
                 }
                 done.complete(null);
             });
@@ -335,62 +328,42 @@ public final class SignallingClient implements AutoCloseable {
             return;
         }
         state = State.CONNECTING;
-        CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, new Listener());
-        // bounded: a server that never answers the upgrade, or a starved common pool (where the JDK finishes the
-        // handshake), must lead to a retry, not to a client stuck connecting
-        opening.copy().orTimeout(2 * connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenCompleteAsync((socket, e) -> {
-                    if (e != null) {
-                        if (unwrap(e) instanceof java.util.concurrent.TimeoutException) {
-                            opening.thenAccept(WebSocket::abort); // if it opens after all
-                            LOG.warn("{}: opening {} timed out{}", identity.deviceId(), uri,
-                                    dev.peerlink.protocol.CommonPoolCheck.starvationHint());
-                        } else {
-                            LOG.debug("{}: cannot connect to {}: {}", identity.deviceId(), uri, unwrap(e).toString());
-                        }
-                        scheduleReconnect();
-                    } else if (state == State.CLOSED) {
-                        socket.abort();
-                    } else {
-                        ws = socket;
-                    }
-                }, exec);
-    }
-
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                exec.execute(() -> onFrame(socket, text));
+        // completes on exec, before the first frame is handed over; bounded by the connect timeout (TCP, TLS, upgrade)
+        WebSocketConnector.shared().connect(uri, wsOptions, new Listener(), exec).whenComplete((socket, e) -> {
+            if (e != null) {
+                if (unwrap(e) instanceof java.util.concurrent.TimeoutException) {
+                    LOG.warn("{}: opening {} timed out", identity.deviceId(), uri);
+                } else {
+                    LOG.debug("{}: cannot connect to {}: {}", identity.deviceId(), uri, unwrap(e).toString());
+                }
+                scheduleReconnect();
+            } else if (state == State.CLOSED) {
+                socket.abort();
+            } else {
+                ws = socket;
             }
-            socket.request(1);
-            return null;
+        });
+    }
+
+    /** Called on exec, in arrival order. */
+    private final class Listener implements WebSocketListener {
+        @Override
+        public void onText(WebSocketConnection socket, String text) {
+            onFrame(socket, text);
         }
 
         @Override
-        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
-            socket.request(1);
-            return null;
+        public void onClose(WebSocketConnection socket, int statusCode, String reason) {
+            onDisconnect(socket, "closed by server (" + statusCode + ")");
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-            exec.execute(() -> onDisconnect(socket, "closed by server (" + statusCode + ")"));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket socket, Throwable error) {
-            exec.execute(() -> onDisconnect(socket, error.toString()));
+        public void onError(WebSocketConnection socket, Throwable error) {
+            onDisconnect(socket, error.toString());
         }
     }
 
-    private void onDisconnect(WebSocket socket, String why) {
+    private void onDisconnect(WebSocketConnection socket, String why) {
         if (ws != null && socket != ws) {
             return; // an old socket
         }
@@ -413,7 +386,7 @@ public final class SignallingClient implements AutoCloseable {
         exec.schedule(this::open, d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void onFrame(WebSocket socket, String text) {
+    private void onFrame(WebSocketConnection socket, String text) {
         if (socket != ws && ws != null) {
             return;
         }
@@ -485,13 +458,15 @@ public final class SignallingClient implements AutoCloseable {
         }
     }
 
-    private void onRegisterResult(WebSocket socket, Message m, Throwable e, NetworkInfo sent) {
+    private void onRegisterResult(WebSocketConnection socket, Message m, Throwable e, NetworkInfo sent) {
         if (e != null) {
             Throwable cause = unwrap(e);
             if (cause instanceof SignallingException se && FATAL.contains(se.code())) {
                 fatal(se.code(), se.getMessage());
             } else {
+                // an abort we make ourselves is not reported back: count it as the disconnect it is
                 socket.abort();
+                onDisconnect(socket, "registration failed: " + cause);
             }
             return;
         }
@@ -611,13 +586,12 @@ public final class SignallingClient implements AutoCloseable {
         return f;
     }
 
+    /** On exec, so messages leave in the order they were sent; a failed write surfaces as the connection's error. */
     private void send(Message m) {
-        WebSocket socket = ws;
-        if (socket == null) {
-            return;
+        WebSocketConnection socket = ws;
+        if (socket != null) {
+            socket.sendText(codec.encode(m));
         }
-        String text = codec.encode(m);
-        sending = sending.handle((x, e) -> null).thenCompose(x -> socket.sendText(text, true).thenApply(s -> (Void) null));
     }
 
     private void failAll(SignallingException e) {
@@ -697,7 +671,6 @@ public final class SignallingClient implements AutoCloseable {
         private String enrollToken;
         private NetworkInfo network = NetworkInfo.EMPTY;
         private SSLContext sslContext;
-        private HttpClient httpClient;
         private ScheduledExecutorService executor;
         private Duration minBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
@@ -710,10 +683,8 @@ public final class SignallingClient implements AutoCloseable {
         public Builder aliases(Aliases aliases) { this.aliases = aliases; return this; }
         public Builder enrollToken(String token) { this.enrollToken = token; return this; }
         public Builder network(NetworkInfo network) { this.network = network; return this; }
-        /** Trust for wss (default: the JDK's trust store). */
+        /** Trust for wss (default: the JDK's trust store); the server's certificate must name its host. */
         public Builder sslContext(SSLContext ctx) { this.sslContext = ctx; return this; }
-        /** Share one HttpClient among many clients (load generators). */
-        public Builder httpClient(HttpClient client) { this.httpClient = client; return this; }
         /** Share one scheduler thread among many clients (load generators); not shut down by close. */
         public Builder executor(ScheduledExecutorService exec) { this.executor = exec; return this; }
         public Builder backoff(Duration min, Duration max) { this.minBackoff = min; this.maxBackoff = max; return this; }

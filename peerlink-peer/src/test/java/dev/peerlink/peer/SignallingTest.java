@@ -483,41 +483,6 @@ class SignallingTest {
     }
 
     @Test
-    void aStarvedCommonPoolLeadsToRetriesNotToAClientStuckConnecting() throws Exception {
-        SignalServer s = server();
-        // an application that blocks every thread of the common pool, where the JDK finishes WebSocket handshakes
-        int threads = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(threads);
-        for (int i = 0; i < threads; i++) {
-            java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        CompletableFuture<Message.Registered> registered;
-        try {
-            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-            SignallingClient c = SignallingClient.builder().server(URI.create(s.url()))
-                    .identity(DeviceIdentity.ephemeral(DeviceId.of("patient"))).connectTimeout(Duration.ofMillis(300))
-                    .backoff(Duration.ofMillis(50), Duration.ofMillis(100)).build();
-            toClose.add(c);
-            registered = c.start();
-            // the opening gives up after 2 x the connect timeout (logging why) and the client tries again
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> c.state() == SignallingClient.State.BACKING_OFF);
-            assertThat(registered).isNotDone();
-        } finally {
-            release.countDown();
-        }
-        assertThat(registered.get(15, TimeUnit.SECONDS).deviceId()).isEqualTo(DeviceId.of("patient"));
-    }
-
-    @Test
     void discoveryEndsAtOnceWhenTheServerNamesNoStunServer() throws Exception {
         SignalServer s = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build(),
                 List.of(), id -> Optional.empty());

@@ -100,6 +100,13 @@ class TlsSignallingTest {
                     new dev.peerlink.transfer.client.TransferCredentials.Device(alice.deviceId(), alice.publicKeyText(), alice.privateKey()),
                     dev.peerlink.transfer.client.TransferClient.Options.defaults()))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot open");
+            // trusted, but reached under a name the certificate does not carry (it names 127.0.0.1 only): refused too
+            URI byName = URI.create(s.transferUrl().replace("127.0.0.1", "localhost"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.peerlink.transfer.client.TransferClient.connect(byName,
+                    new dev.peerlink.transfer.client.TransferCredentials.Device(alice.deviceId(), alice.publicKeyText(), alice.privateKey()),
+                    opts))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot open")
+                    .hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class).hasStackTraceContaining("localhost");
         }
     }
 

@@ -9,7 +9,6 @@ import dev.peerlink.transfer.wire.TransferFrame;
 import dev.peerlink.transfer.wire.TransferProtocolException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -63,7 +62,6 @@ public final class TransferClient implements AutoCloseable {
     private final URI url;
     private final TransferCredentials credentials;
     private final Options options;
-    private final HttpClient http;
     private final TransferCodec codec;
     private final SecureRandom random = new SecureRandom();
     private TransferSocket socket;
@@ -71,21 +69,16 @@ public final class TransferClient implements AutoCloseable {
     private volatile Consumer<TransferFrame> pushHandler;
     private volatile Consumer<InboxItem> live;
 
-    private TransferClient(URI url, TransferCredentials credentials, Options options, HttpClient http) {
+    private TransferClient(URI url, TransferCredentials credentials, Options options) {
         this.url = url;
         this.credentials = credentials;
         this.options = options;
-        this.http = http;
         this.codec = new TransferCodec(options.maxPayload());
     }
 
     /** Connects and authenticates. */
     public static TransferClient connect(URI url, TransferCredentials credentials, Options options) throws IOException {
-        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-        if (options.sslContext() != null) {
-            http.sslContext(options.sslContext());
-        }
-        TransferClient c = new TransferClient(url, credentials, options, http.build());
+        TransferClient c = new TransferClient(url, credentials, options);
         c.ensureConnected();
         return c;
     }
@@ -121,7 +114,7 @@ public final class TransferClient implements AutoCloseable {
             return socket;
         }
         CompletableFuture<TransferFrame> auth = new CompletableFuture<>();
-        TransferSocket s = TransferSocket.open(http, url, codec, Duration.ofSeconds(10), f -> {
+        TransferSocket s = TransferSocket.open(url, options.sslContext(), codec, Duration.ofSeconds(10), f -> {
             if (f.type().equals("auth") && !auth.isDone()) {
                 auth.complete(f);
                 return;

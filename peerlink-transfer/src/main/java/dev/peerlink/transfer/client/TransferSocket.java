@@ -1,39 +1,40 @@
 package dev.peerlink.transfer.client;
 
+import dev.peerlink.protocol.internal.WebSocketConnection;
+import dev.peerlink.protocol.internal.WebSocketConnector;
+import dev.peerlink.protocol.internal.WebSocketListener;
 import dev.peerlink.transfer.wire.TransferCodec;
 import dev.peerlink.transfer.wire.TransferFrame;
 import dev.peerlink.transfer.wire.TransferProtocolException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
- * One WebSocket to a transfer endpoint ({@code /v1/transfer}) on the JDK client: frames out (sends are
- * queued, the JDK allows one at a time), frames in (reassembled from fragments, decoded). A frame with a
- * {@code rid} we are waiting for completes that request; everything else goes to the push handler, on
- * the WebSocket's thread, in order.
+ * One WebSocket to a transfer endpoint ({@code /v1/transfer}) on the SDK's shared Netty connector
+ * ({@link WebSocketConnector}): frames out (in call order), frames in (reassembled from fragments, decoded). A frame
+ * with a {@code rid} we are waiting for completes that request; everything else goes to the push handler, on the
+ * connector's callback threads, one at a time and in order. A push handler may block: reading pauses behind it.
  */
 public final class TransferSocket implements AutoCloseable {
+    /** Received frames that may wait for a busy push handler before reading pauses (beside the one it holds). */
+    private static final long READ_AHEAD_BYTES = 4 << 20;
+
     private final TransferCodec codec;
     private final Map<String, CompletableFuture<TransferFrame>> pending = new ConcurrentHashMap<>();
     private final AtomicLong rids = new AtomicLong();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Consumer<TransferFrame> pushes;
-    private volatile WebSocket ws;
-    private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+    private volatile WebSocketConnection ws;
 
     private TransferSocket(TransferCodec codec, Consumer<TransferFrame> pushes) {
         this.codec = codec;
@@ -41,16 +42,18 @@ public final class TransferSocket implements AutoCloseable {
     }
 
     /** Opens the socket; {@code pushes} receives frames that answer no request (the first is the server's {@code auth}). */
-    public static TransferSocket open(HttpClient http, URI uri, TransferCodec codec, Duration timeout, Consumer<TransferFrame> pushes)
+    public static TransferSocket open(URI uri, SSLContext sslContext, TransferCodec codec, Duration timeout, Consumer<TransferFrame> pushes)
             throws IOException {
         TransferSocket s = new TransferSocket(codec, pushes);
+        WebSocketConnector connector = WebSocketConnector.shared();
+        var options = new WebSocketConnector.Options(timeout, codec.maxFrame(), READ_AHEAD_BYTES, sslContext);
         try {
-            s.ws = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, s.new Listener())
+            s.ws = connector.connect(uri, options, s.new Listener(), connector.callbacks())
                     .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IOException("cannot open " + uri + ": " + rootMessage(e), e.getCause());
         } catch (TimeoutException e) {
-            throw new IOException("cannot open " + uri + ": timed out" + dev.peerlink.protocol.CommonPoolCheck.starvationHint());
+            throw new IOException("cannot open " + uri + ": timed out");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted opening " + uri);
@@ -69,16 +72,12 @@ public final class TransferSocket implements AutoCloseable {
         this.pushes = handler;
     }
 
-    /** Sends a frame; completes when the JDK has taken it (queued behind earlier sends). */
+    /** Sends a frame; completes when it is written (after earlier sends: synchronized keeps the call order). */
     public synchronized CompletableFuture<Void> send(TransferFrame f) {
         if (closed.isDone()) {
             return CompletableFuture.failedFuture(new IOException("transfer connection closed"));
         }
-        ByteBuffer bytes = ByteBuffer.wrap(codec.encode(f));
-        CompletableFuture<Void> next = sendChain.handle((r, e) -> null)
-                .thenCompose(x -> ws.sendBinary(bytes, true)).thenApply(w -> null);
-        sendChain = next;
-        return next;
+        return ws.sendBinary(codec.encode(f));
     }
 
     /** Sends a request (a fresh rid is set) and waits for its answer; an {@code error} answer is a {@link TransferException}. */
@@ -128,65 +127,44 @@ public final class TransferSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        WebSocket w = ws;
+        WebSocketConnection w = ws;
         if (w != null) {
             w.abort();
         }
         gone(null);
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
+    /** Called on the connector's callback threads, one at a time, in arrival order. */
+    private final class Listener implements WebSocketListener {
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            partial.writeBytes(chunk);
-            if (partial.size() > codec.maxFrame()) {
+        public void onBinary(WebSocketConnection webSocket, byte[] frame) {
+            if (closed.isDone()) {
+                return;
+            }
+            try {
+                dispatch(codec.decode(frame));
+            } catch (TransferProtocolException e) {
                 webSocket.abort();
-                gone(new IOException("frame larger than " + codec.maxFrame() + " bytes"));
-                return null;
+                gone(new IOException("malformed frame from server: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                webSocket.abort();
+                gone(e);
             }
-            if (last) {
-                byte[] frame = partial.toByteArray();
-                partial.reset();
-                try {
-                    dispatch(codec.decode(frame));
-                } catch (TransferProtocolException e) {
-                    webSocket.abort();
-                    gone(new IOException("malformed frame from server: " + e.getMessage()));
-                    return null;
-                } catch (RuntimeException e) {
-                    webSocket.abort();
-                    gone(e);
-                    return null;
-                }
-            }
-            webSocket.request(1);
-            return null;
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        public void onText(WebSocketConnection webSocket, String data) {
             webSocket.abort(); // the protocol has no text frames
             gone(new IOException("text frame from server"));
-            return null;
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        public void onClose(WebSocketConnection webSocket, int statusCode, String reason) {
             gone(new IOException("closed by server (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")"));
-            return null;
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
+        public void onError(WebSocketConnection webSocket, Throwable error) {
             gone(error);
         }
     }
