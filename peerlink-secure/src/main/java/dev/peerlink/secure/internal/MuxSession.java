@@ -51,6 +51,7 @@ public final class MuxSession extends AbstractSession {
     private volatile long lastHeardNanos = System.nanoTime();
     /** Smoothed round trip from keepalive PINGs (0 until the first reply): drives window autotuning. */
     private volatile long rttNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean rttProbe = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean goAwayReceived;
     private volatile boolean closing;
     private final ScheduledFuture<?> keepalive;
@@ -102,6 +103,17 @@ public final class MuxSession extends AbstractSession {
             } finally {
                 writeLock.unlock();
             }
+        } else if (rttNanos == 0 && rttProbe.compareAndSet(false, true)) {
+            // no round trip yet (autotuning needs one) and a bulk writer holds the lock: queue one PING behind it
+            Thread.ofVirtual().start(() -> {
+                try {
+                    writeFrame(Type.PING, 0, 0, System.nanoTime() & 0xffffffffL, null, 0, 0);
+                } catch (IOException ignored) {
+                    // the session is failing; fail() reports it
+                } finally {
+                    rttProbe.set(false);
+                }
+            });
         }
     }
 
@@ -257,7 +269,7 @@ public final class MuxSession extends AbstractSession {
             } finally {
                 writeLock.unlock();
             }
-        } else if (type != Type.PING) { // a PING reply can be skipped: data is flowing
+        } else { // PING replies too: the peer's window autotuning needs its round trip while bulk data flows
             Thread.ofVirtual().start(() -> {
                 try {
                     writeFrame(type, flags, id, value, null, 0, 0);
