@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * either direction end the pipe with an IOException (the stream is reset).
  */
 public final class NetcatPipe {
+    /** Per-direction copy buffer: 256 KiB moves a bulk transfer in 4 mux frames per call, not 1. */
+    static final int BUFFER = 256 * 1024;
+
     private NetcatPipe() {
     }
 
@@ -56,7 +59,7 @@ public final class NetcatPipe {
         Thread sender = Thread.ofVirtual().name("peerlink-netcat-send").start(() -> {
             try {
                 OutputStream so = stream.output();
-                byte[] buf = new byte[64 * 1024];
+                byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     if (n > 0) {
@@ -74,7 +77,7 @@ public final class NetcatPipe {
             }
         });
         try {
-            byte[] buf = new byte[64 * 1024];
+            byte[] buf = new byte[BUFFER];
             InputStream si = stream.input();
             int n;
             while ((n = si.read(buf)) >= 0) {

@@ -188,7 +188,7 @@ final class PeerCommand implements Callable<Integer> {
     private static void copyToStdout(SecureStream st) throws IOException {
         InputStream in = st.input();
         OutputStream out = System.out;
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[NetcatPipe.BUFFER];
         int n;
         while ((n = in.read(buf)) >= 0) {
             synchronized (out) {

@@ -1,26 +1,22 @@
 package dev.peerlink.secure;
 
+import dev.peerlink.secure.internal.EngineSocket;
 import dev.peerlink.secure.internal.MuxSession;
 import dev.peerlink.secure.internal.PinnedTrustManager;
-import dev.peerlink.secure.internal.SingleKeyManager;
 import dev.peerlink.secure.internal.TlsCredentials;
+import dev.peerlink.secure.internal.TlsEngines;
 import dev.peerlink.secure.internal.UnpinnedTrustManager;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Secure sessions over TCP paths: TLS 1.3 only (JDK), mutual authentication with both device keys pinned, and our
+ * Secure sessions over TCP paths: TLS 1.3 only (BoringSSL when its native library loads, else the JDK; see
+ * {@link TlsEngines}), mutual authentication with both device keys pinned, and our
  * stream multiplexer ({@link dev.peerlink.secure.mux}) on top for several streams, datagrams and keepalive.
  *
  * <p>The path is given: the connection ladder hands over a connected {@link Socket} (direct, LAN or reverse
@@ -28,7 +24,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * (call them from a virtual thread). The session owns the socket.
  */
 public final class TlsTransport {
-    private static final String ALPN = "peerlink/1";
     /** The server's first application byte: "I accepted your certificate". */
     private static final int CONFIRM = 0x50;
 
@@ -78,40 +73,26 @@ public final class TlsTransport {
     private static SecureSession start(Socket socket, byte[] consumed, DeviceIdentity self, X509ExtendedTrustManager tm,
                                        Supplier<PeerIdentity> peer, Function<IOException, SecureHandshakeException> failure,
                                        SessionConfig config, boolean client) throws IOException {
-        SSLSocket tls;
+        EngineSocket tls;
         try {
             // A fresh context per session: no session cache, so no resumption that would skip the pin check.
-            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(new KeyManager[] {new SingleKeyManager(TlsCredentials.create(self), false)},
-                    new TrustManager[] {tm}, null);
-            tls = consumed != null && consumed.length > 0 && !client
-                    ? (SSLSocket) ctx.getSocketFactory().createSocket(socket, new java.io.ByteArrayInputStream(consumed), true)
-                    : (SSLSocket) ctx.getSocketFactory().createSocket(socket,
-                            socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-        } catch (GeneralSecurityException e) {
+            SSLEngine engine = TlsEngines.create(TlsEngines.preferred(), TlsCredentials.create(self), tm, client);
+            tls = new EngineSocket(socket, engine, client ? null : consumed);
+        } catch (GeneralSecurityException | IOException e) {
             socket.close();
             throw new SecureHandshakeException("cannot set up TLS: " + e, e, false);
         }
         try {
-            SSLParameters p = tls.getSSLParameters();
-            p.setProtocols(new String[] {"TLSv1.3"});
-            p.setApplicationProtocols(new String[] {ALPN});
-            p.setEndpointIdentificationAlgorithm(null);
-            if (!client) {
-                p.setNeedClientAuth(true);
-            }
-            tls.setSSLParameters(p);
-            tls.setUseClientMode(client);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) config.handshakeTimeout().toMillis());
-            tls.startHandshake();
+            tls.handshake();
             // In TLS 1.3 the client finishes before the server has checked the client's certificate, and would learn
             // of a refusal only on its first read. So the server confirms with one byte and the client waits for it:
             // both sides then know the handshake (and both pin checks) succeeded.
             if (client) {
                 int b;
                 try {
-                    b = tls.getInputStream().read();
+                    b = tls.input().read();
                 } catch (IOException e) {
                     b = -2;
                 }
@@ -122,8 +103,7 @@ public final class TlsTransport {
                             null, true);
                 }
             } else {
-                tls.getOutputStream().write(CONFIRM);
-                tls.getOutputStream().flush();
+                tls.output().write(CONFIRM);
             }
             socket.setSoTimeout(0);
         } catch (SecureHandshakeException e) {
@@ -132,8 +112,7 @@ public final class TlsTransport {
             tls.close();
             throw failure.apply(e);
         }
-        return new MuxSession("tls", peer.get(), new BufferedInputStream(tls.getInputStream(), 64 * 1024),
-                tls.getOutputStream(), tls, client, config);
+        return new MuxSession("tls", peer.get(), tls.input(), tls.output(), tls, client, config);
     }
 
     static SecureHandshakeException handshakeFailure(IOException e, UnpinnedTrustManager tm) {

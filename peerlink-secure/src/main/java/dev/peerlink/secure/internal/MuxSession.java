@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * production). Stream ids: odd for the initiator, even for the responder. Each stream starts with a receive window
  * of {@link #INITIAL_WINDOW}; the opener's SYN and the acceptor's ACK window updates grow it to each side's
  * configured window. A sender never sends more than the window the receiver granted; a receiver that gets more
- * treats it as a protocol violation and ends the session.
+ * treats it as a protocol violation and ends the session. Receive windows then grow by autotuning ({@link WindowTuner})
+ * up to the configured connection window.
  */
 public final class MuxSession extends AbstractSession {
     public static final int INITIAL_WINDOW = 256 * 1024;
@@ -48,6 +49,9 @@ public final class MuxSession extends AbstractSession {
     private int nextStreamId;
     private int lastPeerStreamId;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Smoothed round trip from keepalive PINGs (0 until the first reply): drives window autotuning. */
+    private volatile long rttNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean rttProbe = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean goAwayReceived;
     private volatile boolean closing;
     private final ScheduledFuture<?> keepalive;
@@ -64,7 +68,8 @@ public final class MuxSession extends AbstractSession {
         this.nextStreamId = initiator ? 1 : 2;
         this.lastPeerStreamId = initiator ? 0 : -1;
         long k = config.keepaliveInterval().toMillis();
-        this.keepalive = TIMER.scheduleAtFixedRate(this::tick, k, k, TimeUnit.MILLISECONDS);
+        // the first PING at once: its reply gives the round trip that window autotuning needs
+        this.keepalive = TIMER.scheduleAtFixedRate(this::tick, 0, k, TimeUnit.MILLISECONDS);
         this.reader = Thread.ofPlatform().daemon().name("peerlink-mux-reader").start(this::readLoop);
     }
 
@@ -98,6 +103,17 @@ public final class MuxSession extends AbstractSession {
             } finally {
                 writeLock.unlock();
             }
+        } else if (rttNanos == 0 && rttProbe.compareAndSet(false, true)) {
+            // no round trip yet (autotuning needs one) and a bulk writer holds the lock: queue one PING behind it
+            Thread.ofVirtual().start(() -> {
+                try {
+                    writeFrame(Type.PING, 0, 0, System.nanoTime() & 0xffffffffL, null, 0, 0);
+                } catch (IOException ignored) {
+                    // the session is failing; fail() reports it
+                } finally {
+                    rttProbe.set(false);
+                }
+            });
         }
     }
 
@@ -177,6 +193,8 @@ public final class MuxSession extends AbstractSession {
             case PING -> {
                 if (!f.has(MuxFrame.ACK)) {
                     sendQuietly(Type.PING, MuxFrame.ACK, 0, f.value());
+                } else {
+                    onPingAck(f.value());
                 }
             }
             case GO_AWAY -> {
@@ -201,7 +219,7 @@ public final class MuxSession extends AbstractSession {
                 sendQuietly(Type.WINDOW_UPDATE, MuxFrame.RST, id, 0);
                 return;
             }
-            s = new MuxStream(this, id, INITIAL_WINDOW + delta, config.streamWindow());
+            s = new MuxStream(this, id, INITIAL_WINDOW + delta, config.streamWindow(), config.connectionWindow());
             streams.put(id, s);
             sendQuietly(Type.WINDOW_UPDATE, MuxFrame.ACK, id, config.streamWindow() - INITIAL_WINDOW);
             incomingStream(s);
@@ -223,6 +241,17 @@ public final class MuxSession extends AbstractSession {
         }
     }
 
+    /** Our PINGs carry the low 32 bits of System.nanoTime(): the reply gives a round trip of up to 4 s. */
+    private void onPingAck(long sentLow32) {
+        long rtt = (System.nanoTime() - sentLow32) & 0xffffffffL;
+        long r = rttNanos;
+        rttNanos = r == 0 ? rtt : (7 * r + rtt) / 8;
+    }
+
+    long rttNanos() {
+        return rttNanos;
+    }
+
     private boolean isPeerStreamId(int id) {
         return (id & 1) != (nextStreamId & 1);
     }
@@ -240,7 +269,7 @@ public final class MuxSession extends AbstractSession {
             } finally {
                 writeLock.unlock();
             }
-        } else if (type != Type.PING) { // a PING reply can be skipped: data is flowing
+        } else { // PING replies too: the peer's window autotuning needs its round trip while bulk data flows
             Thread.ofVirtual().start(() -> {
                 try {
                     writeFrame(type, flags, id, value, null, 0, 0);
@@ -284,7 +313,7 @@ public final class MuxSession extends AbstractSession {
                 throw new IOException("stream ids exhausted");
             }
             nextStreamId += 2;
-            s = new MuxStream(this, id, INITIAL_WINDOW, config.streamWindow());
+            s = new MuxStream(this, id, INITIAL_WINDOW, config.streamWindow(), config.connectionWindow());
             streams.put(id, s);
             writeFrameLocked(Type.WINDOW_UPDATE, MuxFrame.SYN, id, config.streamWindow() - INITIAL_WINDOW, null, 0, 0);
         } finally {
@@ -337,7 +366,9 @@ public final class MuxSession extends AbstractSession {
         if (!markClosed(reason, cause)) {
             return;
         }
-        keepalive.cancel(false);
+        if (keepalive != null) { // null only if the very first tick failed inside the constructor
+            keepalive.cancel(false);
+        }
         try {
             connection.close();
         } catch (IOException ignored) {

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class MuxStream implements SecureStream {
     private final MuxSession session;
     private final int id;
-    private final int receiveWindow;
+    private final WindowTuner tuner;
     private final ByteInbox inbox;
     private final Out out = new Out();
     private final ReentrantLock lock = new ReentrantLock();
@@ -29,13 +29,23 @@ final class MuxStream implements SecureStream {
     private boolean inputAbandoned;
     private IOException failure;
 
-    MuxStream(MuxSession session, int id, long sendWindow, int receiveWindow) {
+    MuxStream(MuxSession session, int id, long sendWindow, int receiveWindow, long maxReceiveWindow) {
         this.session = session;
         this.id = id;
         this.sendWindow = sendWindow;
-        this.receiveWindow = receiveWindow;
+        this.tuner = new WindowTuner(receiveWindow, maxReceiveWindow);
         this.receiveCredit = receiveWindow;
         this.inbox = new ByteInbox(this::consumed, this::inputClosed);
+    }
+
+    /** The current receive window (grows by autotuning). */
+    long receiveWindow() {
+        lock.lock();
+        try {
+            return tuner.window();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -129,8 +139,8 @@ final class MuxStream implements SecureStream {
         lock.lock();
         try {
             ungranted += n;
-            if (ungranted >= receiveWindow / 4 && !remoteFin) {
-                grant = ungranted;
+            if (ungranted >= tuner.window() / 4 && !remoteFin) {
+                grant = ungranted + tuner.onGrant(System.nanoTime(), session.rttNanos());
                 ungranted = 0;
                 receiveCredit += grant;
             }
@@ -151,7 +161,7 @@ final class MuxStream implements SecureStream {
         lock.lock();
         try {
             inputAbandoned = true;
-            buffered = (long) receiveWindow - receiveCredit - ungranted;
+            buffered = tuner.window() - receiveCredit - ungranted;
         } finally {
             lock.unlock();
         }

@@ -10,13 +10,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * The writing half of a {@link LogicalStream}: a sequence of segments, each on the session that was current when it
  * was opened. Every chunk is written under the writer lock, and a move (MOVED on the old segment, then the next
  * segment on the current session) happens under the same lock, before the next chunk, so chunks never interleave or
- * reorder. Data is written straight from the caller's array: one 4-byte code and one write per 64 KiB.
+ * reorder. Each chunk goes out as one write of its 4-byte code and data together, at most one mux frame
+ * ({@link #FRAME} bytes): a separate 4-byte write would cost a frame, a TLS record and a socket write of its own.
  */
 final class LogicalOutput extends OutputStream {
     private final LogicalStream owner;
     private final MigratingConnection conn;
     private final ReentrantLock lock = new ReentrantLock();
+    /** One mux frame's payload (64 KiB): the code and the chunk, copied together. */
+    static final int FRAME = 64 * 1024;
     private final byte[] scratch = new byte[4];
+    private final byte[] frame = new byte[FRAME];
     private OutSegment seg;
     private int nextSegment;
     private volatile boolean ended;
@@ -51,10 +55,10 @@ final class LogicalOutput extends OutputStream {
                 checkWritable();
                 ensureCurrent();
                 s = seg;
-                int n = Math.min(len, SegmentCodec.MAX_CHUNK);
-                OutputStream out = s.phys.output();
-                SegmentCodec.writeCode(out, n, scratch);
-                out.write(b, off, n);
+                int n = Math.min(len, Math.min(SegmentCodec.MAX_CHUNK, FRAME - 4));
+                SegmentCodec.putCode(frame, n);
+                System.arraycopy(b, off, frame, 4, n);
+                s.phys.output().write(frame, 0, 4 + n);
                 off += n;
                 len -= n;
             } catch (IOException e) {

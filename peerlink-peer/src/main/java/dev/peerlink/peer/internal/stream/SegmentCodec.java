@@ -112,6 +112,11 @@ public final class SegmentCodec {
     }
 
     /** Writes a chunk code (4 bytes) using {@code scratch4}. */
+    /** Puts a code in the first 4 bytes of {@code b} (to be written together with the chunk that follows it). */
+    public static void putCode(byte[] b, int code) {
+        putInt(b, 0, code);
+    }
+
     public static void writeCode(OutputStream out, int code, byte[] scratch4) throws IOException {
         putInt(scratch4, 0, code);
         out.write(scratch4, 0, 4);
