@@ -76,6 +76,8 @@ public final class PairingListener implements AutoCloseable {
     private final SessionConfig config;
     private final int maxFailures;
     private final AtomicBoolean used = new AtomicBoolean();
+    /** Set once the exchange that claimed the token has ended: its session is queued, or it failed (code spent). */
+    private volatile boolean settled;
     private final AtomicInteger failures = new AtomicInteger();
     private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
     private final LinkedBlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
@@ -218,7 +220,8 @@ public final class PairingListener implements AutoCloseable {
             if (closed) {
                 throw new PairingException(Reason.CLOSED, "the pairing listener is closed");
             }
-            if (used.get() && outcomes.isEmpty()) {
+            // not used.get(): the token is claimed before the answer is written, the session queued only after
+            if (settled && outcomes.isEmpty()) {
                 throw new PairingException(Reason.TOKEN_USED, "this pairing code was already used");
             }
             if (code.expiredAt(Instant.now())) {
@@ -287,6 +290,7 @@ public final class PairingListener implements AutoCloseable {
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(session::close, config.handshakeTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         boolean keep = false;
+        boolean claimed = false;
         try {
             SecureStream st = session.acceptStream();
             if (st == null) {
@@ -314,6 +318,7 @@ public final class PairingListener implements AutoCloseable {
                     status = PairingWire.TOKEN_USED;
                 } else {
                     status = PairingWire.OK;
+                    claimed = true;
                 }
             }
             OutputStream out = st.output();
@@ -336,12 +341,16 @@ public final class PairingListener implements AutoCloseable {
             }
             keep = true;
             outcomes.add(new Paired(session, session.peerIdentity(), deviceId, remote));
+            settled = true;
         } catch (IOException | InterruptedException e) {
             log.debug("pairing exchange with {} failed", remote, e);
         } finally {
             watchdog.cancel(false);
             if (!keep) {
                 session.close();
+                if (claimed) {
+                    settled = true; // claimed, then lost: the code is spent
+                }
             }
         }
     }
