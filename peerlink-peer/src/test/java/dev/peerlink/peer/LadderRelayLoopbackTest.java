@@ -61,7 +61,7 @@ class LadderRelayLoopbackTest {
         Peer a = peer(s, "a", relayOnly);
         Peer b = peer(s, "b", relayOnly);
         b.onConnection(LadderLoopbackTest::echo);
-        PeerConnection c = a.connect(Identity.device("b")).get(15, TimeUnit.SECONDS);
+        PeerConnection c = a.connect(Identity.device("b")).get(30, TimeUnit.SECONDS);
         assertThat(c.path()).isEqualTo("relay");
         LadderLoopbackTest.assertEcho(c, 2 << 20);
         assertThat(s.relay().orElseThrow().stats().toString()).isNotBlank();
@@ -77,7 +77,7 @@ class LadderRelayLoopbackTest {
         Peer a = peer(s, "a", cfg);
         Peer b = peer(s, "b", cfg);
         b.onConnection(LadderLoopbackTest::echo);
-        PeerConnection c = a.connect(Identity.device("b")).get(15, TimeUnit.SECONDS);
+        PeerConnection c = a.connect(Identity.device("b")).get(30, TimeUnit.SECONDS);
         assertThat(c.path()).isEqualTo("relay");
         List<String> moves = new CopyOnWriteArrayList<>();
         c.onPathChange((from, to) -> moves.add(from + "->" + to));
@@ -106,7 +106,7 @@ class LadderRelayLoopbackTest {
         writer.join();
         assertThat(back.length).isEqualTo(total);
         assertThat(MessageDigest.getInstance("SHA-256").digest(back)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !moves.isEmpty());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !moves.isEmpty());
         // Between two host addresses of one machine: "lan" for private ones, "punch" when the host's address looks
         // public (e.g. 192.0.2.x on some CI machines) — either way a hole-punched UDP path, never the relay.
         assertThat(moves).hasSize(1);
