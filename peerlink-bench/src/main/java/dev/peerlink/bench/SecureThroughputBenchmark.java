@@ -69,7 +69,7 @@ public final class SecureThroughputBenchmark {
     }
 
     /** Nanoseconds to move mb MiB from client to server on one stream, until the server read end of stream. */
-    private static long transfer(SecureSession client, SecureSession server, int mb) throws Exception {
+    static long transfer(SecureSession client, SecureSession server, int mb) throws Exception {
         CompletableFuture<Long> received = new CompletableFuture<>();
         server.onStream(st -> {
             try (InputStream in = st.input()) {
