@@ -4,6 +4,7 @@ import dev.peerlink.secure.DeviceIdentity;
 import dev.peerlink.secure.QuicTransport;
 import dev.peerlink.secure.SecureSession;
 import dev.peerlink.secure.SessionConfig;
+import dev.peerlink.secure.internal.QuicSecureSession;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -106,7 +107,12 @@ public final class QuicStreamBenchmark {
         }
     }
 
+    /** The transfer; with -Dpeerlink.bench.stats=true, quiche's view of the sender's path afterwards. */
     private static long transfer(SecureSession client, SecureSession server, int mb) throws Exception {
-        return SecureThroughputBenchmark.transfer(client, server, mb);
+        return SecureThroughputBenchmark.transfer(client, server, mb, () -> {
+            if (Boolean.getBoolean("peerlink.bench.stats") && client instanceof QuicSecureSession q) {
+                System.out.println("  sender: " + q.stats());
+            }
+        });
     }
 }

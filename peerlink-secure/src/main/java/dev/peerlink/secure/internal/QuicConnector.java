@@ -64,7 +64,9 @@ public final class QuicConnector implements AutoCloseable {
 
     /** Benchmark hook: RENO, CUBIC or BBR instead of {@link #CONGESTION_CONTROL}. */
     static final String CC_PROPERTY = "peerlink.secure.quicCongestionControl";
-    static final QuicCongestionControlAlgorithm CONGESTION_CONTROL = QuicCongestionControlAlgorithm.CUBIC;
+    static final String PAYLOAD_PROPERTY = "peerlink.secure.quicMaxPayload";
+    static final String PMTUD_PROPERTY = "peerlink.secure.quicPmtud";
+    static final QuicCongestionControlAlgorithm CONGESTION_CONTROL = QuicCongestionControlAlgorithm.BBR;
 
     private final QuicUdp sockets;
     private final EventLoopGroup group;
@@ -105,7 +107,8 @@ public final class QuicConnector implements AutoCloseable {
                 .initialMaxStreamsUnidirectional(0)
                 .congestionControlAlgorithm(QuicCongestionControlAlgorithm.valueOf(
                         System.getProperty(CC_PROPERTY, CONGESTION_CONTROL.name())))
-                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxSendUdpPayloadSize(Integer.getInteger(PAYLOAD_PROPERTY, MAX_UDP_PAYLOAD))
+                .discoverPmtu(Boolean.getBoolean(PMTUD_PROPERTY))
                 .maxRecvUdpPayloadSize(65_527)
                 .datagram(1024, 1024);
     }
