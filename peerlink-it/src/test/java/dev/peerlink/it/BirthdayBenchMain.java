@@ -1,8 +1,8 @@
 package dev.peerlink.it;
 
-import dev.peerlink.peer.internal.BirthdayEasySide;
-import dev.peerlink.peer.internal.BirthdayHardSide;
-import dev.peerlink.peer.internal.BirthdayParams;
+import dev.peerlink.peer.internal.birthday.BirthdayEasySide;
+import dev.peerlink.peer.internal.birthday.BirthdayHardSide;
+import dev.peerlink.peer.internal.birthday.BirthdayParams;
 import dev.peerlink.protocol.Endpoints;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

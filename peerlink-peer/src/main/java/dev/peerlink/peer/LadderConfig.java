@@ -1,6 +1,6 @@
 package dev.peerlink.peer;
 
-import dev.peerlink.peer.internal.BirthdayParams;
+import dev.peerlink.peer.internal.birthday.BirthdayParams;
 import dev.peerlink.secure.SessionConfig;
 import java.time.Duration;
 import java.util.Objects;

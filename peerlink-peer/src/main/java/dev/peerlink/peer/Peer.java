@@ -1,16 +1,10 @@
 package dev.peerlink.peer;
 
-import dev.peerlink.peer.internal.InitiatorLadder;
-import dev.peerlink.peer.internal.LadderContext;
-import dev.peerlink.peer.internal.LadderSide;
 import dev.peerlink.peer.internal.NetworkMonitor;
-import dev.peerlink.peer.internal.ResponderLadder;
-import dev.peerlink.secure.QuicTransport;
-import java.security.KeyPair;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
+import dev.peerlink.peer.internal.ladder.InitiatorLadder;
+import dev.peerlink.peer.internal.ladder.LadderContext;
+import dev.peerlink.peer.internal.ladder.LadderSide;
+import dev.peerlink.peer.internal.ladder.ResponderLadder;
 import dev.peerlink.protocol.Aliases;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.Endpoints;
@@ -18,19 +12,25 @@ import dev.peerlink.protocol.Identity;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.protocol.NetworkInfo;
 import dev.peerlink.protocol.Offer;
+import dev.peerlink.secure.QuicTransport;
 import dev.peerlink.stun.nat.NatReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +72,7 @@ public final class Peer implements AutoCloseable {
     private final Duration mappingLease;
     private final boolean offerUnverifiedMappings;
     private volatile MappingKeeper keeper;
-    private volatile dev.peerlink.peer.internal.MappedListener mappedListener;
+    private volatile dev.peerlink.peer.internal.ladder.MappedListener mappedListener;
 
     private Peer(Builder b) throws IOException {
         DeviceId id = Objects.requireNonNull(b.id, "id");
@@ -225,7 +225,7 @@ public final class Peer implements AutoCloseable {
                 .serveProbes(false).build();
         keeper = k;
         try {
-            mappedListener = dev.peerlink.peer.internal.MappedListener.open(listenPort, ladderContext().self(),
+            mappedListener = dev.peerlink.peer.internal.ladder.MappedListener.open(listenPort, ladderContext().self(),
                     ladder.session(), routes,
                     (bytes, len) -> k.handleProbe(dev.peerlink.portmap.Transport.TCP, listenPort, bytes, 0, len));
         } catch (IOException e) {

@@ -128,7 +128,7 @@ class MappedPathLoopbackTest {
         SecureSession sess = TlsTransport.connect(sock, xs, bKey, SessionConfig.defaults());
         // the TLS handshake completes (the listener cannot know who dials before it), but no run takes the session:
         // it is closed and a nomination on it fails
-        assertThat(dev.peerlink.peer.internal.Selection.nominate(sess, "mapped", Duration.ofSeconds(10))).isFalse();
+        assertThat(dev.peerlink.peer.internal.ladder.Selection.nominate(sess, "mapped", Duration.ofSeconds(10))).isFalse();
         await().atMost(Duration.ofSeconds(15)).until(() -> !sess.isOpen());
         // garbage is refused too
         try (Socket g = new Socket(ForwardingGateway.LOOPBACK, port)) {

@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** One STUN Binding exchange on a non-blocking channel registered with {@code selector} (retransmits at 0, 200, 500 ms). */
-final class StunBinding {
+public final class StunBinding {
     private StunBinding() {}
 
-    static Optional<InetSocketAddress> mapped(DatagramChannel channel, Selector selector, InetSocketAddress stun,
+    public static Optional<InetSocketAddress> mapped(DatagramChannel channel, Selector selector, InetSocketAddress stun,
                                               Duration timeout) throws IOException {
         StunMessage req = StunMessage.request(StunMethod.BINDING).build();
         byte[] wire = StunEncoder.standard().encode(req);

@@ -1,0 +1,100 @@
+package dev.peerlink.peer.internal.ladder;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Set;
+
+/**
+ * The ladder's decisions from what both devices announced: which path a working address means, whether a reverse
+ * connection can work, and whether any direct UDP path can exist at all (else the relay starts at once).
+ */
+public final class PathPlan {
+    /** Filtering that drops a packet unless the inside host sent to that exact address and port. */
+    private static final Set<String> PORT_FILTERING = Set.of("port-restricted-cone", "symmetric", "symmetric-udp-firewall");
+
+    /** The label discovery gives a host with a public address whose firewall filters inbound. */
+    private static final String FIREWALLED = "symmetric-udp-firewall";
+
+    private PathPlan() {}
+
+    /** Private, loopback, link-local, carrier-grade NAT (100.64/10) or unique-local: an address on "the LAN". */
+    public static boolean isPrivate(InetAddress a) {
+        if (a.isSiteLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) {
+            return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
+        }
+        return a instanceof Inet6Address && (b[0] & 0xfe) == 0xfc;
+    }
+
+    /** The name of a path that reached {@code remote}: lan for private addresses, else {@code publicPath}. */
+    public static String label(InetSocketAddress remote, String publicPath) {
+        return isPrivate(remote.getAddress()) ? "lan" : publicPath;
+    }
+
+    /** Both devices behind the same public address (probably one LAN), or sharing a host address (one host). */
+    public static boolean sameSite(LadderOffer a, LadderOffer b) {
+        if (a.publicIp() != null && a.publicIp().equals(b.publicIp())) {
+            return true;
+        }
+        return a.tcp().stream().anyMatch(x -> b.tcp().stream().anyMatch(y -> y.getAddress().equals(x.getAddress())));
+    }
+
+    /**
+     * Whether the target can dial the initiator back: the initiator listens on a public address (no NAT) or both are
+     * on one site (the target can reach the initiator's LAN address).
+     */
+    public static boolean reverseUseful(LadderOffer initiator, LadderOffer target) {
+        if (sameSite(initiator, target)) {
+            return true;
+        }
+        // A host firewall (no NAT, filtered) drops the dial-back like any other inbound connection.
+        return !FIREWALLED.equals(initiator.nat()) && initiator.tcp().stream().anyMatch(a -> !isPrivate(a.getAddress()));
+    }
+
+    /**
+     * True when no UDP path between the two can open: one side maps per destination (symmetric) and the other only
+     * lets in the exact address:port it sent to — the symmetric side's port towards it cannot be known. (The hard-NAT
+     * work — port prediction, birthday punching — narrows this.) Unknown NAT types are assumed workable.
+     */
+    public static boolean punchImpossible(LadderOffer a, LadderOffer b) {
+        if (sameSite(a, b)) {
+            return false;
+        }
+        return "symmetric".equals(a.nat()) && PORT_FILTERING.contains(b.nat())
+                || "symmetric".equals(b.nat()) && PORT_FILTERING.contains(a.nat());
+    }
+
+    /** What the non-symmetric side of a birthday pair may be: mapping endpoint-independent, or no NAT at all. */
+    private static final Set<String> BIRTHDAY_EASY = Set.of("port-restricted-cone", "restricted-cone", "full-cone",
+            FIREWALLED, "open-internet");
+
+    /**
+     * Whether birthday punching (seed 003) applies: no plain punch can work ({@link #punchImpossible}), exactly one side
+     * is symmetric and the other maps endpoint-independently or has no NAT, and both public IPs are known.
+     * Symmetric ↔ symmetric stays on the relay.
+     */
+    public static boolean birthdayUseful(LadderOffer a, LadderOffer b) {
+        if (!punchImpossible(a, b) || a.publicIp() == null || b.publicIp() == null) {
+            return false;
+        }
+        return "symmetric".equals(a.nat()) && BIRTHDAY_EASY.contains(b.nat())
+                || "symmetric".equals(b.nat()) && BIRTHDAY_EASY.contains(a.nat());
+    }
+
+    /** Rank for moves: a connection only ever moves to a better (lower) rank. */
+    public static int rank(String path) {
+        return switch (path) {
+            case "lan" -> 0;
+            case "direct", "mapped" -> 1;
+            case "reverse" -> 2;
+            case "punch" -> 3;
+            case "birthday" -> 4;
+            default -> 5;
+        };
+    }
+}

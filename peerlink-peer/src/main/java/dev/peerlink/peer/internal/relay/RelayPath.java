@@ -1,0 +1,286 @@
+package dev.peerlink.peer.internal.relay;
+
+import dev.peerlink.protocol.Endpoints;
+import dev.peerlink.protocol.RelayGrant;
+import dev.peerlink.turn.TurnCredentials;
+import dev.peerlink.turn.client.TurnClient;
+import dev.peerlink.turn.client.TurnException;
+import dev.peerlink.turn.client.TurnTimeoutException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A one-sided TURN relay path for one QUIC session. Only this side (R) holds a TURN allocation; the peer (P) is a
+ * plain UDP socket sending to {@link #relayedAddress()}. TURN permissions are per IP, so this works even when both
+ * sides are behind symmetric NATs: R permits P's public IP ({@link #permit}), whatever port P's NAT picks.
+ *
+ * <p>QUIC needs no change: {@link #quicSocket()} is a loopback {@link DatagramChannel} for
+ * {@code QuicTransport.connect/accept}; its "remote" is {@link #shimAddress()}, a second loopback socket owned by
+ * this class. What QUIC sends there goes to the peer through TURN (Send indications, or ChannelData once a channel
+ * is bound — one is bound as soon as the peer's address is known); what the relay delivers from a permitted peer is
+ * handed to QUIC's socket from the shim address.
+ *
+ * <p>Roles. Normally P's mapped port is not known in advance, so P is the QUIC client
+ * ({@code connect(plain, relayedAddress(), …)}) and R the server ({@code accept(quicSocket(), …)}); the shim learns
+ * P's transport address from the first datagram relayed from a permitted IP. A later datagram from another port of
+ * a permitted IP replaces it (NAT rebinding; QUIC validates the new path itself). Anyone behind the same IP can so
+ * redirect the path — they cannot read or forge the session (QUIC is authenticated end to end), only disturb it.
+ * When P's address is known (P not behind a symmetric NAT), {@link #peer} sets it and R may be the QUIC client,
+ * connecting to {@link #shimAddress()}.
+ *
+ * <p>Lifetime. The TURN client refreshes allocation, permissions and channels. When it reports a failure, or nothing
+ * has arrived through the relay for {@link #silenceTimeout} while a peer is known (QUIC keepalives make silence mean
+ * a dead relay or peer), the path closes itself: the shim stops forwarding and closes QUIC's socket, so the session
+ * hears nothing more and ends with its idle timeout. {@link #close()} releases everything (deallocation, sockets),
+ * idempotently. One path carries one session; close it when the session ends.
+ */
+public final class RelayPath implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RelayPath.class);
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "relay-path-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Why the path closed. */
+    public enum CloseReason { LOCAL_CLOSE, RELAY_FAILED, RELAY_SILENT }
+
+    /** Datagrams and payload bytes forwarded each way since the path opened, and datagrams dropped. */
+    public record Stats(long packetsToPeer, long bytesToPeer, long packetsFromPeer, long bytesFromPeer, long dropped) {}
+
+    private final LoopbackShim shim;
+    private final TurnClient turn;
+    private final InetSocketAddress relayed;
+    private final Set<InetSocketAddress> binding = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private final ScheduledFuture<?> watchdog;
+    private volatile Duration silenceTimeout = Duration.ofSeconds(10);
+
+    private RelayPath(InetSocketAddress server, TurnCredentials credentials, Duration timeout) throws IOException {
+        shim = new LoopbackShim(this::sendToRelay, this::bindChannelLater);
+        TurnClient client = null;
+        try {
+            client = TurnClient.builder(server, credentials)
+                    .closeTimeout(Duration.ofSeconds(1))
+                    .onData(shim::fromRelay)
+                    .onFailure(e -> closeAsync(CloseReason.RELAY_FAILED, e))
+                    .connect();
+            relayed = allocate(client, timeout);
+        } catch (IOException | RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            shim.close();
+            throw e;
+        }
+        turn = client;
+        shim.start();
+        watchdog = WATCHDOG.scheduleWithFixedDelay(this::checkSilence, 100, 100, TimeUnit.MILLISECONDS);
+        if (closing.get()) { // TURN failed while we were still being built: shutdown() could not finish
+            watchdog.cancel(false);
+            turn.close();
+        }
+    }
+
+    /**
+     * Allocates on the first server of the grant that answers within what is left of {@code timeout}; the grant's
+     * username and password are REST-style credentials the signalling server minted.
+     */
+    public static RelayPath open(RelayGrant grant, Duration timeout) throws IOException {
+        if (grant.urls().isEmpty()) {
+            throw new IOException("relay grant names no TURN server");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        IOException failure = null;
+        for (String url : grant.urls()) {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                break;
+            }
+            try {
+                return open(Endpoints.parse(url), TurnCredentials.of(grant.username(), grant.password()), left);
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure != null ? failure : new TurnTimeoutException("no TURN allocation within " + timeout, null);
+    }
+
+    /** Connects a UDP TURN client to {@code server} and allocates, giving up after {@code timeout}. */
+    public static RelayPath open(InetSocketAddress server, TurnCredentials credentials, Duration timeout)
+            throws IOException {
+        return new RelayPath(Objects.requireNonNull(server), Objects.requireNonNull(credentials), timeout);
+    }
+
+    /** Where the peer sends: the relayed transport address of the allocation. */
+    public InetSocketAddress relayedAddress() {
+        return relayed;
+    }
+
+    /** The loopback socket to hand to {@code QuicTransport}, which takes ownership of it. */
+    public DatagramChannel quicSocket() {
+        return shim.quicSocket();
+    }
+
+    /** The shim's loopback address: the remote QUIC on this side talks to (for {@code connect}). */
+    public InetSocketAddress shimAddress() {
+        return shim.shimAddress();
+    }
+
+    /** The peer's transport address, once given or learned. */
+    public InetSocketAddress peer() {
+        return shim.peer();
+    }
+
+    /** The TURN channel bound to the current peer, once bound (until then data travels in Send/Data indications). */
+    public Optional<Integer> channel() {
+        InetSocketAddress current = shim.peer();
+        return current == null ? Optional.empty() : turn.channel(current);
+    }
+
+    /** Lets the peer's (public) IP send through the relay: a TURN CreatePermission, refreshed until close. */
+    public void permit(InetAddress peerIp) throws TurnException {
+        turn.createPermission(peerIp);
+        shim.permit(peerIp);
+    }
+
+    /**
+     * Sets the peer's address when it is known in advance (it is not behind a symmetric NAT): permits its IP and
+     * binds a channel to it, so this side may be the QUIC client. Blocks for the two TURN transactions.
+     */
+    public void peer(InetSocketAddress address) throws TurnException {
+        turn.bindChannel(address); // installs the permission too
+        shim.peer(address);
+    }
+
+    /** Close the path when nothing has come through the relay for this long while a peer is known (default 10 s). */
+    public RelayPath silenceTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("must be positive: " + timeout);
+        }
+        this.silenceTimeout = timeout;
+        return this;
+    }
+
+    /** True once the path has stopped forwarding and closed its sockets. */
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /**
+     * Completes with the reason once the path has stopped forwarding and closed its sockets. The session then ends
+     * with its idle timeout; for an immediate end, {@code closeFuture().thenRun(session::close)}.
+     */
+    public CompletableFuture<CloseReason> closeFuture() {
+        return closed.copy();
+    }
+
+    public Stats stats() {
+        return shim.stats();
+    }
+
+    /** Deallocates (waiting at most 1 s for the server), closes both loopback sockets. Idempotent. */
+    @Override
+    public void close() {
+        shutdown(CloseReason.LOCAL_CLOSE, null);
+    }
+
+    private static InetSocketAddress allocate(TurnClient client, Duration timeout) throws IOException {
+        // TurnClient retransmits for up to 39.5 s and cannot be closed mid-setup, but its transaction wait is
+        // interruptible: allocate on a thread of our own and interrupt it at the deadline.
+        CompletableFuture<InetSocketAddress> result = new CompletableFuture<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(client.allocate().relayedAddress());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            throw new TurnTimeoutException("no TURN allocation within " + timeout, e);
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while allocating");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("TURN allocation failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The shim's forwarding thread, started once {@code turn} is set. */
+    private void sendToRelay(InetSocketAddress peer, byte[] data) throws IOException {
+        turn.send(peer, data);
+    }
+
+    /** A new transport address of the peer (on the TURN receive thread): bind it a channel off that thread. */
+    private void bindChannelLater(InetSocketAddress peer) {
+        log.debug("relay peer is now {}", peer);
+        if (turn.channel(peer).isEmpty() && binding.add(peer)) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    turn.bindChannel(peer);
+                } catch (TurnException | IllegalStateException e) {
+                    log.debug("channel bind to {} failed; Send indications carry on: {}", peer, e.toString());
+                } finally {
+                    binding.remove(peer);
+                }
+            });
+        }
+    }
+
+    private void checkSilence() {
+        if (shim.peer() != null && !closing.get() && shim.silentNanos() > silenceTimeout.toNanos()) {
+            closeAsync(CloseReason.RELAY_SILENT, null);
+        }
+    }
+
+    /** From TURN or watchdog threads, which must not wait for the deallocation. */
+    private void closeAsync(CloseReason reason, Throwable cause) {
+        Thread.ofVirtual().start(() -> shutdown(reason, cause));
+    }
+
+    private void shutdown(CloseReason reason, Throwable cause) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        if (reason != CloseReason.LOCAL_CLOSE) {
+            log.info("relay path {} closed: {}{}", relayed, reason, cause != null ? " (" + cause + ")" : "");
+        }
+        if (watchdog != null) { // null only if TURN failed while the constructor was still running
+            watchdog.cancel(false);
+        }
+        shim.close(); // QUIC hears nothing more and ends with its idle timeout
+        closed.complete(reason); // unusable from here; the deallocation below may take up to 1 s
+        if (turn != null) {
+            turn.close();
+        }
+    }
+}
