@@ -32,8 +32,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** Builds QUIC sessions on Netty: codec on a datagram channel, pinned TLS contexts, handshake bookkeeping. */
 public final class QuicConnector implements AutoCloseable {
     public static final String ALPN = "peerlink/1";
-    /** Largest UDP payload we send: fits a 1400-byte path MTU with room for a TURN ChannelData header. */
-    public static final int MAX_UDP_PAYLOAD = 1350;
+    /**
+     * Largest UDP payload we send: a 1500-byte IPv6 path without encapsulation. PMTU discovery ({@link #PMTUD}) keeps
+     * it safe: quiche sends at a conservative size until a probe of the larger one is acknowledged, so a smaller path
+     * (a TURN leg with ChannelData's 4 bytes over IPv6, a tunnel) settles lower instead of black-holing.
+     */
+    public static final int MAX_UDP_PAYLOAD = 1452;
+    static final boolean PMTUD = true;
 
     /**
      * Test hook: "DIRECT_ED25519" makes QUIC present the raw Ed25519 certificate (and offer the ed25519 signature
@@ -108,7 +113,7 @@ public final class QuicConnector implements AutoCloseable {
                 .congestionControlAlgorithm(QuicCongestionControlAlgorithm.valueOf(
                         System.getProperty(CC_PROPERTY, CONGESTION_CONTROL.name())))
                 .maxSendUdpPayloadSize(Integer.getInteger(PAYLOAD_PROPERTY, MAX_UDP_PAYLOAD))
-                .discoverPmtu(Boolean.getBoolean(PMTUD_PROPERTY))
+                .discoverPmtu(Boolean.parseBoolean(System.getProperty(PMTUD_PROPERTY, String.valueOf(PMTUD))))
                 .maxRecvUdpPayloadSize(65_527)
                 .datagram(1024, 1024);
     }
