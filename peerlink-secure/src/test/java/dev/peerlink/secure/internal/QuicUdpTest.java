@@ -3,6 +3,10 @@ package dev.peerlink.secure.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.peerlink.secure.DeviceIdentity;
+import dev.peerlink.secure.SecureSession;
+import dev.peerlink.secure.SecureStream;
+import dev.peerlink.secure.SessionConfig;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,11 +17,14 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -82,6 +89,42 @@ class QuicUdpTest {
             ch.close().sync();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSessionOnTheNioFallbackCarriesAStreamIntact() throws Exception {
+        System.setProperty(QuicUdp.TRANSPORT_PROPERTY, "nio");
+        QuicConnector connector;
+        try {
+            connector = new QuicConnector(1);
+        } finally {
+            System.clearProperty(QuicUdp.TRANSPORT_PROPERTY);
+        }
+        DeviceIdentity a = DeviceIdentity.generate();
+        DeviceIdentity b = DeviceIdentity.generate();
+        SessionConfig cfg = SessionConfig.defaults();
+        try (connector; DatagramChannel cs = loopbackSocket(); DatagramChannel ss = loopbackSocket()) {
+            assertThat(connector.udpTransport()).isEqualTo("nio");
+            InetSocketAddress at = (InetSocketAddress) ss.getLocalAddress();
+            CompletableFuture<SecureSession> server = connector.accept(ss, b, a.publicIdentity(), cfg);
+            SecureSession client = connector.connect(cs, at, a, b.publicIdentity(), cfg).get(20, TimeUnit.SECONDS);
+            SecureSession s = server.get(20, TimeUnit.SECONDS);
+            byte[] sent = new byte[2 << 20];
+            new Random(7).nextBytes(sent);
+            SecureStream out = client.openStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try (var o = out.output()) {
+                    o.write(sent);
+                } catch (IOException e) {
+                    out.reset();
+                }
+            });
+            byte[] got = s.acceptStream().input().readAllBytes();
+            writer.join();
+            assertThat(got).isEqualTo(sent);
+            client.close();
+            s.close();
         }
     }
 
