@@ -97,7 +97,11 @@ final class QuicUdp {
                     .option(ChannelOption.AUTO_READ, false) // the queued datagrams go first
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECV_SLOT)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SLOT * RECV_BATCH));
-            b.bind(wildcardAsDualStack(local)).sync();
+            io.netty.channel.ChannelFuture bound = b.bind(wildcardAsDualStack(local)).await();
+            if (!bound.isSuccess()) {
+                ch.close();
+                throw new IOException("cannot bind QUIC's UDP socket to " + local + ": " + bound.cause(), bound.cause());
+            }
             ch.eventLoop().execute(() -> {
                 replay(ch, local, queued);
                 ch.config().setAutoRead(true);
