@@ -70,6 +70,11 @@ public final class SecureThroughputBenchmark {
 
     /** Nanoseconds to move mb MiB from client to server on one stream, until the server read end of stream. */
     private static long transfer(SecureSession client, SecureSession server, int mb) throws Exception {
+        return transfer(client, server, mb, () -> { });
+    }
+
+    /** As above; {@code beforeClose} runs after the transfer, while both sessions are still open. */
+    static long transfer(SecureSession client, SecureSession server, int mb, Runnable beforeClose) throws Exception {
         CompletableFuture<Long> received = new CompletableFuture<>();
         server.onStream(st -> {
             try (InputStream in = st.input()) {
@@ -99,6 +104,7 @@ public final class SecureThroughputBenchmark {
         if (got != total) {
             throw new IllegalStateException("received " + got + " of " + total);
         }
+        beforeClose.run();
         client.close();
         server.close();
         return t;

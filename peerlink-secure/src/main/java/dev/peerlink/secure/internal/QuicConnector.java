@@ -5,25 +5,23 @@ import dev.peerlink.secure.PeerIdentity;
 import dev.peerlink.secure.SecureHandshakeException;
 import dev.peerlink.secure.SecureSession;
 import dev.peerlink.secure.SessionConfig;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.BoringSSLContextOption;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -34,8 +32,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** Builds QUIC sessions on Netty: codec on a datagram channel, pinned TLS contexts, handshake bookkeeping. */
 public final class QuicConnector implements AutoCloseable {
     public static final String ALPN = "peerlink/1";
-    /** Largest UDP payload we send: fits a 1400-byte path MTU with room for a TURN ChannelData header. */
-    public static final int MAX_UDP_PAYLOAD = 1350;
+    /**
+     * Largest UDP payload we send: a 1500-byte IPv6 path without encapsulation. PMTU discovery ({@link #PMTUD}) keeps
+     * it safe: quiche sends at a conservative size until a probe of the larger one is acknowledged, so a smaller path
+     * (a TURN leg with ChannelData's 4 bytes over IPv6, a tunnel) settles lower instead of black-holing.
+     */
+    public static final int MAX_UDP_PAYLOAD = 1452;
+    static final boolean PMTUD = true;
 
     /**
      * Test hook: "DIRECT_ED25519" makes QUIC present the raw Ed25519 certificate (and offer the ed25519 signature
@@ -64,11 +67,23 @@ public final class QuicConnector implements AutoCloseable {
         }
     };
 
+    /** Benchmark hook: RENO, CUBIC or BBR instead of {@link #CONGESTION_CONTROL}. */
+    static final String CC_PROPERTY = "peerlink.secure.quicCongestionControl";
+    static final String PAYLOAD_PROPERTY = "peerlink.secure.quicMaxPayload";
+    static final String PMTUD_PROPERTY = "peerlink.secure.quicPmtud";
+    static final QuicCongestionControlAlgorithm CONGESTION_CONTROL = QuicCongestionControlAlgorithm.BBR;
+
+    private final QuicUdp sockets;
     private final EventLoopGroup group;
 
     public QuicConnector(int threads) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("peerlink-quic", true),
-                NioIoHandler.newFactory());
+        this.sockets = QuicUdp.choose();
+        this.group = sockets.newGroup(threads);
+    }
+
+    /** "epoll+gso", "epoll" or "nio": what this connector's sockets run on (diagnostics, benchmarks). */
+    public String udpTransport() {
+        return sockets.epoll() ? (sockets.gso() != SegmentedDatagramPacketAllocator.NONE ? "epoll+gso" : "epoll") : "nio";
     }
 
     private static TlsCredentials.Mode certMode() {
@@ -95,23 +110,17 @@ public final class QuicConnector implements AutoCloseable {
                 .initialMaxStreamDataBidirectionalRemote(c.streamWindow())
                 .initialMaxStreamsBidirectional(c.maxStreams())
                 .initialMaxStreamsUnidirectional(0)
-                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .congestionControlAlgorithm(QuicCongestionControlAlgorithm.valueOf(
+                        System.getProperty(CC_PROPERTY, CONGESTION_CONTROL.name())))
+                .maxSendUdpPayloadSize(Integer.getInteger(PAYLOAD_PROPERTY, MAX_UDP_PAYLOAD))
+                .discoverPmtu(Boolean.parseBoolean(System.getProperty(PMTUD_PROPERTY, String.valueOf(PMTUD))))
                 .maxRecvUdpPayloadSize(65_527)
                 .datagram(1024, 1024);
     }
 
-    /** Registers the given socket with Netty (it stays bound where the ladder bound it). */
+    /** Registers the given socket with Netty (its local address stays the one the ladder bound). */
     private Channel register(DatagramChannel socket, ChannelHandler codec) throws IOException {
-        socket.configureBlocking(false);
-        Bootstrap b = new Bootstrap().group(group)
-                .channelFactory(() -> new NioDatagramChannel(socket))
-                .handler(codec);
-        try {
-            return b.register().sync().channel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
-        }
+        return sockets.register(group, socket, codec);
     }
 
     public CompletableFuture<SecureSession> connect(DatagramChannel socket, InetSocketAddress remote,
@@ -130,6 +139,7 @@ public final class QuicConnector implements AutoCloseable {
         }
         QuicSecureSession session = new QuicSecureSession(udp, expected, config, true);
         QuicChannel.newBootstrap(udp)
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, sockets.gso())
                 .handler(session.connectionHandler())
                 .streamHandler(QuicSecureSession.streamInitializer(true))
                 .remoteAddress(remote)
@@ -186,6 +196,7 @@ public final class QuicConnector implements AutoCloseable {
             codec = configure(new QuicServerCodecBuilder(), config)
                     .sslContext(sslContext(self, tm, true))
                     .tokenHandler(NO_RETRY)
+                    .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, sockets.gso())
                     .handler(perConnection)
                     .streamHandler(QuicSecureSession.streamInitializer(true))
                     .build();

@@ -21,6 +21,8 @@ final class QuicSecureStream implements SecureStream {
     private static final int HIGH_WATER = 1 << 20;
     private static final int LOW_WATER = 256 << 10;
     private static final int MAX_WRITE = 64 << 10;
+    /** Largest array handed to the reader at once (a long burst is cut so the throttle sees it in time). */
+    private static final int MAX_BURST = 256 << 10;
     static final int RESET_CODE = 1;
 
     private final QuicStreamChannel ch;
@@ -87,16 +89,21 @@ final class QuicSecureStream implements SecureStream {
         }
     }
 
+    /**
+     * Received chunks are held until the read burst ends and then handed to the reader as one array: one wake-up of
+     * the reading thread per burst instead of one per QUIC packet (the futex round trips showed up in the profile).
+     */
     private final class Handler extends ChannelInboundHandlerAdapter {
+        private final java.util.ArrayList<ByteBuf> burst = new java.util.ArrayList<>();
+        private int burstBytes;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf buf) {
-                try {
-                    byte[] data = new byte[buf.readableBytes()];
-                    buf.readBytes(data);
-                    throttle.received(inbox.offer(data));
-                } finally {
-                    buf.release();
+                burst.add(buf);
+                burstBytes += buf.readableBytes();
+                if (burstBytes >= MAX_BURST) {
+                    deliver();
                 }
             } else {
                 io.netty.util.ReferenceCountUtil.release(msg);
@@ -104,8 +111,38 @@ final class QuicSecureStream implements SecureStream {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            deliver();
+            ctx.fireChannelReadComplete();
+        }
+
+        private void deliver() {
+            if (burst.isEmpty()) {
+                return;
+            }
+            byte[] data = new byte[burstBytes];
+            int at = 0;
+            for (ByteBuf b : burst) {
+                int n = b.readableBytes();
+                b.readBytes(data, at, n);
+                at += n;
+                b.release();
+            }
+            burst.clear();
+            burstBytes = 0;
+            throttle.received(inbox.offer(data));
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            burst.forEach(ByteBuf::release);
+            burst.clear();
+        }
+
+        @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
+                deliver(); // data before the FIN first
                 inbox.finish();
             }
             ctx.fireUserEventTriggered(evt);
@@ -119,6 +156,7 @@ final class QuicSecureStream implements SecureStream {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            deliver();
             inbox.fail(new IOException("stream closed before end of stream"));
             if (writeFailure == null) {
                 writeFailure = new IOException("stream closed");

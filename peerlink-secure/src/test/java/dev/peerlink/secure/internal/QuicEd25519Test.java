@@ -36,8 +36,9 @@ class QuicEd25519Test {
         DatagramChannel sa = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         DatagramChannel sb = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         SessionConfig cfg = SessionConfig.defaults().withHandshakeTimeout(Duration.ofSeconds(3));
+        InetSocketAddress at = (InetSocketAddress) sb.getLocalAddress(); // accept takes the socket over
         CompletableFuture<SecureSession> s = t.accept(sb, b, a.publicIdentity(), cfg);
-        CompletableFuture<SecureSession> c = t.connect(sa, (InetSocketAddress) sb.getLocalAddress(), a, b.publicIdentity(), cfg);
+        CompletableFuture<SecureSession> c = t.connect(sa, at, a, b.publicIdentity(), cfg);
         @SuppressWarnings("unchecked")
         CompletableFuture<SecureSession>[] r = new CompletableFuture[] {c, s};
         return r;

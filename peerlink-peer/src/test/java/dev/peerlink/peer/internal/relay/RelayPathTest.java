@@ -147,7 +147,8 @@ class RelayPathTest {
     void relaySideIsQuicClientWhenThePeerAddressIsKnown() throws Exception {
         relay = RelayPath.open(server.udpAddress(), CREDS, Duration.ofSeconds(5));
         DatagramChannel plain = plainSocket(LOOPBACK);
-        relay.peer((InetSocketAddress) plain.getLocalAddress());
+        InetSocketAddress plainAddress = (InetSocketAddress) plain.getLocalAddress(); // accept takes the socket over
+        relay.peer(plainAddress);
         CompletableFuture<SecureSession> ps = QUIC.accept(plain, p, r.publicIdentity(), FAST);
         CompletableFuture<SecureSession> rs = QUIC.connect(relay.quicSocket(), relay.shimAddress(), r,
                 p.publicIdentity(), FAST);
@@ -167,7 +168,7 @@ class RelayPathTest {
         assertThat(sha256(st.input().readAllBytes())).isEqualTo(sha256(msg));
         assertThat(relay.stats().packetsFromPeer()).isPositive();
         assertThat(relay.channel()).as("bound by peer(), before any data").isPresent();
-        assertThat(relay.peer()).isEqualTo(plain.getLocalAddress());
+        assertThat(relay.peer()).isEqualTo(plainAddress);
         rSession.close();
         pSession.close();
     }

@@ -61,8 +61,9 @@ final class SessionPairs implements AutoCloseable {
             c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
         }
+        InetSocketAddress at = (InetSocketAddress) ss.getLocalAddress(); // accept takes the socket over
         CompletableFuture<SecureSession> s = quic.accept(ss, b, a.publicIdentity(), config);
-        CompletableFuture<SecureSession> c = quic.connect(cs, (InetSocketAddress) ss.getLocalAddress(), a,
+        CompletableFuture<SecureSession> c = quic.connect(cs, at, a,
                 b.publicIdentity(), config);
         return new Pair(c.get(20, TimeUnit.SECONDS), s.get(20, TimeUnit.SECONDS), null);
     }
