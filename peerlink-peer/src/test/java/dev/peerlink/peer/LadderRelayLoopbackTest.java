@@ -82,7 +82,8 @@ class LadderRelayLoopbackTest {
         List<String> moves = new CopyOnWriteArrayList<>();
         c.onPathChange((from, to) -> moves.add(from + "->" + to));
 
-        // Stream continuously across the move: 32 MiB at a paced rate so the move lands in the middle.
+        // One stream across the move: half of 32 MiB goes over the relay, the writer waits for the move to the
+        // punched path, then the other half follows on the same stream.
         int total = 32 << 20;
         byte[] data = new byte[total];
         new Random(7).nextBytes(data);
@@ -90,10 +91,10 @@ class LadderRelayLoopbackTest {
         Thread writer = Thread.ofVirtual().start(() -> {
             try (OutputStream out = st.output()) {
                 for (int off = 0; off < total; off += 64 * 1024) {
-                    out.write(data, off, 64 * 1024);
-                    if (off < 8 << 20) {
-                        Thread.sleep(10); // pacing, not synchronisation: keeps data in flight when the move happens
+                    if (off == total / 2) {
+                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !moves.isEmpty());
                     }
+                    out.write(data, off, 64 * 1024);
                 }
             } catch (Exception e) {
                 throw new RuntimeException(e);
