@@ -264,10 +264,14 @@ public final class QuicSecureSession extends AbstractSession {
     public void close() {
         localClose = true;
         QuicChannel q = quic;
-        if (q != null && q.isOpen()) {
-            q.close(true, 0, Unpooled.EMPTY_BUFFER);
-        } else {
-            udp.close();
+        if (q != null && q.isOpen() && !q.eventLoop().isShuttingDown()) {
+            try {
+                q.close(true, 0, Unpooled.EMPTY_BUFFER);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the transport's event loop stopped between the check and the close: nothing left to tell the peer
+            }
         }
+        udp.close();
     }
 }
