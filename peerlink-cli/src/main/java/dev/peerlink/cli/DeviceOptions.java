@@ -4,6 +4,7 @@ import dev.peerlink.peer.DeviceIdentity;
 import dev.peerlink.peer.LadderConfig;
 import dev.peerlink.peer.Peer;
 import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.HttpProxy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,11 @@ final class DeviceOptions {
     @Option(names = "--server", paramLabel = "HOST:PORT",
             description = "Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL.")
     String server;
+
+    @Option(names = "--proxy", paramLabel = "URL", converter = ProxyConverter.class,
+            description = "Reach the server through this HTTP CONNECT proxy: http://[USER:PASSWORD@]HOST:PORT "
+                    + "(default: HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY).")
+    HttpProxy proxy;
 
     @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
     Path home;
@@ -118,7 +124,7 @@ final class DeviceOptions {
     }
 
     Peer.Builder peer() throws IOException {
-        return Peer.builder().identity(identity()).server(server).ladder(ladder())
+        return Peer.builder().identity(identity()).server(server).proxy(proxy).ladder(ladder())
                 .pendingPoll(pullMs == null ? null : Duration.ofMillis(pullMs)).acceptPushed(!pullOnly);
     }
 

@@ -2,6 +2,7 @@ package dev.peerlink.cli;
 
 import dev.peerlink.peer.DeviceIdentity;
 import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.HttpProxy;
 import dev.peerlink.transfer.client.TransferClient;
 import dev.peerlink.transfer.client.TransferCredentials;
 import java.io.IOException;
@@ -22,6 +23,11 @@ final class TransferDevice {
     @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
     Path home;
 
+    @Option(names = "--proxy", paramLabel = "URL", converter = ProxyConverter.class,
+            description = "Reach the server through this HTTP CONNECT proxy: http://[USER:PASSWORD@]HOST:PORT "
+                    + "(default: HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY).")
+    HttpProxy proxy;
+
     @Option(names = "--retry-for", paramLabel = "SECONDS", defaultValue = "60",
             description = "Keep reconnecting and resuming this long after a dropped connection (default: ${DEFAULT-VALUE}).")
     long retryForSeconds;
@@ -36,7 +42,8 @@ final class TransferDevice {
     }
 
     TransferClient connect(URI url) throws IOException {
-        return TransferClient.connect(url, credentials(), TransferClient.Options.defaults().withRetryFor(Duration.ofSeconds(retryForSeconds)));
+        return TransferClient.connect(url, credentials(), TransferClient.Options.defaults()
+                .withRetryFor(Duration.ofSeconds(retryForSeconds)).withProxy(proxy));
     }
 
     URI url() {

@@ -104,6 +104,7 @@ public final class Peer implements AutoCloseable {
         if (b.sslContext != null) {
             sb.sslContext(b.sslContext);
         }
+        sb.proxy(b.proxy);
         this.signalling = sb.build();
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "peerlink-peer-" + id);
@@ -400,6 +401,7 @@ public final class Peer implements AutoCloseable {
         private Aliases aliases = Aliases.NONE;
         private String enrollToken;
         private SSLContext sslContext;
+        private dev.peerlink.protocol.HttpProxy proxy;
         private boolean discovery = true;
         private Duration lanPoll = Duration.ofSeconds(10);
         private int listenPort;
@@ -427,6 +429,11 @@ public final class Peer implements AutoCloseable {
         public Builder aliases(Aliases aliases) { this.aliases = aliases; return this; }
         public Builder enrollToken(String token) { this.enrollToken = token; return this; }
         public Builder sslContext(SSLContext ctx) { this.sslContext = ctx; return this; }
+        /**
+         * Reach the server through this HTTP CONNECT proxy, as browsers do on a network whose only way out is a proxy
+         * (default: as {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} say, then the JVM's proxy settings).
+         */
+        public Builder proxy(dev.peerlink.protocol.HttpProxy proxy) { this.proxy = proxy; return this; }
         /** NAT discovery against the server's STUN and LAN polling (default on). */
         public Builder discovery(boolean on) { this.discovery = on; return this; }
         public Builder lanPoll(Duration every) { this.lanPoll = every; return this; }

@@ -102,7 +102,7 @@ public final class SignallingClient implements AutoCloseable {
             return t;
         });
         this.wsOptions = new WebSocketConnector.Options(connectTimeout, SignallingCodec.DEFAULT_MAX_BYTES, READ_AHEAD_BYTES,
-                b.sslContext);
+                b.sslContext, b.proxy);
     }
 
     public static Builder builder() {
@@ -671,6 +671,7 @@ public final class SignallingClient implements AutoCloseable {
         private String enrollToken;
         private NetworkInfo network = NetworkInfo.EMPTY;
         private SSLContext sslContext;
+        private dev.peerlink.protocol.HttpProxy proxy;
         private ScheduledExecutorService executor;
         private Duration minBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
@@ -685,6 +686,8 @@ public final class SignallingClient implements AutoCloseable {
         public Builder network(NetworkInfo network) { this.network = network; return this; }
         /** Trust for wss (default: the JDK's trust store); the server's certificate must name its host. */
         public Builder sslContext(SSLContext ctx) { this.sslContext = ctx; return this; }
+        /** Tunnel through this HTTP CONNECT proxy (default: as {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} say). */
+        public Builder proxy(dev.peerlink.protocol.HttpProxy proxy) { this.proxy = proxy; return this; }
         /** Share one scheduler thread among many clients (load generators); not shut down by close. */
         public Builder executor(ScheduledExecutorService exec) { this.executor = exec; return this; }
         public Builder backoff(Duration min, Duration max) { this.minBackoff = min; this.maxBackoff = max; return this; }
