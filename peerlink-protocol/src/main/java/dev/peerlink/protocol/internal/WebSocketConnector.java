@@ -88,6 +88,16 @@ public final class WebSocketConnector {
      * then receives messages on {@code executor}, in order.
      */
     public CompletableFuture<WebSocketConnection> connect(URI uri, Options options, WebSocketListener listener, Executor executor) {
+        return connect(uri, null, options, listener, executor);
+    }
+
+    /**
+     * As {@link #connect(URI, Options, WebSocketListener, Executor)}, but to {@code address} (one of the records the
+     * URI's host name resolved to; null: resolve it here): the host name still goes out as SNI and Host header and
+     * must be named by a wss server's certificate. Ignored behind an HTTP proxy, which resolves the name itself.
+     */
+    public CompletableFuture<WebSocketConnection> connect(URI uri, java.net.InetAddress address, Options options,
+            WebSocketListener listener, Executor executor) {
         boolean tls = switch (uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT)) {
             case "ws" -> false;
             case "wss" -> true;
@@ -146,7 +156,8 @@ public final class WebSocketConnector {
         if (proxy != null) {
             b.resolver(NoopAddressResolverGroup.INSTANCE); // the proxy resolves the server's name
         }
-        SocketAddress remote = proxy != null ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
+        SocketAddress remote = proxy != null ? InetSocketAddress.createUnresolved(host, port)
+                : address != null ? new InetSocketAddress(address, port) : new InetSocketAddress(host, port);
         ChannelFuture connecting;
         try {
             connecting = b.connect(remote);
