@@ -18,8 +18,10 @@ final class DeviceOptions {
     @Option(names = "--id", paramLabel = "ID", description = "This device's id ([A-Za-z0-9._-], 1-64).")
     String id;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT",
-            description = "Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL.")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,...]",
+            description = {"Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL. Several,",
+                    "comma-separated (or a name with several addresses), are instances of one service: the device starts",
+                    "at a random one and moves to another when it loses the connection."})
     String server;
 
     @Option(names = "--proxy", paramLabel = "URL", converter = ProxyConverter.class,
@@ -73,6 +75,7 @@ final class DeviceOptions {
         if (id == null || server == null) {
             throw new IllegalArgumentException(command + " needs --id ID and --server HOST:PORT");
         }
+        dev.peerlink.peer.ServerList.parse(server); // a malformed list is a usage error, not a registration failure
         if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("--id must be 1-64 characters of [A-Za-z0-9._-]");
         }

@@ -16,8 +16,9 @@ final class TransferDevice {
     @Option(names = "--id", paramLabel = "ID", required = true, description = "This device's id ([A-Za-z0-9._-], 1-64).")
     String id;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", required = true,
-            description = "The device's server: HOST:PORT (ws://HOST:PORT/v1/transfer), or a ws:// or wss:// URL.")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,...]", required = true,
+            description = {"The device's server: HOST:PORT (ws://HOST:PORT/v1/transfer), or a ws:// or wss:// URL. Of a",
+                    "comma-separated list, transfers use the first (content waits on one server)."})
     String server;
 
     @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
@@ -47,6 +48,6 @@ final class TransferDevice {
     }
 
     URI url() {
-        return TransferClient.endpoint(server);
+        return TransferClient.endpoint(server.split(",", 2)[0].trim());
     }
 }

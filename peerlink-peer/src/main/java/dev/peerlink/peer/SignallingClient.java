@@ -76,6 +76,7 @@ public final class SignallingClient implements AutoCloseable {
     /** When the current connection last received anything (System.nanoTime). */
     private long lastHeard;
     private final RegistrationWaiters waiters;
+    private volatile URI dialled;
     private int attempt;
     private NetworkInfo network;
     private Message.Registered registered;
@@ -131,9 +132,12 @@ public final class SignallingClient implements AutoCloseable {
         return call(() -> state);
     }
 
-    /** The server this client is registered at, or connecting or last connected to; null before the first attempt. */
+    /**
+     * The server this client is registered at, or connecting or last connected to; null before the first attempt.
+     * Does not wait for the client's thread: registration listeners may ask it.
+     */
     public URI server() {
-        return call(() -> rotation.current() == null ? null : rotation.current().uri());
+        return dialled;
     }
 
     /** The servers this client moves between, in the order given. */
@@ -373,6 +377,7 @@ public final class SignallingClient implements AutoCloseable {
     }
 
     private void dial(ServerRotation.Candidate server) {
+        dialled = server.uri();
         // completes on exec, before the first frame is handed over; bounded by the connect timeout (TCP, TLS, upgrade)
         WebSocketConnector.shared().connect(server.uri(), server.address(), wsOptions, new Listener(), exec).whenComplete((socket, e) -> {
             if (e != null) {
