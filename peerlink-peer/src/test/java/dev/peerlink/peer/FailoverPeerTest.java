@@ -106,6 +106,27 @@ class FailoverPeerTest {
         assertThat(b.onlineDevices()).isEqualTo(3);
     }
 
+    @Test
+    void aPullModeDeviceKeepsPollingAtTheNewServer() throws Exception {
+        SignalServer a = server(0);
+        int bPort = SignallingFailoverTest.freePort();
+        URI urlB = URI.create("ws://127.0.0.1:" + bPort + "/v1/signal");
+        Peer puller = Peer.builder().identity(DeviceIdentity.ephemeral(DeviceId.of("puller"))).servers(List.of(URI.create(a.url()), urlB))
+                .discovery(false).ladder(LadderConfig.defaults().withLoopback(true)).acceptPushed(false)
+                .pendingPoll(Duration.ofMillis(200)).build();
+        toClose.add(puller);
+        puller.start().get(10, TimeUnit.SECONDS);
+        puller.onConnection(LadderLoopbackTest::echo);
+        SignalServer b = server(bPort);
+        a.close();
+        await().atMost(HEARTBEAT).until(() -> registeredAt(puller, urlB));
+        // requests are not pushed to it: only its pending polls at B can serve this connect
+        Peer late = peer("late", List.of(urlB), Aliases.NONE);
+        PeerConnection c = late.connect(Identity.device("puller")).get(15, TimeUnit.SECONDS);
+        LadderLoopbackTest.assertEcho(c, 64 * 1024);
+        assertThat(b.onlineDevices()).isEqualTo(2);
+    }
+
     /** Writes seeded random data continuously (paced at about 8 MB/s, leaving CPU for the move) until finished. */
     static final class Writer {
         final AtomicLong bytes = new AtomicLong();
