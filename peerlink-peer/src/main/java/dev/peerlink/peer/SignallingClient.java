@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * brokering calls. With several servers (or a name with several addresses) it starts at a random one and, when the
  * connection is lost or a server stays silent for three heartbeats, moves to another ({@link ServerRotation}) after an
  * exponential backoff with full jitter, re-registering with the same key, aliases and latest network information;
- * the re-registration listeners then restore what the device keeps at its server (announcements, mappings). All state lives on one scheduler thread; public
- * methods are thread-safe and return futures. Handlers run on that thread and must not block (while one does, the
+ * the re-registration listeners then restore what the device keeps at its server (announcements, mappings). All
+ * state lives on one scheduler thread; public methods are thread-safe and return futures. Handlers run on that thread and must not block (while one does, the
  * connection stops reading once a little is queued).
  */
 public final class SignallingClient implements AutoCloseable {
@@ -99,7 +99,9 @@ public final class SignallingClient implements AutoCloseable {
         if (b.servers == null || b.servers.isEmpty()) {
             throw new NullPointerException("server");
         }
-        this.rotation = new ServerRotation(b.servers, b.resolver, b.random != null ? b.random : new java.util.Random());
+        // behind a given proxy the proxy resolves names: one candidate per server, not per address
+        this.rotation = new ServerRotation(b.servers, b.proxy != null ? host -> List.of() : b.resolver,
+                b.random != null ? b.random : new java.util.Random());
         this.identity = Objects.requireNonNull(b.identity, "identity");
         this.aliases = b.aliases;
         this.enrollToken = b.enrollToken;
