@@ -155,6 +155,16 @@ public final class PeerlinkServer implements AutoCloseable {
             TurnServerConfig.Builder t = TurnServerConfig.builder().listen(r.listen()).relayIp(relayIp).realm(r.realm())
                     .secret(secret);
             r.allowPeers().forEach(t::allowPeer);
+            PeerlinkServerConfig.TurnStreams streams = r.streams();
+            if (streams.tcpPort() >= 0) {
+                t.tcpPort(streams.tcpPort());
+            }
+            if (streams.tlsPort() >= 0) {
+                t.tlsPort(streams.tlsPort());
+            }
+            if (streams.tlsCertificate().isPresent() && streams.tlsKey().isPresent()) {
+                t.tlsCertificate(streams.tlsCertificate().get(), streams.tlsKey().get());
+            }
             TurnServer turn = TurnServer.start(t.build());
             MediaMeters.bindTurn(meters, turn);
             return new PeerlinkServer(stun, turn, secret, meters, gc);
