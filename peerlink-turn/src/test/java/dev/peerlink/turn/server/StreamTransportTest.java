@@ -6,17 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.peerlink.turn.client.fixture.TrustAllTls;
 import dev.peerlink.turn.server.internal.TlsContexts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -44,8 +43,8 @@ class StreamTransportTest {
         TlsContexts.SelfSigned mine = TlsContexts.selfSigned("relay.example.test");
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Files.writeString(cert, pem("CERTIFICATE", mine.certificate().getEncoded()));
-        Files.writeString(key, pem("PRIVATE KEY", mine.keys().getPrivate().getEncoded()));
+        Files.writeString(cert, TrustAllTls.pem("CERTIFICATE", mine.certificate().getEncoded()));
+        Files.writeString(key, TrustAllTls.pem("PRIVATE KEY", mine.keys().getPrivate().getEncoded()));
         try (TurnServer server = TestServers.start(b -> b.tlsCertificate(cert, key));
              SSLSocket s = TlsSockets.connect(server.tlsAddress())) {
             assertThat(s.getSession().getPeerCertificates()[0]).isEqualTo(mine.certificate());
@@ -145,10 +144,5 @@ class StreamTransportTest {
         } catch (IOException e) {
             return true;
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }
