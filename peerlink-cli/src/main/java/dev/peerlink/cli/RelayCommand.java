@@ -72,6 +72,10 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key (PKCS#8 PEM).")
     Path tlsKey;
 
+    @Option(names = "--max-connections-per-ip", defaultValue = "256",
+            description = "TCP and TLS connections one client IP may hold (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
     @Override
     public Integer call() throws Exception {
         TurnServerConfig.Builder b = TurnServerConfig.builder()
@@ -81,6 +85,7 @@ final class RelayCommand implements Callable<Integer> {
                 .maxAllocations(maxAllocations)
                 .maxAllocationsPerUser(userQuota)
                 .bandwidth(bandwidth, 0)
+                .maxTcpConnectionsPerIp(maxConnectionsPerIp)
                 .tcp(!noTcp);
         if (relayIp != null) {
             b.relayIp(relayIp);

@@ -197,7 +197,7 @@ public final class TurnServerConfig {
         private int tlsPort = -1;
         private Path tlsCertificate;
         private Path tlsKey;
-        private int maxTcpConnectionsPerIp = 64;
+        private int maxTcpConnectionsPerIp = 256;
         private Duration connectionBindTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
@@ -321,7 +321,10 @@ public final class TurnServerConfig {
         /** A TCP connection without an allocation is closed after this long without traffic. */
         public Builder tcpIdleTimeout(Duration d) { this.tcpIdleTimeout = positive(d); return this; }
         public Builder maxTcpConnections(int n) { this.maxTcpConnections = positive(n); return this; }
-        /** Connections (TCP and TLS together) one client IP may hold. Default 64. */
+        /**
+         * Connections (TCP and TLS together, control and RFC 6062 data connections) one client IP may hold.
+         * Default 256: room for an office behind one NAT, while one address cannot take every slot.
+         */
         public Builder maxTcpConnectionsPerIp(int n) { this.maxTcpConnectionsPerIp = positive(n); return this; }
 
         /** TCP on another port than UDP (on the listen IP); 0 picks a free one. Default: the UDP port. */
