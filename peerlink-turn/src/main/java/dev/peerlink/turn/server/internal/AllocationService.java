@@ -25,6 +25,7 @@ final class AllocationService {
     private final AllocationTable table;
     private final Counters counters;
     private final RelayBinder binder;
+    private final TcpRelayService tcp;
     private final int relayFamily;
     private final long defaultLifetime;
     private final long maxLifetime;
@@ -32,8 +33,9 @@ final class AllocationService {
     private volatile boolean shutdown;
 
     AllocationService(TurnServerConfig config, TurnTransport transport, AllocationTable table, Counters counters,
-                      DataPath data) {
+                      DataPath data, TcpRelayService tcp) {
         this.config = config;
+        this.tcp = tcp;
         this.table = table;
         this.counters = counters;
         this.binder = new RelayBinder(transport, config.relayIp(), new RelayPorts(config.minPort(), config.maxPort()), data);
@@ -63,8 +65,12 @@ final class AllocationService {
             req.fail(TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
             return;
         }
-        if (transport.get().protocol() != RequestedTransport.UDP) {
+        boolean tcpRelay = transport.get().protocol() == RequestedTransport.TCP;
+        if (transport.get().protocol() != RequestedTransport.UDP && !tcpRelay) {
             req.fail(TurnErrors.UNSUPPORTED_TRANSPORT_PROTOCOL, Refusal.UNSUPPORTED_TRANSPORT);
+            return;
+        }
+        if (tcpRelay && !TcpRelayService.acceptsAllocate(req)) {
             return;
         }
         if (req.msg.has(TurnAttributeType.DONT_FRAGMENT)) {
@@ -107,7 +113,11 @@ final class AllocationService {
             }
             return;
         }
-        binder.bind(a, even.isPresent(), relay -> activate(req, a, relay, lifetime));
+        if (tcpRelay) {
+            tcp.bind(a, relay -> activate(req, a, relay, lifetime));
+        } else {
+            binder.bind(a, even.isPresent(), relay -> activate(req, a, relay, lifetime));
+        }
     }
 
     private void activate(Request req, Allocation a, Channel relay, long lifetime) {
