@@ -92,9 +92,14 @@ public final class TurnClient implements AutoCloseable {
                 onChannelData(d);
             }
         };
-        this.link = config.transport == TurnTransport.UDP
-                ? UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound)
-                : TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
+        if (config.socketOwner != null) {
+            this.link = UdpServerLink.over(config.socketOwner, config.localAddress, config.server,
+                    config.retransmission, inbound);
+        } else {
+            this.link = config.transport == TurnTransport.UDP
+                    ? UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound)
+                    : TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
+        }
         this.transactor = new Transactor(link, new LongTermAuth(config.credentials), counters);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "turn-refresh-" + link.localAddress().getPort());
@@ -218,6 +223,22 @@ public final class TurnClient implements AutoCloseable {
         }
         link.send(wire);
         counters.packetsSent.increment();
+    }
+
+    /**
+     * A datagram from the server, for a client on a socket it does not own ({@link Builder#socketOwnedBy}): responses,
+     * Data indications and ChannelData, as the client's own receive thread would have handled them.
+     */
+    public void receive(java.nio.ByteBuffer datagram, InetSocketAddress from) {
+        if (!(link instanceof UdpServerLink udp) || config.socketOwner == null) {
+            throw new IllegalStateException("this client reads its own socket");
+        }
+        udp.receive(datagram, from);
+    }
+
+    /** The peer a channel is bound to (or being bound to), if any: what ChannelData on that channel comes from. */
+    public Optional<InetSocketAddress> peerOnChannel(int channel) {
+        return Optional.ofNullable(peerByChannel.get(channel));
     }
 
     public Optional<TurnAllocation> allocation() {
@@ -379,6 +400,7 @@ public final class TurnClient implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(3);
         private PeerDataHandler onData = (peer, data) -> {};
         private Consumer<TurnException> onFailure = e -> {};
+        private dev.peerlink.stun.client.StunUdpClient.DatagramSender socketOwner;
 
         private Builder(InetSocketAddress server, TurnCredentials credentials) {
             this.server = Objects.requireNonNull(server, "server");
@@ -387,6 +409,19 @@ public final class TurnClient implements AutoCloseable {
 
         public Builder transport(TurnTransport transport) {
             this.transport = Objects.requireNonNull(transport);
+            return this;
+        }
+
+        /**
+         * UDP on a socket someone else owns and reads (e.g. an event loop that also carries the data the allocation
+         * relays), bound to {@code local}: the client sends with {@code sender} and is handed what arrives from the
+         * server through {@link TurnClient#receive}. It starts no receive thread and does not close the socket.
+         */
+        public Builder socketOwnedBy(dev.peerlink.stun.client.StunUdpClient.DatagramSender sender,
+                                     InetSocketAddress local) {
+            this.socketOwner = Objects.requireNonNull(sender);
+            this.localAddress = Objects.requireNonNull(local);
+            this.transport = TurnTransport.UDP;
             return this;
         }
 
@@ -463,6 +498,7 @@ public final class TurnClient implements AutoCloseable {
             b.closeTimeout = closeTimeout;
             b.onData = onData;
             b.onFailure = onFailure;
+            b.socketOwner = socketOwner;
             return b;
         }
 
