@@ -311,6 +311,37 @@ class RelayPathTest {
     }
 
     @Test
+    void aGsoBatchFromQuicReachesThePeerAsItsSeparateDatagrams() throws Exception {
+        assumeTrue(io.netty.channel.epoll.SegmentedDatagramPacket.isSupported(), "no UDP GSO (epoll) here");
+        relay = RelayPath.open(QUIC, server.udpAddress(), CREDS, Duration.ofSeconds(5));
+        relay.permit(LOOPBACK);
+        RawQuic quic = new RawQuic(relay);
+        try (DatagramChannel peer = plainSocket(LOOPBACK)) {
+            send(peer, "hello", relay.relayedAddress());
+            assertThat(quic.receive()).isEqualTo("hello");
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.channel().isPresent()); // ChannelData from here
+            byte[] batch = random(1200 + 1200 + 500, 4); // two full segments and a short last one, as quiche sends
+            relay.quicChannel().writeAndFlush(new io.netty.channel.epoll.SegmentedDatagramPacket(
+                    Unpooled.wrappedBuffer(batch), 1200, relay.quicRemote())).syncUninterruptibly();
+            for (int[] range : new int[][] {{0, 1200}, {1200, 2400}, {2400, 2900}}) {
+                ByteBuffer b = ByteBuffer.allocate(2048);
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        peer.receive(b);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, r -> Thread.ofVirtual().start(r)).get(5, TimeUnit.SECONDS);
+                assertThat(java.util.Arrays.copyOf(b.array(), b.position()))
+                        .isEqualTo(java.util.Arrays.copyOfRange(batch, range[0], range[1]));
+            }
+            assertThat(relay.stats().packetsToPeer()).isEqualTo(3);
+        } finally {
+            relay.quicChannel().close();
+        }
+    }
+
+    @Test
     void openGivesUpAtItsTimeoutWhenNoServerAnswers() throws Exception {
         InetSocketAddress silent;
         try (DatagramChannel hole = plainSocket(LOOPBACK)) {
