@@ -19,9 +19,11 @@
 #   MB=100 LOSS_MB=50 N=5 bench/ladder-bench.sh          # a quick run
 #   PARTS=connect N=20 bench/ladder-bench.sh
 #   LOSS=0 PARTS=bulk bench/ladder-bench.sh
+#   LOSS=0 PARTS=bulk PATHS=relay bench/ladder-bench.sh   # the relay path alone, beside its two iperf3 legs
 #
 # Environment: N (10), MB (1024: MiB per direction at zero loss), LOSS_MB (128: MiB per direction with loss, so that
-# the defaults stay within ~15 min), LOSS (0,1,5: percent), PARTS (connect,bulk; also setup), IPERF_SECONDS (5),
+# the defaults stay within ~15 min), LOSS (0,1,5: percent), PARTS (connect,bulk; also setup), PATHS (bulk paths:
+# direct,punch,birthday,relay), IPERF_SECONDS (5),
 # LAUNCHER (script: ./peerlink as a user runs it — do not edit sources during such a run, ./peerlink rebuilds when
 # a source is newer than its jar; jar: java -jar peerlink.jar; classpath: the test classpath),
 # JVM_OPTS (extra options for every peerlink JVM, through PEERLINK_JAVA_OPTS; default none: tiered C2, G1),
@@ -46,6 +48,7 @@ MB=${MB:-1024}
 LOSS_MB=${LOSS_MB:-128}
 LOSS=${LOSS:-0,1,5}
 PARTS=${PARTS:-connect,bulk}
+PATHS=${PATHS:-direct,punch,birthday,relay}
 IPERF_SECONDS=${IPERF_SECONDS:-5}
 JVM_OPTS=${JVM_OPTS:-}
 case "${LAUNCHER:-script}" in
@@ -75,7 +78,7 @@ rc=0
 flock /tmp/peerlink-bed.lock mvn -B -ntp ${OFFLINE:+-o} -pl peerlink-it -am package -Dpeerlink.bench \
     -Dtest=LadderBenchOnTestBedTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dpeerlink.bench.n="$N" -Dpeerlink.bench.mb="$MB" -Dpeerlink.bench.lossMb="$LOSS_MB" -Dpeerlink.bench.loss="$LOSS" \
-    -Dpeerlink.bench.parts="$PARTS" -Dpeerlink.bench.iperfSeconds="$IPERF_SECONDS" \
+    -Dpeerlink.bench.parts="$PARTS" -Dpeerlink.bench.paths="$PATHS" -Dpeerlink.bench.iperfSeconds="$IPERF_SECONDS" \
     -Dpeerlink.bench.launcher="$launcher" -Dpeerlink.bench.jvm="$JVM_OPTS" -Dpeerlink.bench.out="$OUT" >> "$log" 2>&1 || rc=$?
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT"
 cat "$OUT"

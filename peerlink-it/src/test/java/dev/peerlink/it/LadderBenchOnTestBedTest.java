@@ -57,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * System properties ({@code bench/ladder-bench.sh} sets them from its environment): {@code peerlink.bench.n} (10),
  * {@code .mb} (1024: MiB per direction at zero loss), {@code .lossMb} (128: MiB per direction with loss),
  * {@code .loss} ({@code 0,1,5}), {@code .parts} ({@code connect,bulk}; {@code setup} too on request),
- * {@code .iperfSeconds} (5), {@code .launcher} ({@code ./peerlink}, a jar, or empty for this test's classpath),
+ * {@code .paths} (the bulk paths, default {@code direct,punch,birthday,relay}), {@code .iperfSeconds} (5), {@code .launcher} ({@code ./peerlink}, a jar, or empty for this test's classpath),
  * {@code .jvm} (extra JVM options for every peerlink process), {@code .out} (append the report to this file).
  */
 @Tag("bench")
@@ -73,6 +73,9 @@ class LadderBenchOnTestBedTest {
     static final List<Integer> LOSS = Arrays.stream(System.getProperty("peerlink.bench.loss", "0,1,5").split(","))
             .map(String::trim).filter(v -> !v.isEmpty()).map(Integer::valueOf).toList();
     static final List<String> PARTS = Arrays.asList(System.getProperty("peerlink.bench.parts", "connect,bulk").split(","));
+    /** The bulk paths to measure (default all: direct,punch,birthday,relay). */
+    static final List<String> PATHS = Arrays.asList(System.getProperty("peerlink.bench.paths",
+            "direct,punch,birthday,relay").split(","));
     static final int IPERF_SECONDS = Integer.getInteger("peerlink.bench.iperfSeconds", 5);
     static final List<String> JVM = Arrays.stream(System.getProperty("peerlink.bench.jvm", "").trim().split("\\s+"))
             .filter(v -> !v.isEmpty()).toList();
@@ -284,7 +287,7 @@ class LadderBenchOnTestBedTest {
                 new PathCase("birthday", "symmetric -> port-restricted#1", sym0, portr1, "portr-1", forwarded,
                         List.of(BIRTHDAY[0], BIRTHDAY[1], "--relay-after", "30000", "--timeout", "60000")),
                 new PathCase("relay", "symmetric -> symmetric#1", sym0, bed.client(NatType.SYMMETRIC, 1), "sym-1", null,
-                        List.of()));
+                        List.of())).stream().filter(c -> PATHS.contains(c.path())).toList();
         // peer --send reads this link on every stream: pointed at each loss level's file in turn.
         Path back = Files.createSymbolicLink(dir.resolve("send-back"), lb.payload(16, 1));
         for (PathCase c : cases) {

@@ -1,6 +1,9 @@
 package dev.peerlink.secure;
 
 import dev.peerlink.secure.internal.QuicConnector;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +47,30 @@ public final class QuicTransport implements AutoCloseable {
     public CompletableFuture<SecureSession> accept(DatagramChannel socket, DeviceIdentity self,
                                                    PeerIdentity expectedPeer, SessionConfig config) {
         return connector.accept(socket, self, expectedPeer, config);
+    }
+
+    /**
+     * A UDP socket on this transport's event loop, bound to {@code local}, whose pipeline starts with {@code framing}:
+     * for a path that wraps QUIC's datagrams (the relay path's TURN ChannelData), so that QUIC and the wrapping share
+     * one socket and one thread. The datagrams {@code framing} passes on (and takes from QUIC) are Netty
+     * {@code DatagramPacket}s, segmented ones where UDP GSO is on. QUIC joins with {@link #connect(Channel,
+     * InetSocketAddress, DeviceIdentity, PeerIdentity, SessionConfig)} or {@link #accept(Channel, DeviceIdentity,
+     * PeerIdentity, SessionConfig)}, which take ownership of the channel.
+     */
+    public Channel openUdp(InetSocketAddress local, ChannelHandler framing) throws IOException {
+        return connector.openUdp(local, framing);
+    }
+
+    /** As the {@code DatagramChannel} {@code connect}, over a channel from {@link #openUdp}. */
+    public CompletableFuture<SecureSession> connect(Channel udp, InetSocketAddress remote, DeviceIdentity self,
+                                                    PeerIdentity expectedPeer, SessionConfig config) {
+        return connector.connect(udp, remote, self, expectedPeer, config);
+    }
+
+    /** As the {@code DatagramChannel} {@code accept}, over a channel from {@link #openUdp}. */
+    public CompletableFuture<SecureSession> accept(Channel udp, DeviceIdentity self, PeerIdentity expectedPeer,
+                                                   SessionConfig config) {
+        return connector.accept(udp, self, expectedPeer, config);
     }
 
     @Override

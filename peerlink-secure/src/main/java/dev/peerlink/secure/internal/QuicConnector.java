@@ -123,17 +123,73 @@ public final class QuicConnector implements AutoCloseable {
         return sockets.register(group, socket, codec);
     }
 
+    /** How QUIC's codec gets its datagram channel: a ladder socket taken over, or a channel already open. */
+    private interface Attach {
+        Channel attach(ChannelHandler codec) throws IOException;
+
+        /** Setup failed before the channel was QUIC's: release what we were given. */
+        void abandon();
+    }
+
+    private Attach takeOver(DatagramChannel socket) {
+        return new Attach() {
+            @Override
+            public Channel attach(ChannelHandler codec) throws IOException {
+                return register(socket, codec);
+            }
+
+            @Override
+            public void abandon() {
+                closeQuietly(socket);
+            }
+        };
+    }
+
+    private static Attach join(Channel udp) {
+        return new Attach() {
+            @Override
+            public Channel attach(ChannelHandler codec) {
+                udp.pipeline().addLast("quic", codec);
+                return udp;
+            }
+
+            @Override
+            public void abandon() {
+                udp.close();
+            }
+        };
+    }
+
+    /**
+     * A UDP channel on this connector's event loop, bound to {@code local}, with {@code first} as its pipeline; QUIC
+     * joins it behind {@code first} with the {@code Channel} flavours of {@link #connect} and {@link #accept}.
+     */
+    public Channel openUdp(InetSocketAddress local, ChannelHandler first) throws IOException {
+        return sockets.open(group, local, first);
+    }
+
     public CompletableFuture<SecureSession> connect(DatagramChannel socket, InetSocketAddress remote,
                                                     DeviceIdentity self, PeerIdentity expected, SessionConfig config) {
+        return connect(takeOver(socket), remote, self, expected, config);
+    }
+
+    /** Over a channel from {@link #openUdp}: QUIC's codec goes last in its pipeline. */
+    public CompletableFuture<SecureSession> connect(Channel udpChannel, InetSocketAddress remote,
+                                                    DeviceIdentity self, PeerIdentity expected, SessionConfig config) {
+        return connect(join(udpChannel), remote, self, expected, config);
+    }
+
+    private CompletableFuture<SecureSession> connect(Attach attach, InetSocketAddress remote,
+                                                     DeviceIdentity self, PeerIdentity expected, SessionConfig config) {
         CompletableFuture<SecureSession> result = new CompletableFuture<>();
         PinnedTrustManager tm = new PinnedTrustManager(expected);
         Channel udp;
         try {
             ChannelHandler codec = configure(new QuicClientCodecBuilder(), config)
                     .sslContext(sslContext(self, tm, false)).build();
-            udp = register(socket, codec);
+            udp = attach.attach(codec);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(socket);
+            attach.abandon();
             result.completeExceptionally(new SecureHandshakeException("cannot start QUIC: " + e, e, false));
             return result;
         }
@@ -155,6 +211,17 @@ public final class QuicConnector implements AutoCloseable {
 
     public CompletableFuture<SecureSession> accept(DatagramChannel socket, DeviceIdentity self,
                                                    PeerIdentity expected, SessionConfig config) {
+        return accept(takeOver(socket), self, expected, config);
+    }
+
+    /** Over a channel from {@link #openUdp}: QUIC's codec goes last in its pipeline. */
+    public CompletableFuture<SecureSession> accept(Channel udpChannel, DeviceIdentity self,
+                                                   PeerIdentity expected, SessionConfig config) {
+        return accept(join(udpChannel), self, expected, config);
+    }
+
+    private CompletableFuture<SecureSession> accept(Attach attach, DeviceIdentity self,
+                                                    PeerIdentity expected, SessionConfig config) {
         CompletableFuture<SecureSession> result = new CompletableFuture<>();
         PinnedTrustManager tm = new PinnedTrustManager(expected);
         AtomicBoolean taken = new AtomicBoolean();
@@ -200,9 +267,9 @@ public final class QuicConnector implements AutoCloseable {
                     .handler(perConnection)
                     .streamHandler(QuicSecureSession.streamInitializer(true))
                     .build();
-            udpRef[0] = register(socket, codec);
+            udpRef[0] = attach.attach(codec);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(socket);
+            attach.abandon();
             result.completeExceptionally(new SecureHandshakeException("cannot start QUIC: " + e, e, false));
             return result;
         }

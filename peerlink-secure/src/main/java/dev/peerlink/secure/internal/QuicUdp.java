@@ -91,17 +91,7 @@ final class QuicUdp {
             InetSocketAddress local = (InetSocketAddress) socket.getLocalAddress();
             List<Queued> queued = drain(socket);
             socket.close();
-            EpollDatagramChannel ch = new EpollDatagramChannel();
-            b.channelFactory(() -> ch)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.AUTO_READ, false) // the queued datagrams go first
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECV_SLOT)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SLOT * RECV_BATCH));
-            io.netty.channel.ChannelFuture bound = b.bind(wildcardAsDualStack(local)).await();
-            if (!bound.isSuccess()) {
-                ch.close();
-                throw new IOException("cannot bind QUIC's UDP socket to " + local + ": " + bound.cause(), bound.cause());
-            }
+            Channel ch = bindEpoll(b.option(ChannelOption.AUTO_READ, false), local); // the queued datagrams go first
             ch.eventLoop().execute(() -> {
                 replay(ch, local, queued);
                 ch.config().setAutoRead(true);
@@ -117,6 +107,44 @@ final class QuicUdp {
                 socket.close();
             }
         }
+    }
+
+    /**
+     * A new UDP socket bound to {@code local}, registered with {@code first} as its pipeline: for a path that wraps
+     * QUIC's datagrams (TURN's ChannelData), where QUIC's codec joins the pipeline later, behind {@code first}.
+     */
+    Channel open(EventLoopGroup group, InetSocketAddress local, ChannelHandler first) throws IOException {
+        Bootstrap b = new Bootstrap().group(group).handler(first)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
+        try {
+            if (epoll) {
+                return bindEpoll(b, local);
+            }
+            io.netty.channel.ChannelFuture bound = b.channel(NioDatagramChannel.class).bind(local).await();
+            if (!bound.isSuccess()) {
+                throw new IOException("cannot bind a UDP socket to " + local + ": " + bound.cause(), bound.cause());
+            }
+            return bound.channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
+    /** An epoll UDP socket on {@code local} reading {@link #RECV_BATCH} datagrams per recvmmsg. */
+    private static Channel bindEpoll(Bootstrap b, InetSocketAddress local) throws IOException, InterruptedException {
+        EpollDatagramChannel ch = new EpollDatagramChannel();
+        b.channelFactory(() -> ch)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECV_SLOT)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SLOT * RECV_BATCH));
+        io.netty.channel.ChannelFuture bound = b.bind(wildcardAsDualStack(local)).await();
+        if (!bound.isSuccess()) {
+            ch.close();
+            throw new IOException("cannot bind a UDP socket to " + local + ": " + bound.cause(), bound.cause());
+        }
+        return ch;
     }
 
     /**

@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +30,11 @@ import java.util.function.BiConsumer;
  * STUN transactions over one UDP socket: sends requests with RFC 8489 retransmission, matches
  * responses by transaction ID (from any source: RFC 5780 answers come from other addresses),
  * and hands incoming requests (hairpinning probes) to a handler. Thread-safe.
+ *
+ * <p>Usually the client owns its socket and a receive thread ({@link #bind}). A socket owned by
+ * someone else (a relay path's event loop, which reads it in batches) works too ({@link #over}):
+ * the client sends through a {@link DatagramSender} and the owner hands it what arrives
+ * ({@link #receive}).
  */
 public final class StunUdpClient implements AutoCloseable {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,12 +43,19 @@ public final class StunUdpClient implements AutoCloseable {
         return t;
     });
 
-    private final DatagramChannel channel;
+    /** Sends a datagram on a socket the client does not own. */
+    @FunctionalInterface
+    public interface DatagramSender {
+        void send(ByteBuffer datagram, InetSocketAddress to) throws IOException;
+    }
+
+    private final DatagramChannel channel; // null when the socket is someone else's
+    private final DatagramSender sender;
+    private final InetSocketAddress local;
     private final RetransmissionPolicy policy;
     private final RtoEstimator rtoEstimator;
     private final StunDecoder decoder;
     private final Map<TransactionId, Pending> pending = new ConcurrentHashMap<>();
-    private final Thread receiver;
     private volatile BiConsumer<StunMessage, InetSocketAddress> unsolicitedHandler = (m, from) -> {};
     private volatile BiConsumer<StunMessage, InetSocketAddress> indicationHandler = (m, from) -> {};
     private volatile BiConsumer<byte[], InetSocketAddress> nonStunHandler = (b, from) -> {};
@@ -66,15 +77,29 @@ public final class StunUdpClient implements AutoCloseable {
         }
     }
 
-    private StunUdpClient(DatagramChannel channel, RetransmissionPolicy policy, RtoEstimator rtoEstimator,
-                          StunDecoder decoder) {
+    private StunUdpClient(DatagramChannel channel, DatagramSender sender, InetSocketAddress local,
+                          RetransmissionPolicy policy, RtoEstimator rtoEstimator, StunDecoder decoder) {
         this.channel = channel;
+        this.sender = sender;
+        this.local = local;
         this.policy = policy;
         this.rtoEstimator = rtoEstimator;
         this.decoder = decoder;
-        this.receiver = new Thread(this::receiveLoop, "stun-client-rx-" + localAddress().getPort());
-        this.receiver.setDaemon(true);
-        this.receiver.start();
+        if (channel != null) {
+            Thread receiver = new Thread(this::receiveLoop, "stun-client-rx-" + localAddress().getPort());
+            receiver.setDaemon(true);
+            receiver.start();
+        }
+    }
+
+    /**
+     * A client on a socket someone else owns, bound to {@code local}: it sends with {@code sender}, and the owner
+     * passes it every datagram that may be STUN ({@link #receive}). No thread of its own; closing it does not close
+     * the socket.
+     */
+    public static StunUdpClient over(DatagramSender sender, InetSocketAddress local, RetransmissionPolicy policy,
+                                     RtoEstimator rtoEstimator, StunDecoder decoder) {
+        return new StunUdpClient(null, sender, local, policy, rtoEstimator, decoder);
     }
 
     /** Binds a client socket; port 0 picks an ephemeral port. */
@@ -98,7 +123,7 @@ public final class StunUdpClient implements AutoCloseable {
             ch.close();
             throw e;
         }
-        return new StunUdpClient(ch, policy, rtoEstimator, decoder);
+        return new StunUdpClient(ch, (data, to) -> ch.send(data, to), null, policy, rtoEstimator, decoder);
     }
 
     public static StunUdpClient bind(InetSocketAddress local, RetransmissionPolicy policy) throws IOException {
@@ -106,6 +131,9 @@ public final class StunUdpClient implements AutoCloseable {
     }
 
     public InetSocketAddress localAddress() {
+        if (channel == null) {
+            return local;
+        }
         try {
             return (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
@@ -166,7 +194,7 @@ public final class StunUdpClient implements AutoCloseable {
 
     /** Sends bytes without a transaction (e.g. a probe whose answer arrives elsewhere). */
     public void sendRaw(byte[] bytes, InetSocketAddress to) throws IOException {
-        channel.send(ByteBuffer.wrap(bytes), to);
+        sender.send(ByteBuffer.wrap(bytes), to);
     }
 
     private void transmit(Pending p) {
@@ -175,10 +203,10 @@ public final class StunUdpClient implements AutoCloseable {
                 return;
             }
             try {
-                channel.send(ByteBuffer.wrap(p.bytes), p.server);
+                sender.send(ByteBuffer.wrap(p.bytes), p.server);
             } catch (IOException e) {
                 // Transient send errors (ICMP-induced ECONNREFUSED, no route) count as a lost send.
-                if (!channel.isOpen()) {
+                if (channel != null && !channel.isOpen()) {
                     p.future.completeExceptionally(e);
                     return;
                 }
@@ -209,25 +237,36 @@ public final class StunUdpClient implements AutoCloseable {
             } catch (IOException e) {
                 continue; // ICMP errors surface here on some kernels; the transaction timer handles loss
             }
-            if (from == null) {
-                continue;
+            if (from != null) {
+                receive(buf.flip(), (InetSocketAddress) from);
             }
-            buf.flip();
-            if (buf.hasRemaining() && (buf.get(0) & 0xC0) != 0) {
-                nonStunHandler.accept(Arrays.copyOf(buf.array(), buf.limit()), (InetSocketAddress) from);
-                continue;
-            }
-            StunMessage m;
-            try {
-                m = decoder.decode(buf);
-            } catch (StunDecodeException e) {
-                continue; // not ours to answer; garbage is dropped
-            }
-            if (m.messageClass() == StunClass.INDICATION) {
-                indicationHandler.accept(m, (InetSocketAddress) from);
-            } else if (!(m.messageClass().isResponse() && complete(m, (InetSocketAddress) from))) {
-                unsolicitedHandler.accept(m, (InetSocketAddress) from);
-            }
+        }
+    }
+
+    /**
+     * One datagram from {@code from} (its remaining bytes): completes a transaction, or goes to the indication,
+     * unsolicited or non-STUN handler. Called by the receive thread, or by the socket's owner ({@link #over}).
+     */
+    public void receive(ByteBuffer datagram, InetSocketAddress from) {
+        if (closed) {
+            return;
+        }
+        if (datagram.hasRemaining() && (datagram.get(datagram.position()) & 0xC0) != 0) {
+            byte[] copy = new byte[datagram.remaining()];
+            datagram.get(copy);
+            nonStunHandler.accept(copy, from);
+            return;
+        }
+        StunMessage m;
+        try {
+            m = decoder.decode(datagram);
+        } catch (StunDecodeException e) {
+            return; // not ours to answer; garbage is dropped
+        }
+        if (m.messageClass() == StunClass.INDICATION) {
+            indicationHandler.accept(m, from);
+        } else if (!(m.messageClass().isResponse() && complete(m, from))) {
+            unsolicitedHandler.accept(m, from);
         }
     }
 
@@ -252,7 +291,9 @@ public final class StunUdpClient implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            channel.close();
+            if (channel != null) {
+                channel.close();
+            }
         } catch (IOException ignored) {
             // closing a datagram channel does not fail in a way we can act on
         }

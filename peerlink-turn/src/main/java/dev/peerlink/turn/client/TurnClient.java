@@ -93,12 +93,17 @@ public final class TurnClient implements AutoCloseable {
                 onChannelData(d);
             }
         };
-        this.link = switch (config.transport) {
-            case UDP -> UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound);
-            case TCP -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
-            case TLS -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound,
-                    config.tls.getSocketFactory());
-        };
+        if (config.socketOwner != null) {
+            this.link = UdpServerLink.over(config.socketOwner, config.localAddress, config.server,
+                    config.retransmission, inbound);
+        } else {
+            this.link = switch (config.transport) {
+                case UDP -> UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound);
+                case TCP -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
+                case TLS -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound,
+                        config.tls.getSocketFactory());
+            };
+        }
         this.transactor = new Transactor(link, new LongTermAuth(config.credentials), counters);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "turn-refresh-" + link.localAddress().getPort());
@@ -222,6 +227,22 @@ public final class TurnClient implements AutoCloseable {
         }
         link.send(wire);
         counters.packetsSent.increment();
+    }
+
+    /**
+     * A datagram from the server, for a client on a socket it does not own ({@link Builder#socketOwnedBy}): responses,
+     * Data indications and ChannelData, as the client's own receive thread would have handled them.
+     */
+    public void receive(java.nio.ByteBuffer datagram, InetSocketAddress from) {
+        if (!(link instanceof UdpServerLink udp) || config.socketOwner == null) {
+            throw new IllegalStateException("this client reads its own socket");
+        }
+        udp.receive(datagram, from);
+    }
+
+    /** The peer a channel is bound to (or being bound to), if any: what ChannelData on that channel comes from. */
+    public Optional<InetSocketAddress> peerOnChannel(int channel) {
+        return Optional.ofNullable(peerByChannel.get(channel));
     }
 
     public Optional<TurnAllocation> allocation() {
@@ -384,6 +405,7 @@ public final class TurnClient implements AutoCloseable {
         private PeerDataHandler onData = (peer, data) -> {};
         private Consumer<TurnException> onFailure = e -> {};
         private SSLContext tls;
+        private dev.peerlink.stun.client.StunUdpClient.DatagramSender socketOwner;
 
         private Builder(InetSocketAddress server, TurnCredentials credentials) {
             this.server = Objects.requireNonNull(server, "server");
@@ -402,6 +424,19 @@ public final class TurnClient implements AutoCloseable {
          */
         public Builder tls(SSLContext context) {
             this.tls = Objects.requireNonNull(context);
+            return this;
+        }
+
+        /**
+         * UDP on a socket someone else owns and reads (e.g. an event loop that also carries the data the allocation
+         * relays), bound to {@code local}: the client sends with {@code sender} and is handed what arrives from the
+         * server through {@link TurnClient#receive}. It starts no receive thread and does not close the socket.
+         */
+        public Builder socketOwnedBy(dev.peerlink.stun.client.StunUdpClient.DatagramSender sender,
+                                     InetSocketAddress local) {
+            this.socketOwner = Objects.requireNonNull(sender);
+            this.localAddress = Objects.requireNonNull(local);
+            this.transport = TurnTransport.UDP;
             return this;
         }
 
@@ -487,6 +522,7 @@ public final class TurnClient implements AutoCloseable {
             b.onData = onData;
             b.onFailure = onFailure;
             b.tls = tls;
+            b.socketOwner = socketOwner;
             return b;
         }
 

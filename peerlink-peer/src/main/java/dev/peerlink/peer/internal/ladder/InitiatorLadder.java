@@ -236,7 +236,7 @@ public final class InitiatorLadder extends LadderSide {
             return;
         }
         try {
-            RelayPath r = RelayPath.open(grant, Duration.ofSeconds(5));
+            RelayPath r = RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5));
             relay = r;
             if (finished) {
                 r.close();
@@ -259,7 +259,7 @@ public final class InitiatorLadder extends LadderSide {
                 throw new IOException("the relay refused a permission for every address of " + target.deviceId());
             }
             sendSignal(target.deviceId(), "relay", "addr", Endpoints.format(r.relayedAddress()));
-            ctx.quic().accept(r.quicSocket(), ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
+            ctx.quic().accept(r.quicChannel(), ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
                 if (s == null) {
                     LOG.debug("{}: relayed QUIC failed: {}", session, String.valueOf(e));
                     return;

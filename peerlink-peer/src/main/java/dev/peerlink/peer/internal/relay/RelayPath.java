@@ -2,16 +2,17 @@ package dev.peerlink.peer.internal.relay;
 
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.TurnUri;
+import dev.peerlink.secure.QuicTransport;
 import dev.peerlink.turn.TurnCredentials;
 import dev.peerlink.turn.client.TurnClient;
 import dev.peerlink.turn.client.TurnException;
 import dev.peerlink.turn.client.TurnTimeoutException;
 import dev.peerlink.turn.client.TurnTls;
 import dev.peerlink.turn.client.TurnTransport;
+import io.netty.channel.Channel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,25 +36,27 @@ import org.slf4j.LoggerFactory;
  * plain UDP socket sending to {@link #relayedAddress()}. TURN permissions are per IP, so this works even when both
  * sides are behind symmetric NATs: R permits P's public IP ({@link #permit}), whatever port P's NAT picks.
  *
- * <p>QUIC needs no change: {@link #quicSocket()} is a loopback {@link DatagramChannel} for
- * {@code QuicTransport.connect/accept}; its "remote" is {@link #shimAddress()}, a second loopback socket owned by
- * this class. What QUIC sends there goes to the peer through TURN (Send indications, or ChannelData once a channel
- * is bound — one is bound as soon as the peer's address is known); what the relay delivers from a permitted peer is
- * handed to QUIC's socket from the shim address.
+ * <p>QUIC and the TURN client share one UDP socket, {@link #quicChannel()}, on the {@link QuicTransport}'s event loop:
+ * QUIC's codec joins its pipeline ({@code QuicTransport.connect/accept(Channel, …)}) behind {@link TurnFraming},
+ * which sends what QUIC writes to {@link #quicRemote()} on to the peer through TURN (Send indications, or ChannelData
+ * once a channel is bound — one is bound as soon as the peer's address is known) and hands QUIC what the relay
+ * delivers from a permitted peer, as if from {@link #quicRemote()}. Over TCP or TLS to the server ({@code turn:…?transport=tcp},
+ * {@code turns:}, for networks that block UDP) the UDP socket only carries QUIC's pipeline: the framing hands QUIC's
+ * datagrams to the TURN client, which sends them on its stream, and what it receives back to QUIC on the event loop.
  *
  * <p>Roles. Normally P's mapped port is not known in advance, so P is the QUIC client
- * ({@code connect(plain, relayedAddress(), …)}) and R the server ({@code accept(quicSocket(), …)}); the shim learns
+ * ({@code connect(plain, relayedAddress(), …)}) and R the server ({@code accept(quicChannel(), …)}); R learns
  * P's transport address from the first datagram relayed from a permitted IP. A later datagram from another port of
  * a permitted IP replaces it (NAT rebinding; QUIC validates the new path itself). Anyone behind the same IP can so
  * redirect the path — they cannot read or forge the session (QUIC is authenticated end to end), only disturb it.
  * When P's address is known (P not behind a symmetric NAT), {@link #peer} sets it and R may be the QUIC client,
- * connecting to {@link #shimAddress()}.
+ * connecting to {@link #quicRemote()}.
  *
  * <p>Lifetime. The TURN client refreshes allocation, permissions and channels. When it reports a failure, or nothing
  * has arrived through the relay for {@link #silenceTimeout} while a peer is known (QUIC keepalives make silence mean
- * a dead relay or peer), the path closes itself: the shim stops forwarding and closes QUIC's socket, so the session
- * hears nothing more and ends with its idle timeout. {@link #close()} releases everything (deallocation, sockets),
- * idempotently. One path carries one session; close it when the session ends.
+ * a dead relay or peer), the path closes itself: QUIC hears and says nothing more through it, so the session ends
+ * with its idle timeout (and closes the socket). {@link #close()} releases everything (deallocation, socket),
+ * idempotently; so does the session closing the socket first. One path carries one session.
  */
 public final class RelayPath implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayPath.class);
@@ -69,8 +72,10 @@ public final class RelayPath implements AutoCloseable {
     /** Datagrams and payload bytes forwarded each way since the path opened, and datagrams dropped. */
     public record Stats(long packetsToPeer, long bytesToPeer, long packetsFromPeer, long bytesFromPeer, long dropped) {}
 
-    private final LoopbackShim shim;
+    private final TurnFraming framing;
+    private final Channel channel;
     private final TurnClient turn;
+    private final InetSocketAddress server;
     private final InetSocketAddress relayed;
     private final Set<InetSocketAddress> binding = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -78,34 +83,47 @@ public final class RelayPath implements AutoCloseable {
     private final ScheduledFuture<?> watchdog;
     private volatile Duration silenceTimeout = Duration.ofSeconds(10);
 
-    private RelayPath(InetSocketAddress server, TurnTransport transport, TurnCredentials credentials, Duration timeout)
-            throws IOException {
-        shim = new LoopbackShim(this::sendToRelay, this::bindChannelLater);
+    private volatile boolean closeRequested;
+
+    private RelayPath(QuicTransport quic, InetSocketAddress server, TurnTransport transport, TurnCredentials credentials,
+                      Duration timeout) throws IOException {
+        this.server = server;
+        boolean udp = transport == TurnTransport.UDP;
+        // QUIC's remote is the TURN server's address: stable while the peer's transport address may change
+        framing = new TurnFraming(server, server, !udp, this::bindChannelLater, () -> {
+            closeRequested = true;
+            closeAsync(CloseReason.LOCAL_CLOSE, null);
+        });
+        channel = quic.openUdp(new InetSocketAddress(0), framing);
         TurnClient client = null;
         try {
-            client = TurnClient.builder(server, credentials)
-                    .transport(transport)
-                    // turns: is for reachability: TURN's MESSAGE-INTEGRITY authenticates the relay and what crosses
-                    // it is QUIC, encrypted end to end to the pinned peer; relays mostly run self-signed certificates.
-                    .tls(TurnTls.anyCertificate())
-                    .closeTimeout(Duration.ofSeconds(1))
-                    .onData(shim::fromRelay)
+            TurnClient.Builder b = TurnClient.builder(server, credentials);
+            if (udp) {
+                b.socketOwnedBy(framing::sendRaw, (InetSocketAddress) channel.localAddress());
+            } else {
+                // turns: is for reachability: TURN's MESSAGE-INTEGRITY authenticates the relay and what crosses it
+                // is QUIC, encrypted end to end to the pinned peer; relays mostly run self-signed certificates.
+                b.transport(transport).tls(TurnTls.anyCertificate());
+            }
+            client = b.closeTimeout(Duration.ofSeconds(1))
+                    .onData(framing::fromIndication)
                     .onFailure(e -> closeAsync(CloseReason.RELAY_FAILED, e))
                     .connect();
+            framing.turn(client);
             relayed = allocate(client, timeout);
         } catch (IOException | RuntimeException e) {
             if (client != null) {
                 client.close();
             }
-            shim.close();
+            framing.release(true);
             throw e;
         }
         turn = client;
-        shim.start();
         watchdog = WATCHDOG.scheduleWithFixedDelay(this::checkSilence, 100, 100, TimeUnit.MILLISECONDS);
         if (closing.get()) { // TURN failed while we were still being built: shutdown() could not finish
             watchdog.cancel(false);
             turn.close();
+            framing.release(closeRequested);
         }
     }
 
@@ -114,7 +132,7 @@ public final class RelayPath implements AutoCloseable {
      * username and password are REST-style credentials the signalling server minted. URLs are {@code ip:port} (UDP)
      * and, after them, the grant's {@code streamUrls} ({@link TurnUri}: TCP or TLS, for networks that block UDP).
      */
-    public static RelayPath open(RelayGrant grant, Duration timeout) throws IOException {
+    public static RelayPath open(QuicTransport quic, RelayGrant grant, Duration timeout) throws IOException {
         if (grant.urls().isEmpty() && grant.streamUrls().isEmpty()) {
             throw new IOException("relay grant names no TURN server");
         }
@@ -134,7 +152,7 @@ public final class RelayPath implements AutoCloseable {
             try {
                 TurnUri uri = TurnUri.parse(url);
                 TurnTransport transport = uri.tls() ? TurnTransport.TLS : uri.tcp() ? TurnTransport.TCP : TurnTransport.UDP;
-                return new RelayPath(uri.server(), transport, TurnCredentials.of(grant.username(), grant.password()), budget);
+                return new RelayPath(quic, uri.server(), transport, TurnCredentials.of(grant.username(), grant.password()), budget);
             } catch (IOException | IllegalArgumentException e) {
                 IOException io = e instanceof IOException x ? x
                         : new IOException("unusable relay URL " + url + ": " + e.getMessage(), e);
@@ -148,10 +166,13 @@ public final class RelayPath implements AutoCloseable {
         throw failure != null ? failure : new TurnTimeoutException("no TURN allocation within " + timeout, null);
     }
 
-    /** Connects a UDP TURN client to {@code server} and allocates, giving up after {@code timeout}. */
-    public static RelayPath open(InetSocketAddress server, TurnCredentials credentials, Duration timeout)
-            throws IOException {
-        return new RelayPath(Objects.requireNonNull(server), TurnTransport.UDP, Objects.requireNonNull(credentials), timeout);
+    /**
+     * Opens a UDP socket on {@code quic}'s event loop, connects a TURN client on it to {@code server} and allocates,
+     * giving up after {@code timeout}.
+     */
+    public static RelayPath open(QuicTransport quic, InetSocketAddress server, TurnCredentials credentials,
+                                 Duration timeout) throws IOException {
+        return new RelayPath(quic, Objects.requireNonNull(server), TurnTransport.UDP, Objects.requireNonNull(credentials), timeout);
     }
 
     /** Where the peer sends: the relayed transport address of the allocation. */
@@ -159,31 +180,31 @@ public final class RelayPath implements AutoCloseable {
         return relayed;
     }
 
-    /** The loopback socket to hand to {@code QuicTransport}, which takes ownership of it. */
-    public DatagramChannel quicSocket() {
-        return shim.quicSocket();
+    /** The socket to hand to {@code QuicTransport.connect/accept}, which takes ownership of it. */
+    public Channel quicChannel() {
+        return channel;
     }
 
-    /** The shim's loopback address: the remote QUIC on this side talks to (for {@code connect}). */
-    public InetSocketAddress shimAddress() {
-        return shim.shimAddress();
+    /** The remote QUIC on this side talks to, whatever the peer's transport address (for {@code connect}). */
+    public InetSocketAddress quicRemote() {
+        return server;
     }
 
     /** The peer's transport address, once given or learned. */
     public InetSocketAddress peer() {
-        return shim.peer();
+        return framing.peer();
     }
 
     /** The TURN channel bound to the current peer, once bound (until then data travels in Send/Data indications). */
     public Optional<Integer> channel() {
-        InetSocketAddress current = shim.peer();
+        InetSocketAddress current = framing.peer();
         return current == null ? Optional.empty() : turn.channel(current);
     }
 
     /** Lets the peer's (public) IP send through the relay: a TURN CreatePermission, refreshed until close. */
     public void permit(InetAddress peerIp) throws TurnException {
         turn.createPermission(peerIp);
-        shim.permit(peerIp);
+        framing.permit(peerIp);
     }
 
     /**
@@ -192,7 +213,7 @@ public final class RelayPath implements AutoCloseable {
      */
     public void peer(InetSocketAddress address) throws TurnException {
         turn.bindChannel(address); // installs the permission too
-        shim.peer(address);
+        framing.peer(address);
     }
 
     /** Close the path when nothing has come through the relay for this long while a peer is known (default 10 s). */
@@ -204,13 +225,18 @@ public final class RelayPath implements AutoCloseable {
         return this;
     }
 
-    /** True once the path has stopped forwarding and closed its sockets. */
+    /** False once the path has stopped forwarding; true from the start (QUIC's datagrams are sent once a peer is known). */
+    public boolean isForwarding() {
+        return !framing.muted();
+    }
+
+    /** True once the path has stopped forwarding (QUIC's datagrams go nowhere, the relay's are dropped). */
     public boolean isClosed() {
         return closed.isDone();
     }
 
     /**
-     * Completes with the reason once the path has stopped forwarding and closed its sockets. The session then ends
+     * Completes with the reason once the path has stopped forwarding. The session then ends
      * with its idle timeout; for an immediate end, {@code closeFuture().thenRun(session::close)}.
      */
     public CompletableFuture<CloseReason> closeFuture() {
@@ -218,10 +244,13 @@ public final class RelayPath implements AutoCloseable {
     }
 
     public Stats stats() {
-        return shim.stats();
+        return framing.stats();
     }
 
-    /** Deallocates (waiting at most 1 s for the server), closes both loopback sockets. Idempotent. */
+    /**
+     * Stops forwarding, deallocates (waiting at most 1 s for the server) and closes the socket unless QUIC's session
+     * still holds it (it closes it when it ends). Idempotent.
+     */
     @Override
     public void close() {
         shutdown(CloseReason.LOCAL_CLOSE, null);
@@ -255,12 +284,7 @@ public final class RelayPath implements AutoCloseable {
         }
     }
 
-    /** The shim's forwarding thread, started once {@code turn} is set. */
-    private void sendToRelay(InetSocketAddress peer, byte[] data) throws IOException {
-        turn.send(peer, data);
-    }
-
-    /** A new transport address of the peer (on the TURN receive thread): bind it a channel off that thread. */
+    /** A new transport address of the peer (on the event loop): bind it a channel off that thread. */
     private void bindChannelLater(InetSocketAddress peer) {
         log.debug("relay peer is now {}", peer);
         if (turn.channel(peer).isEmpty() && binding.add(peer)) {
@@ -277,7 +301,7 @@ public final class RelayPath implements AutoCloseable {
     }
 
     private void checkSilence() {
-        if (shim.peer() != null && !closing.get() && shim.silentNanos() > silenceTimeout.toNanos()) {
+        if (framing.peer() != null && !closing.get() && framing.silentNanos() > silenceTimeout.toNanos()) {
             closeAsync(CloseReason.RELAY_SILENT, null);
         }
     }
@@ -297,10 +321,11 @@ public final class RelayPath implements AutoCloseable {
         if (watchdog != null) { // null only if TURN failed while the constructor was still running
             watchdog.cancel(false);
         }
-        shim.close(); // QUIC hears nothing more and ends with its idle timeout
+        framing.mute(); // QUIC hears nothing more and ends with its idle timeout
         closed.complete(reason); // unusable from here; the deallocation below may take up to 1 s
         if (turn != null) {
             turn.close();
         }
+        framing.release(closeRequested);
     }
 }

@@ -17,6 +17,8 @@ import dev.peerlink.turn.TurnCredentials;
 import dev.peerlink.turn.client.TurnTimeoutException;
 import dev.peerlink.turn.server.TurnServer;
 import dev.peerlink.turn.server.TurnServerConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -80,10 +82,10 @@ class RelayPathTest {
     record Sessions(SecureSession p, SecureSession r) {}
 
     private Sessions pClientRServer(SessionConfig config) throws Exception {
-        relay = RelayPath.open(new RelayGrant(List.of(Endpoints.format(server.udpAddress())), "alice", "wonderland", 600),
+        relay = RelayPath.open(QUIC, new RelayGrant(List.of(Endpoints.format(server.udpAddress())), "alice", "wonderland", 600),
                 Duration.ofSeconds(5));
         relay.permit(LOOPBACK); // P's public IP, as its STUN-reported address would say
-        CompletableFuture<SecureSession> rs = QUIC.accept(relay.quicSocket(), r, p.publicIdentity(), config);
+        CompletableFuture<SecureSession> rs = QUIC.accept(relay.quicChannel(), r, p.publicIdentity(), config);
         CompletableFuture<SecureSession> ps = QUIC.connect(plainSocket(LOOPBACK), relay.relayedAddress(), p,
                 r.publicIdentity(), config);
         return new Sessions(ps.get(20, TimeUnit.SECONDS), rs.get(20, TimeUnit.SECONDS));
@@ -145,12 +147,12 @@ class RelayPathTest {
 
     @Test
     void relaySideIsQuicClientWhenThePeerAddressIsKnown() throws Exception {
-        relay = RelayPath.open(server.udpAddress(), CREDS, Duration.ofSeconds(5));
+        relay = RelayPath.open(QUIC, server.udpAddress(), CREDS, Duration.ofSeconds(5));
         DatagramChannel plain = plainSocket(LOOPBACK);
         InetSocketAddress plainAddress = (InetSocketAddress) plain.getLocalAddress(); // accept takes the socket over
         relay.peer(plainAddress);
         CompletableFuture<SecureSession> ps = QUIC.accept(plain, p, r.publicIdentity(), FAST);
-        CompletableFuture<SecureSession> rs = QUIC.connect(relay.quicSocket(), relay.shimAddress(), r,
+        CompletableFuture<SecureSession> rs = QUIC.connect(relay.quicChannel(), relay.quicRemote(), r,
                 p.publicIdentity(), FAST);
         SecureSession rSession = rs.get(20, TimeUnit.SECONDS);
         SecureSession pSession = ps.get(20, TimeUnit.SECONDS);
@@ -209,7 +211,8 @@ class RelayPathTest {
         assertThat(pSaw.get()).isEqualTo(CloseReason.IDLE_TIMEOUT);
         assertThat(rSaw.get()).isEqualTo(CloseReason.IDLE_TIMEOUT);
         assertThat(relay.closeFuture().getNow(null)).isEqualTo(RelayPath.CloseReason.RELAY_SILENT);
-        assertThat(relay.quicSocket().isOpen()).isFalse();
+        assertThat(relay.isForwarding()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !relay.quicChannel().isOpen()); // the ended session's
         writer.join(Duration.ofSeconds(5));
         assertThat(writer.isAlive()).as("writer unblocked").isFalse();
         relay.close(); // idempotent after a self-close
@@ -234,18 +237,30 @@ class RelayPathTest {
     }
 
     @Test
+    void theSessionClosingItsSocketDeallocatesThePath() throws Exception {
+        Sessions s = pClientRServer(FAST);
+        assertThat(server.stats().allocationsActive()).isEqualTo(1);
+        s.r().close(); // closes the relay socket: the path deallocates through it first
+        assertThat(relay.closeFuture().get(5, TimeUnit.SECONDS)).isEqualTo(RelayPath.CloseReason.LOCAL_CLOSE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().allocationsActive() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !relay.quicChannel().isOpen());
+        s.p().close();
+    }
+
+    @Test
     void turnFailureClosesThePath() throws Exception {
         // The server forgets the allocation (a restart on the same port); the refresh fails and TurnClient reports it.
         server.close();
         server = startServer(new InetSocketAddress(LOOPBACK, 0),
                 b -> b.allocationLifetimes(Duration.ofSeconds(2), Duration.ofSeconds(2)));
         InetSocketAddress at = server.udpAddress();
-        relay = RelayPath.open(at, CREDS, Duration.ofSeconds(5));
+        relay = RelayPath.open(QUIC, at, CREDS, Duration.ofSeconds(5));
         relay.permit(LOOPBACK);
         server.close();
         server = startServer(at, b -> { });
         assertThat(relay.closeFuture().get(10, TimeUnit.SECONDS)).isEqualTo(RelayPath.CloseReason.RELAY_FAILED);
-        assertThat(relay.quicSocket().isOpen()).isFalse();
+        assertThat(relay.isForwarding()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !relay.quicChannel().isOpen()); // no QUIC held it
     }
 
     @Test
@@ -258,9 +273,9 @@ class RelayPathTest {
             assumeTrue(false, "cannot bind 127.0.0.2: " + e);
             return;
         }
-        relay = RelayPath.open(server.udpAddress(), CREDS, Duration.ofSeconds(5));
+        relay = RelayPath.open(QUIC, server.udpAddress(), CREDS, Duration.ofSeconds(5));
         relay.permit(LOOPBACK);
-        DatagramChannel quic = relay.quicSocket(); // used raw: stands in for QUIC
+        RawQuic quic = new RawQuic(relay); // stands in for QUIC behind the framing
         DatagramChannel friend = plainSocket(LOOPBACK);
         try (stranger; friend) {
             for (int i = 0; i < 3; i++) {
@@ -268,29 +283,62 @@ class RelayPathTest {
             }
             send(friend, "friend", relay.relayedAddress());
             // one relayed socket, one queue: had the stranger's datagrams been relayed, they would come first
-            assertThat(receive(quic)).isEqualTo("friend");
+            assertThat(quic.receive()).isEqualTo("friend");
             assertThat(relay.peer()).isEqualTo(friend.getLocalAddress());
-            // the shim counts a datagram after handing it on: wait for the count rather than race it
             await().atMost(Duration.ofSeconds(5)).until(() -> relay.stats().packetsFromPeer() == 1);
             assertThat(relay.stats().packetsFromPeer()).isEqualTo(1);
             assertThat(server.stats().droppedNoPermission()).isEqualTo(3);
 
-            send(quic, "to friend", relay.shimAddress());
+            quic.send("to friend");
             assertThat(receive(friend)).isEqualTo("to friend");
 
             // NAT rebinding: same IP, new port — replies follow it
             try (DatagramChannel rebound = plainSocket(LOOPBACK)) {
                 send(rebound, "rebound", relay.relayedAddress());
-                assertThat(receive(quic)).isEqualTo("rebound");
+                assertThat(quic.receive()).isEqualTo("rebound");
                 assertThat(relay.peer()).isEqualTo(rebound.getLocalAddress());
-                send(quic, "to rebound", relay.shimAddress());
+                quic.send("to rebound");
                 assertThat(receive(rebound)).isEqualTo("to rebound");
             }
 
             // control: once permitted, the other IP gets through
             relay.permit(other);
             send(stranger, "now permitted", relay.relayedAddress());
-            assertThat(receive(quic)).isEqualTo("now permitted");
+            assertThat(quic.receive()).isEqualTo("now permitted");
+        } finally {
+            relay.quicChannel().close(); // QUIC's part: a session closes its socket when it ends
+        }
+    }
+
+    @Test
+    void aGsoBatchFromQuicReachesThePeerAsItsSeparateDatagrams() throws Exception {
+        assumeTrue(io.netty.channel.epoll.SegmentedDatagramPacket.isSupported()
+                && !"nio".equals(System.getProperty("peerlink.secure.quicTransport")), "no UDP GSO (epoll) here");
+        relay = RelayPath.open(QUIC, server.udpAddress(), CREDS, Duration.ofSeconds(5));
+        relay.permit(LOOPBACK);
+        RawQuic quic = new RawQuic(relay);
+        try (DatagramChannel peer = plainSocket(LOOPBACK)) {
+            send(peer, "hello", relay.relayedAddress());
+            assertThat(quic.receive()).isEqualTo("hello");
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.channel().isPresent()); // ChannelData from here
+            byte[] batch = random(1200 + 1200 + 500, 4); // two full segments and a short last one, as quiche sends
+            relay.quicChannel().writeAndFlush(new io.netty.channel.epoll.SegmentedDatagramPacket(
+                    Unpooled.wrappedBuffer(batch), 1200, relay.quicRemote())).syncUninterruptibly();
+            for (int[] range : new int[][] {{0, 1200}, {1200, 2400}, {2400, 2900}}) {
+                ByteBuffer b = ByteBuffer.allocate(2048);
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        peer.receive(b);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, r -> Thread.ofVirtual().start(r)).get(5, TimeUnit.SECONDS);
+                assertThat(java.util.Arrays.copyOf(b.array(), b.position()))
+                        .isEqualTo(java.util.Arrays.copyOfRange(batch, range[0], range[1]));
+            }
+            assertThat(relay.stats().packetsToPeer()).isEqualTo(3);
+        } finally {
+            relay.quicChannel().close();
         }
     }
 
@@ -304,11 +352,11 @@ class RelayPathTest {
             RelayGrant grant = new RelayGrant(List.of(blocked), "alice", "wonderland", 600,
                     List.of("turns:" + Endpoints.format(server.tlsAddress())));
             long t0 = System.nanoTime();
-            relay = RelayPath.open(grant, Duration.ofSeconds(6));
+            relay = RelayPath.open(QUIC, grant, Duration.ofSeconds(6));
             System.out.printf("[relay] UDP server silent, allocated over TLS after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         }
         relay.permit(LOOPBACK);
-        CompletableFuture<SecureSession> rs = QUIC.accept(relay.quicSocket(), r, p.publicIdentity(), FAST);
+        CompletableFuture<SecureSession> rs = QUIC.accept(relay.quicChannel(), r, p.publicIdentity(), FAST);
         CompletableFuture<SecureSession> ps = QUIC.connect(plainSocket(LOOPBACK), relay.relayedAddress(), p,
                 r.publicIdentity(), FAST);
         SecureSession pSession = ps.get(20, TimeUnit.SECONDS);
@@ -338,13 +386,41 @@ class RelayPathTest {
         try (DatagramChannel hole = plainSocket(LOOPBACK)) {
             silent = (InetSocketAddress) hole.getLocalAddress(); // bound, never answers
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> RelayPath.open(silent, CREDS, Duration.ofMillis(700)))
+            assertThatThrownBy(() -> RelayPath.open(QUIC, silent, CREDS, Duration.ofMillis(700)))
                     .isInstanceOf(TurnTimeoutException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** In QUIC's place at the end of the relay channel's pipeline: what arrives is queued, and it sends to quicRemote. */
+    private static final class RawQuic extends io.netty.channel.SimpleChannelInboundHandler<DatagramPacket> {
+        private final java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final RelayPath relay;
+
+        RawQuic(RelayPath relay) {
+            this.relay = relay;
+            relay.quicChannel().pipeline().addLast("quic", this);
+        }
+
+        @Override
+        protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx, DatagramPacket msg) {
+            assertThat(msg.sender()).isEqualTo(relay.quicRemote()); // one fixed remote, whoever the peer is
+            got.add(msg.content().toString(StandardCharsets.UTF_8));
+        }
+
+        void send(String text) {
+            relay.quicChannel().writeAndFlush(new DatagramPacket(
+                    Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), relay.quicRemote())).syncUninterruptibly();
+        }
+
+        String receive() throws InterruptedException {
+            String s = got.poll(5, TimeUnit.SECONDS);
+            assertThat(s).as("a datagram within 5 s").isNotNull();
+            return s;
+        }
+    }
 
     private static DatagramChannel plainSocket(InetAddress ip) throws IOException {
         DatagramChannel c = DatagramChannel.open();

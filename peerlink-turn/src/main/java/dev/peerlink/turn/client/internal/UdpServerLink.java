@@ -25,7 +25,17 @@ public final class UdpServerLink implements ServerLink {
 
     public static UdpServerLink open(InetSocketAddress local, InetSocketAddress server, RetransmissionPolicy policy,
                                      Inbound inbound) throws IOException {
-        StunUdpClient udp = StunUdpClient.bind(local, policy, new RtoEstimator(policy), TurnAttributes.DECODER);
+        return over(StunUdpClient.bind(local, policy, new RtoEstimator(policy), TurnAttributes.DECODER), server, inbound);
+    }
+
+    /** On a socket someone else owns: it sends for us and hands us what it receives ({@link #receive}). */
+    public static UdpServerLink over(StunUdpClient.DatagramSender sender, InetSocketAddress local,
+                                     InetSocketAddress server, RetransmissionPolicy policy, Inbound inbound) {
+        return over(StunUdpClient.over(sender, local, policy, new RtoEstimator(policy), TurnAttributes.DECODER),
+                server, inbound);
+    }
+
+    private static UdpServerLink over(StunUdpClient udp, InetSocketAddress server, Inbound inbound) {
         // Only the server may speak for the allocation; anything from elsewhere is spoofed or stray.
         udp.onIndication((m, from) -> {
             if (from.equals(server)) {
@@ -43,6 +53,11 @@ public final class UdpServerLink implements ServerLink {
             }
         });
         return new UdpServerLink(udp, server);
+    }
+
+    /** A datagram the socket's owner received (only for a link made with {@link #over}). */
+    public void receive(java.nio.ByteBuffer datagram, InetSocketAddress from) {
+        udp.receive(datagram, from);
     }
 
     @Override
