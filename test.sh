@@ -9,7 +9,7 @@ cd "$root"
 peerlink_pick_jdk
 
 packages=(nftables iproute2 conntrack coturn miniupnpd-nftables miniupnpc iperf3 procps postgresql gpsd gpsd-clients
-  ffmpeg rtmpdump xvfb chromium chromium-driver)
+  ffmpeg rtmpdump xvfb chromium chromium-driver stun-client)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do

@@ -58,6 +58,9 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--no-tcp", description = "Serve UDP only.")
     boolean noTcp;
 
+    @Option(names = "--no-classic-stun", description = "Do not answer RFC 3489 Binding requests (no magic cookie).")
+    boolean noClassicStun;
+
     @Override
     public Integer call() throws Exception {
         TurnServerConfig.Builder b = TurnServerConfig.builder()
@@ -67,7 +70,8 @@ final class RelayCommand implements Callable<Integer> {
                 .maxAllocations(maxAllocations)
                 .maxAllocationsPerUser(userQuota)
                 .bandwidth(bandwidth, 0)
-                .tcp(!noTcp);
+                .tcp(!noTcp)
+                .classicStun(!noClassicStun);
         if (relayIp != null) {
             b.relayIp(relayIp);
         }

@@ -55,6 +55,7 @@ public final class TurnServerConfig {
     private final int maxTcpConnections;
     private final String software;
     private final boolean strictChannelRange;
+    private final boolean classicStun;
 
     private TurnServerConfig(Builder b) {
         listen = b.listen;
@@ -85,6 +86,7 @@ public final class TurnServerConfig {
         maxTcpConnections = b.maxTcpConnections;
         software = b.software;
         strictChannelRange = b.strictChannelRange;
+        classicStun = b.classicStun;
     }
 
     public static Builder builder() {
@@ -121,6 +123,8 @@ public final class TurnServerConfig {
     public String software() { return software; }
     /** Highest channel number ChannelBind accepts: 0x4FFF (RFC 8656) when strict, else 0x7FFF (RFC 5766). */
     public int maxChannel() { return strictChannelRange ? 0x4FFF : 0x7FFF; }
+    /** Whether RFC 3489 Binding requests (no magic cookie) are answered, with MAPPED-ADDRESS. */
+    public boolean classicStun() { return classicStun; }
 
     /** Reads {@code user:password} lines; blank lines and lines starting with '#' are skipped. */
     public static Map<String, String> readUsers(Path file) throws IOException {
@@ -170,6 +174,7 @@ public final class TurnServerConfig {
         private int maxTcpConnections = 10_000;
         private String software = "peerlink";
         private boolean strictChannelRange;
+        private boolean classicStun = true;
 
         private Builder() {}
 
@@ -299,6 +304,9 @@ public final class TurnServerConfig {
          * coturn's clients still draw from that range; both demultiplex the same (top bits 01).
          */
         public Builder strictChannelRange(boolean strict) { this.strictChannelRange = strict; return this; }
+
+        /** Answer RFC 3489 Binding requests (RFC 8489 §12) with MAPPED-ADDRESS; on by default. */
+        public Builder classicStun(boolean on) { this.classicStun = on; return this; }
 
         public TurnServerConfig build() {
             if (realm == null || realm.isEmpty()) {
