@@ -58,6 +58,14 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--no-tcp", description = "Serve UDP only.")
     boolean noTcp;
 
+    @Option(names = "--alternate-server", paramLabel = "IP:PORT",
+            description = "Send new allocations there (300 Try Alternate) once --alternate-threshold are active.")
+    InetSocketAddress alternateServer;
+
+    @Option(names = "--alternate-threshold", paramLabel = "N", defaultValue = "0",
+            description = "Active allocations from which --alternate-server takes new ones (default: ${DEFAULT-VALUE}: all).")
+    int alternateThreshold;
+
     @Option(names = "--no-classic-stun", description = "Do not answer RFC 3489 Binding requests (no magic cookie).")
     boolean noClassicStun;
 
@@ -74,6 +82,9 @@ final class RelayCommand implements Callable<Integer> {
                 .classicStun(!noClassicStun);
         if (relayIp != null) {
             b.relayIp(relayIp);
+        }
+        if (alternateServer != null) {
+            b.alternateServer(alternateServer, alternateThreshold);
         }
         if (secret != null) {
             b.secret(secret);

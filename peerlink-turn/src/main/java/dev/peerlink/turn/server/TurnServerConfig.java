@@ -56,6 +56,8 @@ public final class TurnServerConfig {
     private final String software;
     private final boolean strictChannelRange;
     private final boolean classicStun;
+    private final InetSocketAddress alternateServer;
+    private final int alternateThreshold;
 
     private TurnServerConfig(Builder b) {
         listen = b.listen;
@@ -87,6 +89,8 @@ public final class TurnServerConfig {
         software = b.software;
         strictChannelRange = b.strictChannelRange;
         classicStun = b.classicStun;
+        alternateServer = b.alternateServer;
+        alternateThreshold = b.alternateThreshold;
     }
 
     public static Builder builder() {
@@ -125,6 +129,9 @@ public final class TurnServerConfig {
     public int maxChannel() { return strictChannelRange ? 0x4FFF : 0x7FFF; }
     /** Whether RFC 3489 Binding requests (no magic cookie) are answered, with MAPPED-ADDRESS. */
     public boolean classicStun() { return classicStun; }
+    /** Where Allocates go (300 Try Alternate) once {@link #alternateThreshold()} allocations are active. */
+    public Optional<InetSocketAddress> alternateServer() { return Optional.ofNullable(alternateServer); }
+    public int alternateThreshold() { return alternateThreshold; }
 
     /** Reads {@code user:password} lines; blank lines and lines starting with '#' are skipped. */
     public static Map<String, String> readUsers(Path file) throws IOException {
@@ -175,6 +182,8 @@ public final class TurnServerConfig {
         private String software = "peerlink";
         private boolean strictChannelRange;
         private boolean classicStun = true;
+        private InetSocketAddress alternateServer;
+        private int alternateThreshold;
 
         private Builder() {}
 
@@ -307,6 +316,23 @@ public final class TurnServerConfig {
 
         /** Answer RFC 3489 Binding requests (RFC 8489 §12) with MAPPED-ADDRESS; on by default. */
         public Builder classicStun(boolean on) { this.classicStun = on; return this; }
+
+        /**
+         * Sheds load (RFC 8656 §7.2, RFC 8489 §10): once {@code threshold} allocations are active, a new
+         * authenticated Allocate gets 300 Try Alternate with ALTERNATE-SERVER {@code server}. Threshold 0
+         * sends every new allocation there (draining this instance). Same transport and credentials there.
+         */
+        public Builder alternateServer(InetSocketAddress server, int threshold) {
+            if (threshold < 0) {
+                throw new IllegalArgumentException("threshold must be >= 0");
+            }
+            if (server.isUnresolved()) {
+                throw new IllegalArgumentException("unresolved alternate server " + server);
+            }
+            this.alternateServer = server;
+            this.alternateThreshold = threshold;
+            return this;
+        }
 
         public TurnServerConfig build() {
             if (realm == null || realm.isEmpty()) {

@@ -8,10 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
-import dev.peerlink.stun.attribute.UnknownAttributes;
 import dev.peerlink.stun.attribute.XorMappedAddress;
-import dev.peerlink.turn.TurnAttributeType;
-import dev.peerlink.turn.attribute.DontFragment;
 import dev.peerlink.turn.attribute.Lifetime;
 import dev.peerlink.turn.attribute.RequestedAddressFamily;
 import dev.peerlink.turn.attribute.RequestedTransport;
@@ -79,10 +76,6 @@ class AllocationTest {
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE, b -> { }))).as("no REQUESTED-TRANSPORT").isEqualTo(400);
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE,
                     b -> b.add(new RequestedTransport(RequestedTransport.TCP))))).isEqualTo(442);
-            StunMessage df = c.authed(StunMethod.ALLOCATE,
-                    b -> b.add(new RequestedTransport(RequestedTransport.UDP)).add(new DontFragment()));
-            assertThat(TurnTestClient.errorCode(df)).isEqualTo(420);
-            assertThat(df.attribute(UnknownAttributes.class).orElseThrow().types()).containsExactly(TurnAttributeType.DONT_FRAGMENT);
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE, b -> b.add(new RequestedTransport(RequestedTransport.UDP))
                     .add(new RequestedAddressFamily(RequestedAddressFamily.IPV6, false))))).isEqualTo(440);
             assertThat(server.stats().allocationsActive()).isZero();
