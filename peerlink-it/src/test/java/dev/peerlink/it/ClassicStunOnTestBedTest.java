@@ -33,10 +33,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ClassicStunOnTestBedTest {
     private static final int PORT = 3494;
     private static final int ALT_PORT = 3495;
+    private static final int SILENT_PORT = 3496;
     private static final Path STUN = Path.of("/usr/bin/stun");
 
     private NatTestBed bed;
     private HostProcess server;
+    private HostProcess silent;
 
     @BeforeAll
     void startBed() {
@@ -52,12 +54,17 @@ class ClassicStunOnTestBedTest {
                 "--primary", host.primaryAddress().getHostAddress() + ":" + PORT,
                 "--alternate", host.alternateAddress().getHostAddress() + ":" + ALT_PORT));
         server.awaitOutput(Pattern.compile("STUN server on"), Duration.ofSeconds(60));
+        silent = host.start(host.javaCommand("dev.peerlink.cli.Main", "stun-server", "--no-classic-stun",
+                "--primary", host.primaryAddress().getHostAddress() + ":" + SILENT_PORT));
+        silent.awaitOutput(Pattern.compile("STUN server on"), Duration.ofSeconds(60));
     }
 
     @AfterAll
     void stopBed() throws Exception {
-        if (server != null) {
-            server.close();
+        for (HostProcess p : new HostProcess[] {server, silent}) {
+            if (p != null) {
+                p.close();
+            }
         }
         if (bed != null) {
             bed.close();
@@ -66,8 +73,12 @@ class ClassicStunOnTestBedTest {
 
     /** The client's verdict line, e.g. "Primary: Independent Mapping, Port Dependent Filter, random port, will hairpin". */
     private String primary(Host host) {
+        return primary(host, PORT);
+    }
+
+    private String primary(Host host, int port) {
         ExecResult r = host.exec(Duration.ofSeconds(60), STUN.toString(),
-                bed.server().primaryAddress().getHostAddress() + ":" + PORT);
+                bed.server().primaryAddress().getHostAddress() + ":" + port);
         String line = (r.stdout() + r.stderr()).lines().filter(l -> l.startsWith("Primary:")).findFirst()
                 .orElse("(no verdict) " + r.stdout() + r.stderr());
         System.out.printf("stun from %s: %s%n", host, line.strip());
@@ -96,6 +107,12 @@ class ClassicStunOnTestBedTest {
     @Test
     void openHostIsOpen() {
         assertThat(primary(bed.openHost())).contains("Open");
+    }
+
+    /** {@code stun-server --no-classic-stun}: 3489 clients get no answer at all. */
+    @Test
+    void switchedOffTheClientSeesNothing() {
+        assertThat(primary(bed.openHost(), SILENT_PORT)).contains("Blocked");
     }
 
     @Test
