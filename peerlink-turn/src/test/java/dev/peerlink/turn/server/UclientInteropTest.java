@@ -122,6 +122,22 @@ class UclientInteropTest {
         }
     }
 
+    /** A draining server (threshold 0) answers 300 with ALTERNATE-SERVER; coturn's client moves there and relays. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"UDP, ''", "TCP, -t"})
+    void followsTryAlternate(String name, String flags) throws Exception {
+        try (TurnServer alternate = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8").secret(SECRET));
+             TurnServer draining = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8").secret(SECRET)
+                     .alternateServer(alternate.udpAddress(), 0))) {
+            List<String> extra = flags.isBlank() ? List.of() : List.of(flags.trim());
+            Result r = uclient(draining, extra, List.of("-u", TestServers.USER, "-w", TestServers.PASSWORD), 50, 100);
+            assertDelivered("redirected " + name, r);
+            assertThat(draining.stats().refusals(Refusal.REDIRECTED)).as(r.output).isPositive();
+            assertThat(draining.stats().allocationsCreated()).isZero();
+            assertThat(alternate.stats().allocationsCreated()).as(r.output).isPositive();
+        }
+    }
+
     private static void assertDelivered(String name, Result r) {
         System.out.printf("uclient %s: sent %d, received %d, lost %d%n", name, r.sent, r.received, r.lost);
         assertThat(r.sent).as(r.output).isGreaterThan(0);
