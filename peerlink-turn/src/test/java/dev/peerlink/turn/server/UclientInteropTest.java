@@ -95,7 +95,6 @@ class UclientInteropTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "UDP RTP/RTCP pairs,                   ''",
-            "UDP RTP/RTCP pairs with Send,         -s",
             "TCP RTP/RTCP pairs,                   -t",
             "UDP RTP/RTCP pairs with DONT-FRAGMENT, -g",
             "UDP RTP/RTCP pairs client to client,  -y",
