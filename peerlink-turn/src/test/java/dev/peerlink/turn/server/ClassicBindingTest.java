@@ -9,12 +9,16 @@ import dev.peerlink.stun.StunEncoder;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
 import dev.peerlink.stun.TransactionId;
+import dev.peerlink.stun.attribute.ChangeRequest;
+import dev.peerlink.stun.attribute.ErrorCode;
 import dev.peerlink.stun.attribute.MappedAddress;
+import dev.peerlink.stun.attribute.UnknownAttributes;
 import dev.peerlink.turn.TurnAttributes;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The relay's own Binding answers RFC 3489 clients (no magic cookie) with MAPPED-ADDRESS, unless switched off. */
@@ -22,8 +26,15 @@ class ClassicBindingTest {
     private static final int ID_PREFIX = 0x0BADF00D;
 
     private static byte[] classicRequest(TransactionId id) {
-        return StunEncoder.standard().encode(StunMessage.builder(StunMethod.BINDING, StunClass.REQUEST, id)
-                .classic(ID_PREFIX).build(), MessageProtection.NONE);
+        return classicRequest(id, null);
+    }
+
+    private static byte[] classicRequest(TransactionId id, ChangeRequest change) {
+        StunMessage.Builder b = StunMessage.builder(StunMethod.BINDING, StunClass.REQUEST, id).classic(ID_PREFIX);
+        if (change != null) {
+            b.add(change);
+        }
+        return StunEncoder.standard().encode(b.build(), MessageProtection.NONE);
     }
 
     private static StunMessage receive(DatagramSocket s) throws Exception {
@@ -48,6 +59,24 @@ class ClassicBindingTest {
             assertThat(resp.messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
             assertThat(resp.attribute(MappedAddress.class)).map(MappedAddress::address).contains((InetSocketAddress) s.getLocalSocketAddress());
             assertThat(resp.has(AttributeType.XOR_MAPPED_ADDRESS)).isFalse();
+        }
+    }
+
+    /** stund puts CHANGE-REQUEST in every request; the relay has no alternate, so only a real change is refused. */
+    @Test
+    void changeRequestIs420UnlessItAsksForNothing() throws Exception {
+        try (TurnServer server = TestServers.start();
+             DatagramSocket s = new DatagramSocket(new InetSocketAddress(TestServers.LOOPBACK, 0))) {
+            s.setSoTimeout(3000);
+            byte[] none = classicRequest(TransactionId.random(), new ChangeRequest(false, false));
+            s.send(new DatagramPacket(none, none.length, server.udpAddress()));
+            assertThat(receive(s).messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
+            byte[] change = classicRequest(TransactionId.random(), new ChangeRequest(true, true));
+            s.send(new DatagramPacket(change, change.length, server.udpAddress()));
+            StunMessage refused = receive(s);
+            assertThat(refused.attribute(ErrorCode.class)).map(ErrorCode::code).contains(420);
+            assertThat(refused.attribute(UnknownAttributes.class)).map(UnknownAttributes::types)
+                    .contains(List.of(AttributeType.CHANGE_REQUEST));
         }
     }
 

@@ -4,8 +4,6 @@ import dev.peerlink.stun.StunDecodeException;
 import dev.peerlink.stun.StunDecoder;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
-import dev.peerlink.stun.attribute.MappedAddress;
-import dev.peerlink.stun.attribute.XorMappedAddress;
 import dev.peerlink.turn.TurnAttributes;
 import dev.peerlink.turn.TurnErrors;
 import dev.peerlink.turn.server.Refusal;
@@ -102,12 +100,7 @@ public final class TurnEngine {
         StunMethod method = msg.method();
         List<Integer> unknown = msg.unknownComprehensionRequired(TurnAttributes.REGISTRY);
         if (method.equals(StunMethod.BINDING)) {
-            // An RFC 3489 client gets MAPPED-ADDRESS: it cannot read XOR-MAPPED-ADDRESS (RFC 8489 §12).
-            byte[] reply = unknown.isEmpty()
-                    ? Replies.success(msg, Replies.unprotected(msg),
-                            msg.isClassic() ? new MappedAddress(client) : new XorMappedAddress(client))
-                    : Replies.unknownAttributes(msg, Replies.unprotected(msg), unknown);
-            link.writeAndFlush(Unpooled.wrappedBuffer(reply));
+            link.writeAndFlush(Unpooled.wrappedBuffer(Replies.binding(msg, client, unknown)));
             return;
         }
         if (!isTurnRequest(method)) {
