@@ -8,8 +8,9 @@ cd "$root"
 . scripts/env.sh
 peerlink_pick_jdk
 
-packages=(nftables iproute2 conntrack coturn miniupnpd-nftables miniupnpc iperf3 procps postgresql gpsd gpsd-clients
-  ffmpeg rtmpdump xvfb chromium chromium-driver stun-client)
+packages=(nftables iproute2 conntrack coturn miniupnpd-nftables miniupnpc iperf3 procps postgresql redis-server gpsd
+  gpsd-clients ffmpeg rtmpdump xvfb chromium chromium-driver tinyproxy
+  stun-client)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do
@@ -20,15 +21,21 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     # miniupnpd asks debconf questions; answer them and keep its service from starting.
     echo 'miniupnpd miniupnpd/start_daemon boolean false' | debconf-set-selections 2>/dev/null || true
+    # Daemons running before the install are the user's: the tests use their own ports and leave them alone.
+    before=" $(pgrep -d ' ' -x 'turnserver|miniupnpd|redis-server|postgres' || true) "
     apt-get update -q >/dev/null || echo "test.sh: apt-get update failed; trying the install anyway"
     apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
       || echo "test.sh: could not install ${missing[*]}; tests that need them will be skipped"
+    # Services the packages just started on their own would hold ports some tests use: stop only those.
+    for svc in coturn miniupnpd redis-server postgresql; do
+      [[ " ${missing[*]} " == *" ${svc} "* || ( $svc == miniupnpd && " ${missing[*]} " == *" miniupnpd-nftables "* ) ]] || continue
+      command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1 || true
+      command -v service >/dev/null && service "$svc" stop >/dev/null 2>&1 || true
+    done
+    for pid in $(pgrep -x 'turnserver|miniupnpd|redis-server|postgres' || true); do
+      [[ "$before" == *" $pid "* ]] || kill "$pid" 2>/dev/null || true
+    done
   fi
-  # Services the packages start on their own would hold the ports the tests use.
-  for svc in coturn miniupnpd; do
-    command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1 || true
-    pkill -x "${svc/coturn/turnserver}" >/dev/null 2>&1 || true
-  done
 else
   echo "test.sh: not root; system tests that need root or missing packages will be skipped"
 fi

@@ -4,6 +4,7 @@ import dev.peerlink.peer.DeviceIdentity;
 import dev.peerlink.peer.LadderConfig;
 import dev.peerlink.peer.Peer;
 import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.HttpProxy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +18,16 @@ final class DeviceOptions {
     @Option(names = "--id", paramLabel = "ID", description = "This device's id ([A-Za-z0-9._-], 1-64).")
     String id;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT",
-            description = "Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL.")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,...]",
+            description = {"Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL. Several,",
+                    "comma-separated (or a name with several addresses), are instances of one service: the device starts",
+                    "at a random one and moves to another when it loses the connection."})
     String server;
+
+    @Option(names = "--proxy", paramLabel = "URL", converter = ProxyConverter.class,
+            description = "Reach the server through this HTTP CONNECT proxy: http://[USER:PASSWORD@]HOST:PORT "
+                    + "(default: HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY).")
+    HttpProxy proxy;
 
     @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
     Path home;
@@ -67,6 +75,7 @@ final class DeviceOptions {
         if (id == null || server == null) {
             throw new IllegalArgumentException(command + " needs --id ID and --server HOST:PORT");
         }
+        dev.peerlink.peer.ServerList.parse(server); // a malformed list is a usage error, not a registration failure
         if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("--id must be 1-64 characters of [A-Za-z0-9._-]");
         }
@@ -118,7 +127,7 @@ final class DeviceOptions {
     }
 
     Peer.Builder peer() throws IOException {
-        return Peer.builder().identity(identity()).server(server).ladder(ladder())
+        return Peer.builder().identity(identity()).server(server).proxy(proxy).ladder(ladder())
                 .pendingPoll(pullMs == null ? null : Duration.ofMillis(pullMs)).acceptPushed(!pullOnly);
     }
 

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
         description = {"Registers this device with the server and serves incoming connections until stopped.",
                 "Bytes received go to stdout, or are echoed back with --echo; --send FILE also sends FILE back on every",
                 "connection (netcat -N both ways). Events are JSON lines on stderr:",
-                "{\"event\":\"ready\",...} once registered and its NAT is known, {\"event\":\"incoming\",...} per connection,",
+                "{\"event\":\"ready\",...} once registered and its NAT is known, {\"event\":\"registered\",\"server\":...} at every",
+                "re-registration (after a lost connection; with --server A,B,C possibly at another server),",
+                "{\"event\":\"incoming\",...} per connection,",
                 "{\"event\":\"mapping\",...} per gateway mapping result with --map (mapped, unavailable, remapped, ...)."})
 final class PeerCommand implements Callable<Integer> {
     @Mixin
@@ -116,11 +118,22 @@ final class PeerCommand implements Callable<Integer> {
                         + (e.getCause() == null ? e : e.getCause()).getMessage());
                 return 1;
             }
+            // every later registration: after a lost connection, at the same server or (with several) another
+            peer.signalling().addRegisteredListener(r -> {
+                synchronized (err) {
+                    err.println(DeviceOptions.json("event", "registered", "id", peer.id().value(),
+                            "server", String.valueOf(peer.signalling().server())));
+                    err.flush();
+                }
+            });
             NetworkInfo net = awaitDiscovery(peer);
-            err.println(DeviceOptions.json("event", "ready", "id", peer.id().value(),
-                    "nat", net.nat() == null ? null : net.nat().type(),
-                    "public", net.publicAddress() == null ? null : dev.peerlink.protocol.Endpoints.format(net.publicAddress())));
-            err.flush();
+            synchronized (err) {
+                err.println(DeviceOptions.json("event", "ready", "id", peer.id().value(),
+                        "nat", net.nat() == null ? null : net.nat().type(),
+                        "public", net.publicAddress() == null ? null : dev.peerlink.protocol.Endpoints.format(net.publicAddress()),
+                        "server", String.valueOf(peer.signalling().server())));
+                err.flush();
+            }
             try (PeerMappings mappings = maps == null || maps.isEmpty() ? null
                     : PeerMappings.start(peer, maps, mapProtocol, mapLease, mapCheck, mapTimeout, gateway, err)) {
                 Shutdown.awaitSignal();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "relay", mixinStandardHelpOptions = true,
-        description = {"Runs a TURN relay (RFC 8656) on UDP and TCP.",
+        description = {"Runs a TURN relay (RFC 8656) on UDP and TCP (and TLS with --turn-tls-port).",
                 "Credentials are required: --users FILE (lines user:password) and/or --secret S",
                 "(REST-style time-limited names \"<unix-expiry>:<user>\", password base64(HMAC-SHA1(S, name))).",
                 "Peers in loopback, private, CGNAT, link-local, multicast and the server's own addresses",
@@ -58,6 +58,24 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--no-tcp", description = "Serve UDP only.")
     boolean noTcp;
 
+    @Option(names = "--turn-tcp-port", paramLabel = "PORT",
+            description = "TCP listener port (default: the UDP port).")
+    Integer tcpPort;
+
+    @Option(names = "--turn-tls-port", paramLabel = "PORT",
+            description = "Also serve TURN over TLS (turns:) on this port, e.g. 5349 or 443 (default: no TLS listener).")
+    Integer tlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (PEM); with --tls-key. Default: self-signed, made at start.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key (PKCS#8 PEM).")
+    Path tlsKey;
+
+    @Option(names = "--max-connections-per-ip", defaultValue = "256",
+            description = "TCP and TLS connections one client IP may hold (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
     @Option(names = "--alternate-server", paramLabel = "IP:PORT",
             description = "Send new allocations there (300 Try Alternate) once --alternate-threshold are active.")
     InetSocketAddress alternateServer;
@@ -78,6 +96,7 @@ final class RelayCommand implements Callable<Integer> {
                 .maxAllocations(maxAllocations)
                 .maxAllocationsPerUser(userQuota)
                 .bandwidth(bandwidth, 0)
+                .maxTcpConnectionsPerIp(maxConnectionsPerIp)
                 .tcp(!noTcp)
                 .classicStun(!noClassicStun);
         if (relayIp != null) {
@@ -85,6 +104,10 @@ final class RelayCommand implements Callable<Integer> {
         }
         if (alternateServer != null) {
             b.alternateServer(alternateServer, alternateThreshold);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            System.err.println("relay: --tls-cert and --tls-key go together");
+            return 2;
         }
         if (secret != null) {
             b.secret(secret);
@@ -94,6 +117,15 @@ final class RelayCommand implements Callable<Integer> {
         }
         TurnServerConfig config;
         try {
+            if (tcpPort != null) {
+                b.tcpPort(tcpPort);
+            }
+            if (tlsPort != null) {
+                b.tlsPort(tlsPort);
+            }
+            if (tlsCert != null) {
+                b.tlsCertificate(tlsCert, tlsKey);
+            }
             allowPeers.forEach(b::allowPeer);
             denyPeers.forEach(b::denyPeer);
             config = b.build();
@@ -103,6 +135,7 @@ final class RelayCommand implements Callable<Integer> {
         }
         try (TurnServer server = TurnServer.start(config)) {
             System.out.println("TURN relay on UDP " + server.udpAddress() + (noTcp ? "" : " TCP " + server.tcpAddress())
+                    + (server.tlsAddress() == null ? "" : " TLS " + server.tlsAddress())
                     + " relaying from " + config.relayIp().getHostAddress() + " ports " + minPort + "-" + maxPort
                     + " (" + server.transportName() + ")");
             System.out.flush();

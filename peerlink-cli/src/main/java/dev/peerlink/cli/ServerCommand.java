@@ -164,6 +164,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--allow-peer", paramLabel = "CIDR", description = "Open a refused peer range (repeatable).")
     List<String> allowPeers = List.of();
 
+    @Option(names = "--turn-tcp-port", paramLabel = "PORT", description = "Relay TCP port (default: the relay's UDP port).")
+    Integer turnTcpPort;
+
+    @Option(names = "--turn-tls-port", paramLabel = "PORT",
+            description = "Also serve the relay over TLS (turns:) on this port, e.g. 5349 or 443 (default: none). Certificate:"
+                    + " --tls-cert/--tls-key when given, else self-signed.")
+    Integer turnTlsPort;
+
     /** The defaults, with probe timeout and scheduler tick scaled down for intervals shorter than the default. */
     static MonitorConfig monitorConfig(Duration interval) {
         MonitorConfig d = MonitorConfig.defaults();
@@ -193,7 +201,9 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Optional<PeerlinkServerConfig.Relay> r = noRelay ? Optional.empty() : Optional.of(new PeerlinkServerConfig.Relay(
-                relay, Optional.ofNullable(relayIp), realm, Optional.ofNullable(secret), allowPeers));
+                relay, Optional.ofNullable(relayIp), realm, Optional.ofNullable(secret), allowPeers,
+                new PeerlinkServerConfig.TurnStreams(turnTcpPort == null ? -1 : turnTcpPort, turnTlsPort == null ? -1 : turnTlsPort,
+                        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey))));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }

@@ -5,7 +5,6 @@ import dev.peerlink.peer.SignallingClient;
 import dev.peerlink.peer.share.ShareClient;
 import dev.peerlink.protocol.DeviceId;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -18,8 +17,9 @@ final class ShareDevice {
     @Option(names = "--id", paramLabel = "ID", required = true, description = "This device's id ([A-Za-z0-9._-], 1-64).")
     String id;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", required = true,
-            description = "Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL.")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,...]", required = true,
+            description = {"Signalling server: HOST:PORT (ws://HOST:PORT/v1/signal), or a ws:// or wss:// URL; several,",
+                    "comma-separated, are instances of one service (the device moves between them)."})
     String server;
 
     @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
@@ -56,8 +56,7 @@ final class ShareDevice {
         }
         DeviceId deviceId = DeviceId.of(id);
         DeviceIdentity identity = DeviceIdentity.loadOrCreate(deviceId, home != null ? home : DeviceIdentity.defaultHome(deviceId));
-        URI uri = URI.create(server.contains("://") ? server : "ws://" + server + "/v1/signal");
-        SignallingClient c = SignallingClient.builder().server(uri).identity(identity).build();
+        SignallingClient c = SignallingClient.builder().servers(dev.peerlink.peer.ServerList.parse(server)).identity(identity).build();
         try {
             c.start().get(15, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

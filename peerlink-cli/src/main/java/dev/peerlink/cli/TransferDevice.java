@@ -2,6 +2,7 @@ package dev.peerlink.cli;
 
 import dev.peerlink.peer.DeviceIdentity;
 import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.HttpProxy;
 import dev.peerlink.transfer.client.TransferClient;
 import dev.peerlink.transfer.client.TransferCredentials;
 import java.io.IOException;
@@ -15,12 +16,18 @@ final class TransferDevice {
     @Option(names = "--id", paramLabel = "ID", required = true, description = "This device's id ([A-Za-z0-9._-], 1-64).")
     String id;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", required = true,
-            description = "The device's server: HOST:PORT (ws://HOST:PORT/v1/transfer), or a ws:// or wss:// URL.")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,...]", required = true,
+            description = {"The device's server: HOST:PORT (ws://HOST:PORT/v1/transfer), or a ws:// or wss:// URL. Of a",
+                    "comma-separated list, transfers use the first (content waits on one server)."})
     String server;
 
     @Option(names = "--home", paramLabel = "DIR", description = "Key directory (default: ~/.peerlink/<id>).")
     Path home;
+
+    @Option(names = "--proxy", paramLabel = "URL", converter = ProxyConverter.class,
+            description = "Reach the server through this HTTP CONNECT proxy: http://[USER:PASSWORD@]HOST:PORT "
+                    + "(default: HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY).")
+    HttpProxy proxy;
 
     @Option(names = "--retry-for", paramLabel = "SECONDS", defaultValue = "60",
             description = "Keep reconnecting and resuming this long after a dropped connection (default: ${DEFAULT-VALUE}).")
@@ -36,10 +43,11 @@ final class TransferDevice {
     }
 
     TransferClient connect(URI url) throws IOException {
-        return TransferClient.connect(url, credentials(), TransferClient.Options.defaults().withRetryFor(Duration.ofSeconds(retryForSeconds)));
+        return TransferClient.connect(url, credentials(), TransferClient.Options.defaults()
+                .withRetryFor(Duration.ofSeconds(retryForSeconds)).withProxy(proxy));
     }
 
     URI url() {
-        return TransferClient.endpoint(server);
+        return TransferClient.endpoint(server.split(",", 2)[0].trim());
     }
 }

@@ -109,4 +109,13 @@ class MainTest {
         assertThat(PeerMappings.Spec.parse("tcp:7001")).isEqualTo(new PeerMappings.Spec(dev.peerlink.portmap.Transport.TCP, 7001));
         assertThat(PeerMappings.Spec.parse("7001").transport()).isEqualTo(dev.peerlink.portmap.Transport.UDP);
     }
+
+    @Test
+    void proxyOptionIsDocumentedAndAMalformedProxyIsAUsageErrorNotADirectConnection() {
+        assertThat(run("connect", "--help").out()).contains("--proxy", "HTTPS_PROXY");
+        assertThat(run("send", "--help").out()).contains("--proxy");
+        CliRun r = run("connect", "pc", "--id", "phone", "--server", "127.0.0.1:1", "--proxy", "socks5://127.0.0.1:1080");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("only http://");
+    }
 }

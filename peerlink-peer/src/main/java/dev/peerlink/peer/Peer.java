@@ -63,7 +63,8 @@ public final class Peer implements AutoCloseable {
     private volatile Learned learned;
     /** A discovery against the server's STUN produced a report (after which registrations do not discover again). */
     private volatile boolean verified;
-    private final URI server;
+    /** The server list as the NAT cache names it (one key for the whole service, not per instance). */
+    private final String cacheServer;
     private final NatCache natCache;
     private final boolean fromCache;
     private final LadderConfig ladder;
@@ -91,19 +92,21 @@ public final class Peer implements AutoCloseable {
         this.lanPoll = b.lanPoll;
         this.listenPort = b.listenPort;
         this.lan = NetworkMonitor.lanAddresses(listenPort);
-        this.server = Objects.requireNonNull(b.server, "server");
+        List<URI> servers = Objects.requireNonNull(b.servers, "server");
+        this.cacheServer = String.join(",", servers.stream().map(URI::toString).toList());
         this.natCache = b.discovery && b.natCache != null ? new NatCache(b.natCache) : null;
         if (natCache != null) {
-            natCache.load(NatCache.currentKey(server.toString()))
+            natCache.load(NatCache.currentKey(cacheServer))
                     .ifPresent(e -> learned = new Learned(e.publicAddress(), e.nat()));
         }
         this.fromCache = learned != null;
-        SignallingClient.Builder sb = SignallingClient.builder().server(server)
+        SignallingClient.Builder sb = SignallingClient.builder().servers(servers).resolver(b.resolver)
                 .identity(identity).aliases(b.aliases).enrollToken(b.enrollToken).network(network())
                 .backoff(b.minBackoff, b.maxBackoff);
         if (b.sslContext != null) {
             sb.sslContext(b.sslContext);
         }
+        sb.proxy(b.proxy);
         this.signalling = sb.build();
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "peerlink-peer-" + id);
@@ -340,7 +343,7 @@ public final class Peer implements AutoCloseable {
                     LOG.info("{}: NAT now {} (was {})", id(), now.nat(), before.nat());
                 }
                 if (natCache != null) {
-                    natCache.save(NatCache.currentKey(server.toString()), now.publicAddress(), now.nat());
+                    natCache.save(NatCache.currentKey(cacheServer), now.publicAddress(), now.nat());
                 }
             } catch (IOException e) {
                 LOG.warn("{}: NAT discovery failed: {}", id(), e.toString());
@@ -394,12 +397,14 @@ public final class Peer implements AutoCloseable {
 
     public static final class Builder {
         private DeviceId id;
-        private URI server;
+        private List<URI> servers;
+        private ServerResolver resolver = ServerResolver.system();
         private Path home;
         private DeviceIdentity identity;
         private Aliases aliases = Aliases.NONE;
         private String enrollToken;
         private SSLContext sslContext;
+        private dev.peerlink.protocol.HttpProxy proxy;
         private boolean discovery = true;
         private Duration lanPoll = Duration.ofSeconds(10);
         private int listenPort;
@@ -414,12 +419,25 @@ public final class Peer implements AutoCloseable {
         private Path natCache;
 
         public Builder id(String id) { this.id = DeviceId.of(id); return this; }
-        /** {@code ws://host:port/v1/signal}, {@code wss://...}, or {@code host:port} (plain ws). */
-        public Builder server(String server) {
-            this.server = URI.create(server.contains("://") ? server : "ws://" + server + "/v1/signal");
+        /**
+         * {@code ws://host:port/v1/signal}, {@code wss://...}, or {@code host:port} (plain ws); several separated by
+         * commas are {@link #servers(List)}.
+         */
+        public Builder server(String server) { return servers(ServerList.parse(server)); }
+        public Builder server(URI server) { return servers(List.of(server)); }
+        /**
+         * Several servers of one service (identical instances, e.g. a cluster): the device registers at a random one and
+         * moves to another when it loses the connection (backoff with jitter, same key and aliases, its latest network
+         * information); its peer connections do not depend on the server and keep flowing. A host name with several
+         * addresses counts as that many servers.
+         */
+        public Builder servers(List<URI> servers) {
+            servers.forEach(ServerList::check);
+            this.servers = List.copyOf(servers);
             return this;
         }
-        public Builder server(URI server) { this.server = server; return this; }
+        /** How server host names become addresses (default: the system resolver). */
+        public Builder resolver(ServerResolver resolver) { this.resolver = Objects.requireNonNull(resolver); return this; }
         /** Where the device key lives (default {@code ~/.peerlink/<id>}). */
         public Builder home(Path home) { this.home = home; return this; }
         /** Use this identity instead of one under {@code home}. */
@@ -427,6 +445,11 @@ public final class Peer implements AutoCloseable {
         public Builder aliases(Aliases aliases) { this.aliases = aliases; return this; }
         public Builder enrollToken(String token) { this.enrollToken = token; return this; }
         public Builder sslContext(SSLContext ctx) { this.sslContext = ctx; return this; }
+        /**
+         * Reach the server through this HTTP CONNECT proxy, as browsers do on a network whose only way out is a proxy
+         * (default: as {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} say, then the JVM's proxy settings).
+         */
+        public Builder proxy(dev.peerlink.protocol.HttpProxy proxy) { this.proxy = proxy; return this; }
         /** NAT discovery against the server's STUN and LAN polling (default on). */
         public Builder discovery(boolean on) { this.discovery = on; return this; }
         public Builder lanPoll(Duration every) { this.lanPoll = every; return this; }

@@ -1,6 +1,8 @@
 package dev.peerlink.peer;
 
 import dev.peerlink.peer.internal.Backoff;
+import dev.peerlink.peer.internal.RegistrationWaiters;
+import dev.peerlink.peer.internal.ServerRotation;
 import dev.peerlink.protocol.Aliases;
 import dev.peerlink.protocol.Ed25519;
 import dev.peerlink.protocol.ErrorCode;
@@ -35,9 +37,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A device's signalling connection (a WebSocket on the SDK's shared Netty event loop, {@link WebSocketConnector}):
- * registers with a signature over the server's challenge, keeps the session alive with heartbeats, reconnects with
- * exponential backoff and jitter, and offers the brokering calls. All state lives on one scheduler thread; public
- * methods are thread-safe and return futures. Handlers run on that thread and must not block (while one does, the
+ * registers with a signature over the server's challenge, keeps the session alive with heartbeats, and offers the
+ * brokering calls. With several servers (or a name with several addresses) it starts at a random one and, when the
+ * connection is lost or a server stays silent for three heartbeats, moves to another ({@link ServerRotation}) after an
+ * exponential backoff with full jitter, re-registering with the same key, aliases and latest network information;
+ * the re-registration listeners then restore what the device keeps at its server (announcements, mappings). All
+ * state lives on one scheduler thread; public methods are thread-safe and return futures. Handlers run on that thread and must not block (while one does, the
  * connection stops reading once a little is queued).
  */
 public final class SignallingClient implements AutoCloseable {
@@ -52,7 +57,7 @@ public final class SignallingClient implements AutoCloseable {
 
     public enum State { CONNECTING, REGISTERED, BACKING_OFF, FAILED, CLOSED }
 
-    private final URI uri;
+    private final ServerRotation rotation;
     private final DeviceIdentity identity;
     private final Aliases aliases;
     private final String enrollToken;
@@ -68,6 +73,10 @@ public final class SignallingClient implements AutoCloseable {
     // confined to exec
     private State state = State.CONNECTING;
     private WebSocketConnection ws;
+    /** When the current connection last received anything (System.nanoTime). */
+    private long lastHeard;
+    private final RegistrationWaiters waiters;
+    private volatile URI dialled;
     private int attempt;
     private NetworkInfo network;
     private Message.Registered registered;
@@ -87,12 +96,17 @@ public final class SignallingClient implements AutoCloseable {
     private record Pending(CompletableFuture<Message> future, ScheduledFuture<?> timeout) {}
 
     private SignallingClient(Builder b) {
-        this.uri = Objects.requireNonNull(b.uri, "server");
+        if (b.servers == null || b.servers.isEmpty()) {
+            throw new NullPointerException("server");
+        }
+        // behind a given proxy the proxy resolves names: one candidate per server, not per address
+        this.rotation = new ServerRotation(b.servers, b.proxy != null ? host -> List.of() : b.resolver,
+                b.random != null ? b.random : new java.util.Random());
         this.identity = Objects.requireNonNull(b.identity, "identity");
         this.aliases = b.aliases;
         this.enrollToken = b.enrollToken;
         this.network = b.network;
-        this.backoff = new Backoff(b.minBackoff, b.maxBackoff);
+        this.backoff = new Backoff(b.minBackoff, b.maxBackoff, b.random);
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
         this.ownExecutor = b.executor == null;
@@ -101,8 +115,9 @@ public final class SignallingClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.waiters = new RegistrationWaiters(exec);
         this.wsOptions = new WebSocketConnector.Options(connectTimeout, SignallingCodec.DEFAULT_MAX_BYTES, READ_AHEAD_BYTES,
-                b.sslContext);
+                b.sslContext, b.proxy);
     }
 
     public static Builder builder() {
@@ -117,6 +132,19 @@ public final class SignallingClient implements AutoCloseable {
 
     public State state() {
         return call(() -> state);
+    }
+
+    /**
+     * The server this client is registered at, or connecting or last connected to; null before the first attempt.
+     * Does not wait for the client's thread: registration listeners may ask it.
+     */
+    public URI server() {
+        return dialled;
+    }
+
+    /** The servers this client moves between, in the order given. */
+    public List<URI> servers() {
+        return rotation.servers();
     }
 
     /** The latest {@code registered} answer (STUN, relay credentials, heartbeat), or null. */
@@ -154,13 +182,13 @@ public final class SignallingClient implements AutoCloseable {
 
     /**
      * Sends a sharing request ({@code docs/sharing.md}) and completes with the server's answer ({@code ok}, or the
-     * answering sharing message); fails with {@link SignallingException} on an error answer, a timeout or while not
-     * registered.
+     * answering sharing message); fails with {@link SignallingException} on an error answer, or a timeout (which
+     * includes waiting for a re-registration while the client is between servers: {@code disconnected}).
      */
     public CompletableFuture<Message> share(String kind, JsonBlob body, Duration timeout) {
         CompletableFuture<Message> out = new CompletableFuture<>();
-        exec.execute(() -> requireRegistered()
-                .thenCompose(x -> request(new Message.Share(rid(), kind, body), timeout))
+        exec.execute(() -> awaitRegistered(timeout)
+                .thenCompose(left -> request(new Message.Share(rid(), kind, body), left))
                 .whenComplete((m, e) -> {
                     if (e != null) {
                         out.completeExceptionally(unwrap(e));
@@ -243,7 +271,8 @@ public final class SignallingClient implements AutoCloseable {
     /**
      * Asks the server to broker a session with {@code target}: the target receives {@code offer}
      * and answers. Completes with the answer (accepted or not); fails with {@link SignallingException}
-     * ({@code offline}, {@code unknown-target}, {@code timeout}, ...).
+     * ({@code offline}, {@code unknown-target}, {@code timeout}, ...). Issued while the client is reconnecting, it
+     * waits for the re-registration within {@code timeout}, else fails with {@code disconnected}.
      */
     public CompletableFuture<Brokered> connect(Identity target, JsonBlob offer, Duration timeout) {
         return connect(target, newSessionId(), offer, timeout);
@@ -252,8 +281,8 @@ public final class SignallingClient implements AutoCloseable {
     /** As {@link #connect(Identity, JsonBlob, Duration)} with a session id the caller chose ({@link #newSessionId()}). */
     public CompletableFuture<Brokered> connect(Identity target, String session, JsonBlob offer, Duration timeout) {
         CompletableFuture<Brokered> out = new CompletableFuture<>();
-        exec.execute(() -> requireRegistered()
-                .thenCompose(x -> request(new Message.Connect(rid(), target, session, offer), timeout))
+        exec.execute(() -> awaitRegistered(timeout)
+                .thenCompose(left -> request(new Message.Connect(rid(), target, session, offer), left))
                 .whenComplete((m, e) -> {
                     if (e != null) {
                         out.completeExceptionally(unwrap(e));
@@ -306,6 +335,7 @@ public final class SignallingClient implements AutoCloseable {
                 state = State.CLOSED;
                 cancelHeartbeat();
                 failAll(new SignallingException(SignallingException.CLOSED, "client closed"));
+                waiters.failAll(new SignallingException(SignallingException.CLOSED, "client closed"));
                 firstRegistration.completeExceptionally(new SignallingException(SignallingException.CLOSED, "client closed"));
                 if (ws != null) {
                     ws.close(1000, "bye");
@@ -328,13 +358,35 @@ public final class SignallingClient implements AutoCloseable {
             return;
         }
         state = State.CONNECTING;
+        if (!rotation.exhausted()) {
+            dial(rotation.next());
+            return;
+        }
+        // a new round: resolving names may block on DNS, which the scheduler thread (shared by many clients) must not
+        CompletableFuture.supplyAsync(rotation::expand, r -> Thread.ofVirtual().name("peerlink-resolve").start(r))
+                .whenCompleteAsync((candidates, e) -> {
+                    if (state != State.CONNECTING) {
+                        return; // closed meanwhile
+                    }
+                    if (e != null) {
+                        LOG.warn("{}: cannot list servers: {}", identity.deviceId(), unwrap(e).toString());
+                        scheduleReconnect();
+                        return;
+                    }
+                    rotation.install(candidates);
+                    dial(rotation.next());
+                }, exec);
+    }
+
+    private void dial(ServerRotation.Candidate server) {
+        dialled = server.uri();
         // completes on exec, before the first frame is handed over; bounded by the connect timeout (TCP, TLS, upgrade)
-        WebSocketConnector.shared().connect(uri, wsOptions, new Listener(), exec).whenComplete((socket, e) -> {
+        WebSocketConnector.shared().connect(server.uri(), server.address(), wsOptions, new Listener(), exec).whenComplete((socket, e) -> {
             if (e != null) {
                 if (unwrap(e) instanceof java.util.concurrent.TimeoutException) {
-                    LOG.warn("{}: opening {} timed out", identity.deviceId(), uri);
+                    LOG.warn("{}: opening {} timed out", identity.deviceId(), server);
                 } else {
-                    LOG.debug("{}: cannot connect to {}: {}", identity.deviceId(), uri, unwrap(e).toString());
+                    LOG.debug("{}: cannot connect to {}: {}", identity.deviceId(), server, unwrap(e).toString());
                 }
                 scheduleReconnect();
             } else if (state == State.CLOSED) {
@@ -373,7 +425,7 @@ public final class SignallingClient implements AutoCloseable {
         if (state == State.CLOSED || state == State.FAILED) {
             return;
         }
-        LOG.info("{}: signalling lost: {}", identity.deviceId(), why);
+        LOG.info("{}: signalling to {} lost: {}", identity.deviceId(), rotation.current(), why);
         scheduleReconnect();
     }
 
@@ -390,6 +442,7 @@ public final class SignallingClient implements AutoCloseable {
         if (socket != ws && ws != null) {
             return;
         }
+        lastHeard = System.nanoTime();
         Message m;
         try {
             m = codec.decode(text);
@@ -473,13 +526,11 @@ public final class SignallingClient implements AutoCloseable {
         registered = (Message.Registered) m;
         state = State.REGISTERED;
         attempt = 0;
+        rotation.registered();
         long every = Math.max(50, registered.heartbeatMs());
-        heartbeat = exec.scheduleWithFixedDelay(() -> {
-            if (state == State.REGISTERED) {
-                send(new Message.Ping(null));
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("{}: registered at {}", identity.deviceId(), uri);
+        lastHeard = System.nanoTime();
+        heartbeat = exec.scheduleWithFixedDelay(() -> beat(socket, every), every, every, TimeUnit.MILLISECONDS);
+        LOG.info("{}: registered at {}", identity.deviceId(), rotation.current());
         if (!Objects.equals(network, sent)) {
             // update() ran while the registration was in flight: what it announced has not reached the server yet
             // (a port mapping made at start was lost so, and the mapping monitor never probed it)
@@ -490,6 +541,7 @@ public final class SignallingClient implements AutoCloseable {
             });
         }
         firstRegistration.complete(registered);
+        waiters.registered();
         try {
             registeredListener.accept(registered);
         } catch (RuntimeException ex) {
@@ -504,6 +556,23 @@ public final class SignallingClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A heartbeat: pings, or gives up on a server that answered nothing (not even the pongs to the last two pings) for
+     * three intervals: a server host that vanished sends no FIN, and TCP alone would notice only after many minutes.
+     */
+    private void beat(WebSocketConnection socket, long everyMs) {
+        if (state != State.REGISTERED || socket != ws) {
+            return;
+        }
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeard);
+        if (silentMs > 3 * everyMs) {
+            socket.abort();
+            onDisconnect(socket, "server silent for " + silentMs + " ms");
+            return;
+        }
+        send(new Message.Ping(null));
+    }
+
     private void fatal(String code, String message) {
         LOG.error("{}: signalling refused: {} {}", identity.deviceId(), code, message);
         fatalCode = code;
@@ -511,6 +580,7 @@ public final class SignallingClient implements AutoCloseable {
         cancelHeartbeat();
         firstRegistration.completeExceptionally(new SignallingException(code, message));
         failAll(new SignallingException(code, message));
+        waiters.failAll(new SignallingException(code, message));
         if (ws != null) {
             ws.abort();
             ws = null;
@@ -558,6 +628,22 @@ public final class SignallingClient implements AutoCloseable {
     }
 
     // ---- requests -------------------------------------------------------------------------
+
+    /**
+     * On exec: completes with what is left of {@code timeout} once registered (at once when registered now); fails
+     * with {@code disconnected} when no registration came within it, or with the refusal or closing that ended the
+     * client.
+     */
+    private CompletableFuture<Duration> awaitRegistered(Duration timeout) {
+        if (state == State.REGISTERED) {
+            return CompletableFuture.completedFuture(timeout);
+        }
+        if (state == State.FAILED || state == State.CLOSED) {
+            return requireRegistered().thenApply(x -> timeout);
+        }
+        return waiters.await(timeout, () -> new SignallingException(SignallingException.DISCONNECTED,
+                "not registered within " + timeout.toMillis() + " ms (" + state + ", last server " + rotation.current() + ")"));
+    }
 
     private CompletableFuture<Void> requireRegistered() {
         if (state == State.REGISTERED) {
@@ -665,12 +751,15 @@ public final class SignallingClient implements AutoCloseable {
     }
 
     public static final class Builder {
-        private URI uri;
+        private List<URI> servers;
+        private ServerResolver resolver = ServerResolver.system();
+        private java.util.Random random;
         private DeviceIdentity identity;
         private Aliases aliases = Aliases.NONE;
         private String enrollToken;
         private NetworkInfo network = NetworkInfo.EMPTY;
         private SSLContext sslContext;
+        private dev.peerlink.protocol.HttpProxy proxy;
         private ScheduledExecutorService executor;
         private Duration minBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
@@ -678,13 +767,29 @@ public final class SignallingClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
 
         /** {@code ws://host:port/v1/signal} or {@code wss://...}. */
-        public Builder server(URI uri) { this.uri = uri; return this; }
+        public Builder server(URI uri) { this.servers = List.of(uri); return this; }
+        /**
+         * Several servers of one service (identical instances: each knows every device): the client starts at a random
+         * one and moves to another when it loses its connection. A host name with several addresses counts as that
+         * many servers ({@link #resolver}).
+         */
+        public Builder servers(List<URI> uris) {
+            uris.forEach(ServerList::check);
+            this.servers = List.copyOf(uris);
+            return this;
+        }
+        /** How server host names become addresses (default: the system resolver); asked again at every move. */
+        public Builder resolver(ServerResolver resolver) { this.resolver = Objects.requireNonNull(resolver); return this; }
+        /** The random source of server order and backoff jitter (tests seed it; used on the client's thread only). */
+        Builder random(java.util.Random random) { this.random = random; return this; }
         public Builder identity(DeviceIdentity identity) { this.identity = identity; return this; }
         public Builder aliases(Aliases aliases) { this.aliases = aliases; return this; }
         public Builder enrollToken(String token) { this.enrollToken = token; return this; }
         public Builder network(NetworkInfo network) { this.network = network; return this; }
         /** Trust for wss (default: the JDK's trust store); the server's certificate must name its host. */
         public Builder sslContext(SSLContext ctx) { this.sslContext = ctx; return this; }
+        /** Tunnel through this HTTP CONNECT proxy (default: as {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} say). */
+        public Builder proxy(dev.peerlink.protocol.HttpProxy proxy) { this.proxy = proxy; return this; }
         /** Share one scheduler thread among many clients (load generators); not shut down by close. */
         public Builder executor(ScheduledExecutorService exec) { this.executor = exec; return this; }
         public Builder backoff(Duration min, Duration max) { this.minBackoff = min; this.maxBackoff = max; return this; }

@@ -109,6 +109,8 @@ class SignallingTest {
         assertThat(r.deviceId()).isEqualTo(DeviceId.of("dev-1"));
         assertThat(r.stun()).containsExactly("127.0.0.1:" + ps.stun().udpAddresses().get(0).getPort());
         assertThat(r.relay().urls()).containsExactly("127.0.0.1:" + ps.relay().orElseThrow().udpAddress().getPort());
+        assertThat(r.relay().streamUrls()).as("no TLS listener configured: TCP only")
+                .containsExactly("turn:127.0.0.1:" + ps.relay().orElseThrow().tcpAddress().getPort() + "?transport=tcp");
         assertThat(r.relay().username()).endsWith(":dev-1");
         assertThat(r.relay().password()).isEqualTo(dev.peerlink.turn.TurnCredentials.restPassword("secret", r.relay().username()));
         assertThat(r.heartbeatMs()).isEqualTo(60_000);

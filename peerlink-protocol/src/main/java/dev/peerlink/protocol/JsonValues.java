@@ -45,7 +45,12 @@ final class JsonValues {
         if (node == null) {
             return null;
         }
-        return new RelayGrant(strings(node, "urls", 8), str(node, "username"), str(node, "password"), lng(node, "ttlSeconds"));
+        try {
+            return new RelayGrant(strings(node, "urls", 8), str(node, "username"), str(node, "password"), lng(node, "ttlSeconds"),
+                    strings(node, "streamUrls", 8));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(Code.INVALID, "relay: " + e.getMessage());
+        }
     }
 
     static NetworkInfo.PortMapping mapping(JsonNode m) throws ProtocolException {

@@ -51,6 +51,10 @@ final class MessageWriter {
                     rel.put("username", r.relay().username());
                     rel.put("password", r.relay().password());
                     rel.put("ttlSeconds", r.relay().ttlSeconds());
+                    if (!r.relay().streamUrls().isEmpty()) {
+                        ArrayNode streams = rel.putArray("streamUrls");
+                        r.relay().streamUrls().forEach(streams::add);
+                    }
                 }
                 o.put("serverTime", r.serverTime());
             }

@@ -2,6 +2,7 @@ package dev.peerlink.server;
 
 import dev.peerlink.protocol.Endpoints;
 import dev.peerlink.protocol.RelayGrant;
+import dev.peerlink.protocol.TurnUri;
 import dev.peerlink.server.admin.AdminConfig;
 import dev.peerlink.server.admin.AdminServer;
 import dev.peerlink.server.admin.AdminToken;
@@ -31,6 +32,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -112,9 +114,16 @@ public final class PeerlinkServer implements AutoCloseable {
     private void startSignal(SignalServerConfig sc, Optional<InetAddress> advertise) throws IOException, InterruptedException {
         List<String> stunUrls = stun.udpAddresses().stream().limit(1).map(a -> Endpoints.format(advertised(a, advertise))).toList();
         List<String> relayUrls = relay == null ? List.of() : List.of(Endpoints.format(advertised(relay.udpAddress(), advertise)));
+        List<String> streamUrls = new ArrayList<>();
+        if (relay != null && relay.tlsAddress() != null) {
+            streamUrls.add(new TurnUri(true, true, advertised(relay.tlsAddress(), advertise)).toString());
+        }
+        if (relay != null && relay.tcpAddress() != null) {
+            streamUrls.add(new TurnUri(false, true, advertised(relay.tcpAddress(), advertise)).toString());
+        }
         Duration ttl = sc.relayCredentialTtl();
         signal = SignalServer.start(sc, stunUrls, id -> relayCredentials(id.value(), ttl)
-                .map(c -> new RelayGrant(relayUrls, c.username(), c.password(), ttl.toSeconds())));
+                .map(c -> new RelayGrant(relayUrls, c.username(), c.password(), ttl.toSeconds(), streamUrls)));
     }
 
     private static InetSocketAddress advertised(InetSocketAddress bound, Optional<InetAddress> advertise) {
@@ -156,6 +165,16 @@ public final class PeerlinkServer implements AutoCloseable {
             TurnServerConfig.Builder t = TurnServerConfig.builder().listen(r.listen()).relayIp(relayIp).realm(r.realm())
                     .secret(secret).classicStun(config.classicStun());
             r.allowPeers().forEach(t::allowPeer);
+            PeerlinkServerConfig.TurnStreams streams = r.streams();
+            if (streams.tcpPort() >= 0) {
+                t.tcpPort(streams.tcpPort());
+            }
+            if (streams.tlsPort() >= 0) {
+                t.tlsPort(streams.tlsPort());
+            }
+            if (streams.tlsCertificate().isPresent() && streams.tlsKey().isPresent()) {
+                t.tlsCertificate(streams.tlsCertificate().get(), streams.tlsKey().get());
+            }
             TurnServer turn = TurnServer.start(t.build());
             MediaMeters.bindTurn(meters, turn);
             return new PeerlinkServer(stun, turn, secret, meters, gc);

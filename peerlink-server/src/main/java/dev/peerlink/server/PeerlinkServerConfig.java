@@ -44,14 +44,28 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
      * fingerprint is logged.
      */
     public record Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
-                        List<String> allowPeers) {
+                        List<String> allowPeers, TurnStreams streams) {
         public Relay {
             allowPeers = List.copyOf(allowPeers);
+        }
+
+        public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
+                     List<String> allowPeers) {
+            this(listen, relayIp, realm, secret, allowPeers, TurnStreams.DEFAULT);
         }
 
         public static Relay defaults() {
             return new Relay(new InetSocketAddress(DEFAULT_RELAY_PORT), Optional.empty(), "peerlink", Optional.empty(), List.of());
         }
+    }
+
+    /**
+     * The relay's stream listeners: TCP port (-1: the UDP port), TLS port for {@code turns:} (-1: none) and its
+     * PEM certificate and key (empty: self-signed, made at start).
+     */
+    public record TurnStreams(int tcpPort, int tlsPort, Optional<java.nio.file.Path> tlsCertificate,
+                              Optional<java.nio.file.Path> tlsKey) {
+        public static final TurnStreams DEFAULT = new TurnStreams(-1, -1, Optional.empty(), Optional.empty());
     }
 
     /** STUN only, as before the relay landed. */

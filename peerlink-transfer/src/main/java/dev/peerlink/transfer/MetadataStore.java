@@ -49,6 +49,23 @@ public interface MetadataStore extends AutoCloseable {
     /** Counts one more delivery attempt. */
     void deliveryAttempted(long id, long now);
 
+    /**
+     * Counts one more attempt only if the delivery is still pending and nobody counted one since {@code seenUpdatedAt}:
+     * of several server instances retrying the same delivery, exactly one gets true. One process: always true.
+     */
+    default boolean claimAttempt(long id, long seenUpdatedAt, long now) {
+        deliveryAttempted(id, now);
+        return true;
+    }
+
+    /**
+     * Pending deliveries last touched at or before {@code before}, oldest first, at most {@code limit}: what a retry
+     * pass picks up whichever instance created them (one that died leaves them here). One process: none needed.
+     */
+    default List<Delivery> pendingDue(long before, int limit) {
+        return List.of();
+    }
+
     void setDeliveryState(long id, Delivery.State state, long now);
 
     void createUpload(UploadRecord upload);

@@ -252,6 +252,18 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean claimAttempt(long id, long seenUpdatedAt, long now) {
+        return sql("claim a delivery attempt", c -> update(c, "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? "
+                + "WHERE id = ? AND updated_at = ? AND state = 'pending'", now, id, seenUpdatedAt)) == 1;
+    }
+
+    @Override
+    public List<Delivery> pendingDue(long before, int limit) {
+        return query("due deliveries", DELIVERY_COLS + "WHERE state = 'pending' AND updated_at <= ? ORDER BY updated_at LIMIT ?",
+                PostgresMetadataStore::delivery, before, limit);
+    }
+
+    @Override
     public void setDeliveryState(long id, Delivery.State state, long now) {
         update("set delivery state", "UPDATE deliveries SET state = ?, updated_at = ? WHERE id = ?", state.sql(), now, id);
     }

@@ -1,6 +1,6 @@
 package dev.peerlink.turn;
 
-/** TURN error codes (RFC 8656 §19 and RFC 8489 §14.8). */
+/** TURN error codes (RFC 8656 §19, RFC 8489 §14.8, RFC 6062 §6.3). */
 public final class TurnErrors {
     private TurnErrors() {}
 
@@ -15,6 +15,8 @@ public final class TurnErrors {
     public static final int WRONG_CREDENTIALS = 441;
     public static final int UNSUPPORTED_TRANSPORT_PROTOCOL = 442;
     public static final int PEER_ADDRESS_FAMILY_MISMATCH = 443;
+    public static final int CONNECTION_ALREADY_EXISTS = 446; // RFC 6062
+    public static final int CONNECTION_TIMEOUT_OR_FAILURE = 447; // RFC 6062
     public static final int ALLOCATION_QUOTA_REACHED = 486;
     public static final int SERVER_ERROR = 500;
     public static final int INSUFFICIENT_CAPACITY = 508;
@@ -32,6 +34,8 @@ public final class TurnErrors {
             case WRONG_CREDENTIALS -> "Wrong Credentials";
             case UNSUPPORTED_TRANSPORT_PROTOCOL -> "Unsupported Transport Protocol";
             case PEER_ADDRESS_FAMILY_MISMATCH -> "Peer Address Family Mismatch";
+            case CONNECTION_ALREADY_EXISTS -> "Connection Already Exists";
+            case CONNECTION_TIMEOUT_OR_FAILURE -> "Connection Timeout or Failure";
             case ALLOCATION_QUOTA_REACHED -> "Allocation Quota Reached";
             case SERVER_ERROR -> "Server Error";
             case INSUFFICIENT_CAPACITY -> "Insufficient Capacity";

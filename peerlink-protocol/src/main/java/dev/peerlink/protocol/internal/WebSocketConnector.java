@@ -1,5 +1,6 @@
 package dev.peerlink.protocol.internal;
 
+import dev.peerlink.protocol.HttpProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -50,9 +51,16 @@ public final class WebSocketConnector {
     /**
      * {@code connectTimeout}: the whole opening (TCP, TLS, upgrade). {@code maxMessageBytes}: largest message, after
      * fragments are joined. {@code readAheadBytes}: how much may wait for a slow listener before reading pauses.
-     * {@code sslContext}: trust for wss://, null for the JDK default.
+     * {@code sslContext}: trust for wss://, null for the JDK default. {@code proxy}: the HTTP CONNECT proxy to
+     * tunnel through; null means as the environment says ({@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY},
+     * then the default {@link ProxySelector}).
      */
-    public record Options(Duration connectTimeout, int maxMessageBytes, long readAheadBytes, SSLContext sslContext) {}
+    public record Options(Duration connectTimeout, int maxMessageBytes, long readAheadBytes, SSLContext sslContext,
+                          HttpProxy proxy) {
+        public Options(Duration connectTimeout, int maxMessageBytes, long readAheadBytes, SSLContext sslContext) {
+            this(connectTimeout, maxMessageBytes, readAheadBytes, sslContext, null);
+        }
+    }
 
     private static final class Shared {
         static final WebSocketConnector INSTANCE = new WebSocketConnector();
@@ -80,6 +88,16 @@ public final class WebSocketConnector {
      * then receives messages on {@code executor}, in order.
      */
     public CompletableFuture<WebSocketConnection> connect(URI uri, Options options, WebSocketListener listener, Executor executor) {
+        return connect(uri, null, options, listener, executor);
+    }
+
+    /**
+     * As {@link #connect(URI, Options, WebSocketListener, Executor)}, but to {@code address} (one of the records the
+     * URI's host name resolved to; null: resolve it here): the host name still goes out as SNI and Host header and
+     * must be named by a wss server's certificate. Ignored behind an HTTP proxy, which resolves the name itself.
+     */
+    public CompletableFuture<WebSocketConnection> connect(URI uri, java.net.InetAddress address, Options options,
+            WebSocketListener listener, Executor executor) {
         boolean tls = switch (uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT)) {
             case "ws" -> false;
             case "wss" -> true;
@@ -89,7 +107,12 @@ public final class WebSocketConnector {
                 ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
         long timeoutMs = options.connectTimeout().toMillis();
-        InetSocketAddress proxy = httpProxy(tls, uri);
+        HttpProxy proxy;
+        try {
+            proxy = options.proxy() != null ? options.proxy() : environmentProxy(tls, uri);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         SSLContext ssl;
         try {
             ssl = !tls ? null : options.sslContext() != null ? options.sslContext() : SSLContext.getDefault();
@@ -106,7 +129,9 @@ public final class WebSocketConnector {
                         c.attach(ch);
                         ChannelPipeline p = ch.pipeline();
                         if (proxy != null) {
-                            HttpProxyHandler h = new HttpProxyHandler(proxy);
+                            HttpProxyHandler h = proxy.hasCredentials()
+                                    ? new HttpProxyHandler(proxy.address(), proxy.username(), proxy.password())
+                                    : new HttpProxyHandler(proxy.address());
                             h.setConnectTimeoutMillis(timeoutMs);
                             p.addLast(h);
                         }
@@ -131,7 +156,8 @@ public final class WebSocketConnector {
         if (proxy != null) {
             b.resolver(NoopAddressResolverGroup.INSTANCE); // the proxy resolves the server's name
         }
-        SocketAddress remote = proxy != null ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
+        SocketAddress remote = proxy != null ? InetSocketAddress.createUnresolved(host, port)
+                : address != null ? new InetSocketAddress(address, port) : new InetSocketAddress(host, port);
         ChannelFuture connecting;
         try {
             connecting = b.connect(remote);
@@ -140,7 +166,8 @@ public final class WebSocketConnector {
         }
         connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                c.connectFailed(f.cause());
+                c.connectFailed(proxy == null ? f.cause() : new java.io.IOException("through proxy " + proxy + ": "
+                        + f.cause().getMessage(), f.cause()));
             }
         });
         connecting.channel().eventLoop().schedule(() -> c.timeOut(timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
@@ -156,8 +183,12 @@ public final class WebSocketConnector {
         return engine;
     }
 
-    /** The HTTP proxy the default selector names for this server (as the JDK client asked it), or null. */
-    private static InetSocketAddress httpProxy(boolean tls, URI uri) {
+    /** The proxy {@code HTTPS_PROXY}/{@code HTTP_PROXY} name for this server, else the default selector's, or null. */
+    private static HttpProxy environmentProxy(boolean tls, URI uri) {
+        java.util.Optional<HttpProxy> env = HttpProxy.forTarget(uri, System.getenv());
+        if (env.isPresent()) {
+            return env.get();
+        }
         ProxySelector selector = ProxySelector.getDefault();
         if (selector == null) {
             return null;
@@ -165,7 +196,7 @@ public final class WebSocketConnector {
         URI asked = URI.create((tls ? "https" : "http") + "://" + uri.getRawAuthority());
         for (Proxy p : selector.select(asked)) {
             if (p.type() == Proxy.Type.HTTP && p.address() instanceof InetSocketAddress a) {
-                return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+                return new HttpProxy(a.getHostString(), a.getPort(), null, null);
             }
         }
         return null;

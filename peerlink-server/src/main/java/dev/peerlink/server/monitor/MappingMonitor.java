@@ -46,7 +46,8 @@ public final class MappingMonitor implements AutoCloseable {
     /** Delivers a message to an online device; false when the device is not connected. */
     public interface Sender extends BiPredicate<DeviceId, Message> {}
 
-    record Key(DeviceId device, String protocol, InetSocketAddress internal) {}
+    /** A monitored mapping: a device's internal endpoint of one protocol. */
+    public record Key(DeviceId device, String protocol, InetSocketAddress internal) {}
 
     static final class Entry {
         final Key key;
@@ -95,6 +96,7 @@ public final class MappingMonitor implements AutoCloseable {
     private final Sender sender;
     private final LongSupplier clock;
     private final Supplier<byte[]> nonces;
+    private volatile MappingScope scope = MappingScope.SOLE;
 
     private final Map<Key, Entry> entries = new LinkedHashMap<>();
     private final Map<DeviceId, Set<Key>> byDevice = new HashMap<>();
@@ -139,6 +141,11 @@ public final class MappingMonitor implements AutoCloseable {
         return config;
     }
 
+    /** Which rounds this instance runs and where local reports and foreign acks go (cluster mode); SOLE by default. */
+    public void scope(MappingScope s) {
+        this.scope = java.util.Objects.requireNonNull(s);
+    }
+
     /** Runs {@link #tick()} every {@code config.tick()} on {@code exec}, and logs the counts once per interval. */
     public synchronized void start(ScheduledExecutorService exec) {
         long t = config.tick().toMillis();
@@ -179,6 +186,25 @@ public final class MappingMonitor implements AutoCloseable {
      * is the IP its signalling connection comes from. Mappings it no longer reports are forgotten.
      */
     public void report(DeviceId device, InetAddress observed, List<PortMapping> mappings) {
+        apply(device, observed, mappings, true);
+        scope.reported(device, observed, mappings);
+    }
+
+    /**
+     * A report {@code device} made at another instance (cluster mode): the same state changes as {@link #report}, but a
+     * stale mapping's remap is left to the instance the device is connected to. An empty list: the device is gone.
+     */
+    public void applyRemote(DeviceId device, InetAddress observed, List<PortMapping> mappings) {
+        if (mappings.isEmpty()) {
+            synchronized (this) {
+                forget(device);
+            }
+        } else {
+            apply(device, observed, mappings, false);
+        }
+    }
+
+    private void apply(DeviceId device, InetAddress observed, List<PortMapping> mappings, boolean local) {
         long now = clock.getAsLong();
         synchronized (this) {
             Set<Key> old = byDevice.getOrDefault(device, Set.of());
@@ -212,8 +238,10 @@ public final class MappingMonitor implements AutoCloseable {
                         e.remapOrdered = true;
                         e.lastRemapAt = now;
                         e.nextProbeAt = now + config.interval().toMillis();
-                        remapsSent++;
-                        pendingRemaps.add(new Remap(device, new Message.Remap(null, m, "external-address-changed")));
+                        if (local) {
+                            remapsSent++;
+                            pendingRemaps.add(new Remap(device, new Message.Remap(null, m, "external-address-changed")));
+                        }
                         if (eventLog(now)) LOG.info("mapping {} {} of {} stale: device now seen from {} (WAN address changed), ordering remap",
                                 m.protocol(), m.external(), device, observed.getHostAddress());
                     }
@@ -306,7 +334,14 @@ public final class MappingMonitor implements AutoCloseable {
     }
 
     /** The device went offline (or was replaced and its new connection reports afresh): stop probing its mappings. */
-    public synchronized void deviceGone(DeviceId device) {
+    public void deviceGone(DeviceId device) {
+        synchronized (this) {
+            forget(device);
+        }
+        scope.reported(device, null, List.of());
+    }
+
+    private void forget(DeviceId device) {
         Set<Key> keys = byDevice.remove(device);
         if (keys != null) {
             for (Key k : keys) {
@@ -345,6 +380,19 @@ public final class MappingMonitor implements AutoCloseable {
      * outstanding probes; anything else (unknown, late, or another device's nonce) is ignored.
      */
     public boolean ack(DeviceId device, String nonce) {
+        if (ackHere(device, nonce)) {
+            return true;
+        }
+        scope.foreignAck(device, nonce); // another instance may have sent that probe
+        return false;
+    }
+
+    /** An ack another instance received for a probe this one may have sent (cluster mode): never forwarded again. */
+    public boolean ackRemote(DeviceId device, String nonce) {
+        return ackHere(device, nonce);
+    }
+
+    private boolean ackHere(DeviceId device, String nonce) {
         long now = clock.getAsLong();
         synchronized (this) {
             Entry e = byNonce.get(nonce);
@@ -394,6 +442,8 @@ public final class MappingMonitor implements AutoCloseable {
         long now = clock.getAsLong();
         List<Probe> probes = new ArrayList<>();
         List<Remap> remaps = new ArrayList<>();
+        MappingScope sc = scope;
+        List<Entry> due = new ArrayList<>();
         synchronized (this) {
             remaps.addAll(pendingRemaps);
             pendingRemaps.clear();
@@ -412,10 +462,23 @@ public final class MappingMonitor implements AutoCloseable {
                     }
                     fail(e, now, remaps);
                 } else if (now >= e.nextProbeAt) {
-                    e.attempt = 0;
-                    send(e, now, probes);
+                    if (sc == MappingScope.SOLE) {
+                        e.attempt = 0;
+                        send(e, now, probes);
+                    } else if (sc.owns(e.key.device())) {
+                        if (due.size() < budget) {
+                            due.add(e); // only what the budget can send: a lease taken and not used delays a round
+                        } else {
+                            deferred++;
+                        }
+                    } else {
+                        e.nextProbeAt = now + config.interval().toMillis(); // another instance's round
+                    }
                 }
             }
+        }
+        if (!due.isEmpty()) {
+            claimAndSend(sc, due, now, probes);
         }
         for (Probe p : probes) {
             try {
@@ -431,6 +494,44 @@ public final class MappingMonitor implements AutoCloseable {
             }
         }
         unreachable.forEach(this::deviceGone);
+    }
+
+    /** Starts the rounds the scope grants this instance (outside the lock: claiming may ask Redis). */
+    private void claimAndSend(MappingScope sc, List<Entry> due, long now, List<Probe> probes) {
+        List<MappingScope.Due> asked = new ArrayList<>(due.size());
+        for (Entry e : due) {
+            asked.add(new MappingScope.Due(e.key, e.mapping.external()));
+        }
+        Map<MappingScope.Due, Long> denied = sc.claim(asked);
+        synchronized (this) {
+            for (int i = 0; i < due.size(); i++) {
+                Entry e = due.get(i);
+                if (entries.get(e.key) != e || e.nonce != null || !e.mapping.external().equals(asked.get(i).external())) {
+                    continue; // changed while claiming: the next tick decides again
+                }
+                Long waitMs = denied.get(asked.get(i));
+                if (waitMs != null) {
+                    e.nextProbeAt = now + Math.max(1, waitMs); // someone else ran this round; due when its lease ends
+                } else {
+                    e.attempt = 0;
+                    send(e, now, probes);
+                }
+            }
+        }
+    }
+
+    /**
+     * Membership changed: every mapping not in a round is due at once, so new owners claim their share now (a lease
+     * held elsewhere sends them back to waiting), except those this instance probed itself within the interval.
+     */
+    public synchronized void ownershipChanged() {
+        long now = clock.getAsLong();
+        long interval = config.interval().toMillis();
+        for (Entry e : entries.values()) {
+            if (e.nonce == null && e.nextProbeAt > now && (e.lastProbeAt < 0 || now - e.lastProbeAt >= interval)) {
+                e.nextProbeAt = now;
+            }
+        }
     }
 
     private boolean send(Entry e, long now, List<Probe> probes) {

@@ -1,7 +1,6 @@
 package dev.peerlink.share.index;
 
 import com.uber.h3core.H3Core;
-import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.share.geo.GeoPoint;
 import dev.peerlink.share.index.internal.CellLevel;
 import dev.peerlink.share.index.internal.NetworkIndex;
@@ -44,14 +43,14 @@ public final class H3ProviderIndex implements ProviderIndex {
     @Override
     public void put(String deviceId, GeoPoint point, Set<String> networks) {
         if (deviceId == null) {
-            requireDeviceId(null);
+            ProviderIndexArgs.requireDeviceId(null);
         }
-        requireNetworks(networks);
+        ProviderIndexArgs.requireNetworks(networks);
         long finest = point == null ? ProviderEntry.NO_CELL : h3.latLngToCell(point.lat(), point.lon(), RESOLUTIONS[0]);
         while (true) {
             ProviderEntry entry = byId.get(deviceId);
             if (entry == null) {
-                requireDeviceId(deviceId); // only ids not yet held: a refresh skips the pattern match
+                ProviderIndexArgs.requireDeviceId(deviceId); // only ids not yet held: a refresh skips the pattern match
                 entry = byId.computeIfAbsent(deviceId, ProviderEntry::new);
             }
             synchronized (entry) {
@@ -67,7 +66,7 @@ public final class H3ProviderIndex implements ProviderIndex {
 
     @Override
     public boolean remove(String deviceId) {
-        requireDeviceId(deviceId);
+        ProviderIndexArgs.requireDeviceId(deviceId);
         ProviderEntry entry = byId.get(deviceId);
         if (entry == null) {
             return false;
@@ -88,13 +87,7 @@ public final class H3ProviderIndex implements ProviderIndex {
 
     @Override
     public List<Hit> near(GeoPoint center, double radiusMeters, int limit) {
-        if (center == null) {
-            throw new IllegalArgumentException("a find needs a centre");
-        }
-        if (!(radiusMeters >= 0 && radiusMeters <= MAX_RADIUS_METERS)) {
-            throw new IllegalArgumentException("radius must be in [0, " + MAX_RADIUS_METERS + "] m, got " + radiusMeters);
-        }
-        requireLimit(limit);
+        ProviderIndexArgs.requireFind(center, radiusMeters, limit);
         // Nearest-first within a wide radius is usually settled close by: try the finer levels over the radius
         // their small disk covers, and widen only when that did not yield `limit` hits (then farther ones may count).
         CellLevel full = levelFor(radiusMeters);
@@ -112,8 +105,8 @@ public final class H3ProviderIndex implements ProviderIndex {
 
     @Override
     public List<String> onNetworks(Set<String> networks, int limit) {
-        requireNetworks(networks);
-        requireLimit(limit);
+        ProviderIndexArgs.requireNetworks(networks);
+        ProviderIndexArgs.requireLimit(limit);
         return networkIndex.idsOn(networks, limit);
     }
 
@@ -170,33 +163,6 @@ public final class H3ProviderIndex implements ProviderIndex {
             if (cell != entry.cell(i)) {
                 level.refile(entry, cell);
             }
-        }
-    }
-
-    private static void requireDeviceId(String deviceId) {
-        if (!DeviceId.isValid(deviceId)) {
-            throw new IllegalArgumentException("device id must be 1-64 characters of [A-Za-z0-9._-], got '" + deviceId + "'");
-        }
-    }
-
-    private static void requireNetworks(Set<String> networks) {
-        if (networks == null) {
-            throw new IllegalArgumentException("networks must be a set (empty for none)");
-        }
-        if (networks.size() > MAX_NETWORKS) {
-            throw new IllegalArgumentException("at most " + MAX_NETWORKS + " network ids, got " + networks.size());
-        }
-        for (String network : networks) {
-            if (network == null || network.isBlank() || network.length() > MAX_NETWORK_ID_LENGTH) {
-                throw new IllegalArgumentException(
-                        "a network id must be 1-" + MAX_NETWORK_ID_LENGTH + " non-blank characters, got '" + network + "'");
-            }
-        }
-    }
-
-    private static void requireLimit(int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be in [1, " + MAX_LIMIT + "], got " + limit);
         }
     }
 }

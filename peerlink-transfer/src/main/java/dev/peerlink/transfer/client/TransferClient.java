@@ -1,6 +1,7 @@
 package dev.peerlink.transfer.client;
 
 import dev.peerlink.protocol.Ed25519;
+import dev.peerlink.protocol.HttpProxy;
 import dev.peerlink.transfer.ChunkingParams;
 import dev.peerlink.transfer.ContentId;
 import dev.peerlink.transfer.wire.TierProof;
@@ -33,11 +34,12 @@ public final class TransferClient implements AutoCloseable {
     /**
      * Tunables. {@code retryFor}: how long send/download keep reconnecting after a drop. {@code sslContext}: whom to
      * trust for wss:// (a private CA or a server's self-signed certificate); null: the JDK's default trust store.
+     * {@code proxy}: an HTTP CONNECT proxy to tunnel through; null: as the environment says ({@code HTTPS_PROXY}...).
      */
     public record Options(Duration requestTimeout, Duration retryFor, int windowBytes, ChunkingParams chunking, int maxPayload,
-                          SSLContext sslContext) {
+                          SSLContext sslContext, HttpProxy proxy) {
         public Options(Duration requestTimeout, Duration retryFor, int windowBytes, ChunkingParams chunking, int maxPayload) {
-            this(requestTimeout, retryFor, windowBytes, chunking, maxPayload, null);
+            this(requestTimeout, retryFor, windowBytes, chunking, maxPayload, null, null);
         }
 
         public static Options defaults() {
@@ -45,11 +47,15 @@ public final class TransferClient implements AutoCloseable {
         }
 
         public Options withRetryFor(Duration d) {
-            return new Options(requestTimeout, d, windowBytes, chunking, maxPayload, sslContext);
+            return new Options(requestTimeout, d, windowBytes, chunking, maxPayload, sslContext, proxy);
         }
 
         public Options withSslContext(SSLContext ctx) {
-            return new Options(requestTimeout, retryFor, windowBytes, chunking, maxPayload, ctx);
+            return new Options(requestTimeout, retryFor, windowBytes, chunking, maxPayload, ctx, proxy);
+        }
+
+        public Options withProxy(HttpProxy p) {
+            return new Options(requestTimeout, retryFor, windowBytes, chunking, maxPayload, sslContext, p);
         }
     }
 
@@ -114,7 +120,7 @@ public final class TransferClient implements AutoCloseable {
             return socket;
         }
         CompletableFuture<TransferFrame> auth = new CompletableFuture<>();
-        TransferSocket s = TransferSocket.open(url, options.sslContext(), codec, Duration.ofSeconds(10), f -> {
+        TransferSocket s = TransferSocket.open(url, options.sslContext(), options.proxy(), codec, Duration.ofSeconds(10), f -> {
             if (f.type().equals("auth") && !auth.isDone()) {
                 auth.complete(f);
                 return;

@@ -42,11 +42,11 @@ public final class TransferSocket implements AutoCloseable {
     }
 
     /** Opens the socket; {@code pushes} receives frames that answer no request (the first is the server's {@code auth}). */
-    public static TransferSocket open(URI uri, SSLContext sslContext, TransferCodec codec, Duration timeout, Consumer<TransferFrame> pushes)
+    public static TransferSocket open(URI uri, SSLContext sslContext, dev.peerlink.protocol.HttpProxy proxy, TransferCodec codec, Duration timeout, Consumer<TransferFrame> pushes)
             throws IOException {
         TransferSocket s = new TransferSocket(codec, pushes);
         WebSocketConnector connector = WebSocketConnector.shared();
-        var options = new WebSocketConnector.Options(timeout, codec.maxFrame(), READ_AHEAD_BYTES, sslContext);
+        var options = new WebSocketConnector.Options(timeout, codec.maxFrame(), READ_AHEAD_BYTES, sslContext, proxy);
         try {
             s.ws = connector.connect(uri, options, s.new Listener(), connector.callbacks())
                     .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);

@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,9 +93,12 @@ public final class TurnClient implements AutoCloseable {
                 onChannelData(d);
             }
         };
-        this.link = config.transport == TurnTransport.UDP
-                ? UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound)
-                : TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
+        this.link = switch (config.transport) {
+            case UDP -> UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound);
+            case TCP -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
+            case TLS -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound,
+                    config.tls.getSocketFactory());
+        };
         this.transactor = new Transactor(link, new LongTermAuth(config.credentials), counters);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "turn-refresh-" + link.localAddress().getPort());
@@ -379,6 +383,7 @@ public final class TurnClient implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(3);
         private PeerDataHandler onData = (peer, data) -> {};
         private Consumer<TurnException> onFailure = e -> {};
+        private SSLContext tls;
 
         private Builder(InetSocketAddress server, TurnCredentials credentials) {
             this.server = Objects.requireNonNull(server, "server");
@@ -387,6 +392,16 @@ public final class TurnClient implements AutoCloseable {
 
         public Builder transport(TurnTransport transport) {
             this.transport = Objects.requireNonNull(transport);
+            return this;
+        }
+
+        /**
+         * The TLS context for {@link TurnTransport#TLS} (default: the JDK's, which checks the chain against the
+         * system trust store). A caller whose payload is end-to-end protected anyway may pass one that trusts the
+         * relay's self-signed certificate.
+         */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context);
             return this;
         }
 
@@ -448,7 +463,15 @@ public final class TurnClient implements AutoCloseable {
 
         /** Opens the UDP socket or the TCP connection to the server. */
         public TurnClient connect() throws IOException {
-            return new TurnClient(copy()); // later changes to this builder do not reach the client
+            Builder b = copy(); // later changes to this builder do not reach the client
+            if (b.transport == TurnTransport.TLS && b.tls == null) {
+                try {
+                    b.tls = SSLContext.getDefault();
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IOException("no default TLS context", e);
+                }
+            }
+            return new TurnClient(b);
         }
 
         private Builder copy() {
@@ -463,6 +486,7 @@ public final class TurnClient implements AutoCloseable {
             b.closeTimeout = closeTimeout;
             b.onData = onData;
             b.onFailure = onFailure;
+            b.tls = tls;
             return b;
         }
 

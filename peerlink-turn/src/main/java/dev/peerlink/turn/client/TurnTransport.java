@@ -5,5 +5,10 @@ public enum TurnTransport {
     /** Requests retransmitted per RFC 8489 §6.2.1. */
     UDP,
     /** One connection; no retransmission (reliable), a transaction times out after 39.5 s. */
-    TCP
+    TCP,
+    /**
+     * TURN over TLS ({@code turns:}, RFC 8656 §3.1): as TCP, inside TLS. Reaches a relay from networks that
+     * block UDP and let only TLS (often 443) out. Certificate checks follow {@link TurnClient.Builder#tls}.
+     */
+    TLS
 }

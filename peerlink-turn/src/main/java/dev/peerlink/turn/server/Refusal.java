@@ -29,5 +29,9 @@ public enum Refusal {
     /** Request dropped: source over its request rate. */
     RATE_LIMITED,
     /** Bytes that are neither STUN nor ChannelData, or do not decode. */
-    GARBAGE
+    GARBAGE,
+    /** TCP or TLS connection closed on accept: too many from its IP, or in total. */
+    CONNECTION_LIMIT,
+    /** 446/447 (RFC 6062): a connection to that peer exists already, or connecting to it failed. */
+    CONNECTION_FAILED
 }

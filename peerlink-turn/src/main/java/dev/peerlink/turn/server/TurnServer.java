@@ -1,7 +1,9 @@
 package dev.peerlink.turn.server;
 
+import dev.peerlink.turn.server.internal.ConnectionLimits;
 import dev.peerlink.turn.server.internal.Counters;
 import dev.peerlink.turn.server.internal.TcpInitializer;
+import dev.peerlink.turn.server.internal.TlsContexts;
 import dev.peerlink.turn.server.internal.TurnEngine;
 import dev.peerlink.turn.server.internal.TurnTransport;
 import dev.peerlink.turn.server.internal.UdpListenerHandler;
@@ -19,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running TURN relay (RFC 8656) on UDP and TCP. Start with {@link #start}; {@link #close} stops it,
+ * A running TURN relay (RFC 8656) on UDP, TCP and optionally TLS. Start with {@link #start}; {@link #close} stops it,
  * deleting every allocation. Thread-safe.
  */
 public final class TurnServer implements AutoCloseable {
@@ -31,17 +33,20 @@ public final class TurnServer implements AutoCloseable {
     private final List<Channel> listeners;
     private final InetSocketAddress udpAddress;
     private final InetSocketAddress tcpAddress;
+    private final InetSocketAddress tlsAddress;
     private final String transportName;
     private boolean closed;
 
     private TurnServer(MultiThreadIoEventLoopGroup group, TurnEngine engine, Counters counters, List<Channel> listeners,
-                       InetSocketAddress udpAddress, InetSocketAddress tcpAddress, String transportName) {
+                       InetSocketAddress udpAddress, InetSocketAddress tcpAddress, InetSocketAddress tlsAddress,
+                       String transportName) {
         this.group = group;
         this.engine = engine;
         this.counters = counters;
         this.listeners = listeners;
         this.udpAddress = udpAddress;
         this.tcpAddress = tcpAddress;
+        this.tlsAddress = tlsAddress;
         this.transportName = transportName;
     }
 
@@ -60,24 +65,33 @@ public final class TurnServer implements AutoCloseable {
         try {
             InetSocketAddress udp = null;
             InetSocketAddress tcp = null;
+            InetSocketAddress tls = null;
             int port = config.listen().getPort();
             if (config.udp()) {
                 udp = bindUdp(config, transport, group, engine, listeners);
                 port = udp.getPort();
             }
+            ConnectionLimits limits = new ConnectionLimits(config.maxTcpConnections(), config.maxTcpConnectionsPerIp());
             if (config.tcp()) {
-                tcp = bindTcp(config, transport, group, engine, counters, port, listeners);
+                TcpInitializer init = new TcpInitializer(engine, counters, config.tcpIdleTimeout(), limits, null);
+                tcp = config.tcpPort() >= 0
+                        ? bindStream(transport, group, init, new InetSocketAddress(config.listen().getAddress(), config.tcpPort()), listeners)
+                        : bindTcp(config, transport, group, init, port, listeners);
+            }
+            if (config.tlsPort() >= 0) {
+                TcpInitializer init = new TcpInitializer(engine, counters, config.tcpIdleTimeout(), limits,
+                        TlsContexts.server(config.tlsCertificate(), config.tlsKey()));
+                tls = bindStream(transport, group, init, new InetSocketAddress(config.listen().getAddress(), config.tlsPort()), listeners);
             }
             Set<InetSocketAddress> own = new HashSet<>();
-            if (udp != null) {
-                own.add(udp);
-            }
-            if (tcp != null) {
-                own.add(tcp);
+            for (InetSocketAddress a : new InetSocketAddress[] {udp, tcp, tls}) {
+                if (a != null) {
+                    own.add(a);
+                }
             }
             engine.ownSockets(config, own);
-            TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, transport.name());
-            LOG.info("TURN relay on UDP {} TCP {}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp,
+            TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, tls, transport.name());
+            LOG.info("TURN relay on UDP {} TCP {} TLS {}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp, tls,
                     config.relayIp().getHostAddress(), config.minPort(), config.maxPort(), transport.name(), config.realm());
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -101,10 +115,10 @@ public final class TurnServer implements AutoCloseable {
         return address;
     }
 
+    /** TCP on the UDP port, as RFC 8656 §3.1 suggests (3478 for both). */
     private static InetSocketAddress bindTcp(TurnServerConfig config, TurnTransport transport,
-                                             MultiThreadIoEventLoopGroup group, TurnEngine engine, Counters counters,
+                                             MultiThreadIoEventLoopGroup group, TcpInitializer init,
                                              int port, List<Channel> out) throws IOException {
-        TcpInitializer init = new TcpInitializer(engine, counters, config.tcpIdleTimeout(), config.maxTcpConnections());
         InetSocketAddress wanted = new InetSocketAddress(config.listen().getAddress(), port);
         Channel ch;
         try {
@@ -116,6 +130,14 @@ public final class TurnServer implements AutoCloseable {
             // Any port was asked for: the UDP port is taken for TCP by someone else, take another.
             ch = await(transport.tcpListener(group, init).bind(config.listen()), "TCP " + config.listen());
         }
+        out.add(ch);
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    private static InetSocketAddress bindStream(TurnTransport transport, MultiThreadIoEventLoopGroup group,
+                                                TcpInitializer init, InetSocketAddress address, List<Channel> out)
+            throws IOException {
+        Channel ch = await(transport.tcpListener(group, init).bind(address), "TCP " + address);
         out.add(ch);
         return (InetSocketAddress) ch.localAddress();
     }
@@ -136,6 +158,11 @@ public final class TurnServer implements AutoCloseable {
     /** The TCP listener's address, or null when TCP is disabled. */
     public InetSocketAddress tcpAddress() {
         return tcpAddress;
+    }
+
+    /** The TLS listener's address ({@code turns:}), or null when TLS is not configured. */
+    public InetSocketAddress tlsAddress() {
+        return tlsAddress;
     }
 
     /** "epoll" or "nio". */

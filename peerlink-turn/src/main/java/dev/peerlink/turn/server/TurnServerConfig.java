@@ -58,6 +58,12 @@ public final class TurnServerConfig {
     private final boolean classicStun;
     private final InetSocketAddress alternateServer;
     private final int alternateThreshold;
+    private final int tcpPort;
+    private final int tlsPort;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
+    private final int maxTcpConnectionsPerIp;
+    private final Duration connectionBindTimeout;
 
     private TurnServerConfig(Builder b) {
         listen = b.listen;
@@ -91,6 +97,12 @@ public final class TurnServerConfig {
         classicStun = b.classicStun;
         alternateServer = b.alternateServer;
         alternateThreshold = b.alternateThreshold;
+        tcpPort = b.tcpPort;
+        tlsPort = b.tlsPort;
+        tlsCertificate = b.tlsCertificate;
+        tlsKey = b.tlsKey;
+        maxTcpConnectionsPerIp = b.maxTcpConnectionsPerIp;
+        connectionBindTimeout = b.connectionBindTimeout;
     }
 
     public static Builder builder() {
@@ -124,6 +136,17 @@ public final class TurnServerConfig {
     public int ioThreads() { return ioThreads; }
     public Duration tcpIdleTimeout() { return tcpIdleTimeout; }
     public int maxTcpConnections() { return maxTcpConnections; }
+    /** TCP and TLS connections one client IP may hold at once (further ones are closed on accept). */
+    public int maxTcpConnectionsPerIp() { return maxTcpConnectionsPerIp; }
+    /** TCP listener port; -1 (default) means the UDP listener's port. */
+    public int tcpPort() { return tcpPort; }
+    /** TLS listener port (TURN over TLS, {@code turns:}); -1 (default) means no TLS listener, 0 any free port. */
+    public int tlsPort() { return tlsPort; }
+    /** PEM certificate chain and PKCS#8 key for TLS; empty means a self-signed certificate generated at start. */
+    public Optional<Path> tlsCertificate() { return Optional.ofNullable(tlsCertificate); }
+    public Optional<Path> tlsKey() { return Optional.ofNullable(tlsKey); }
+    /** RFC 6062: how long a peer connection waits for the client's ConnectionBind before it is closed (30 s). */
+    public Duration connectionBindTimeout() { return connectionBindTimeout; }
     public String software() { return software; }
     /** Highest channel number ChannelBind accepts: 0x4FFF (RFC 8656) when strict, else 0x7FFF (RFC 5766). */
     public int maxChannel() { return strictChannelRange ? 0x4FFF : 0x7FFF; }
@@ -184,6 +207,12 @@ public final class TurnServerConfig {
         private boolean classicStun = true;
         private InetSocketAddress alternateServer;
         private int alternateThreshold;
+        private int tcpPort = -1;
+        private int tlsPort = -1;
+        private Path tlsCertificate;
+        private Path tlsKey;
+        private int maxTcpConnectionsPerIp = 256;
+        private Duration connectionBindTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
 
@@ -306,6 +335,30 @@ public final class TurnServerConfig {
         /** A TCP connection without an allocation is closed after this long without traffic. */
         public Builder tcpIdleTimeout(Duration d) { this.tcpIdleTimeout = positive(d); return this; }
         public Builder maxTcpConnections(int n) { this.maxTcpConnections = positive(n); return this; }
+        /**
+         * Connections (TCP and TLS together, control and RFC 6062 data connections) one client IP may hold.
+         * Default 256: room for an office behind one NAT, while one address cannot take every slot.
+         */
+        public Builder maxTcpConnectionsPerIp(int n) { this.maxTcpConnectionsPerIp = positive(n); return this; }
+
+        /** TCP on another port than UDP (on the listen IP); 0 picks a free one. Default: the UDP port. */
+        public Builder tcpPort(int port) { this.tcpPort = port(port); return this; }
+
+        /**
+         * Also serves TURN over TLS (RFC 8656 §3.1, {@code turns:}) on this port of the listen IP, e.g. 5349
+         * or 443; 0 picks a free one. The relayed addresses stay UDP (or TCP with RFC 6062).
+         */
+        public Builder tlsPort(int port) { this.tlsPort = port(port); return this; }
+
+        /** RFC 6062 §5.2/§5.4: 30 s. Shorter values are for tests. */
+        public Builder connectionBindTimeout(Duration d) { this.connectionBindTimeout = positive(d); return this; }
+
+        /** PEM certificate chain and private key (PKCS#8) for the TLS listener; without them a self-signed one is made. */
+        public Builder tlsCertificate(Path certificateChain, Path privateKey) {
+            this.tlsCertificate = Objects.requireNonNull(certificateChain);
+            this.tlsKey = Objects.requireNonNull(privateKey);
+            return this;
+        }
         public Builder software(String s) { this.software = Objects.requireNonNull(s); return this; }
 
         /**
@@ -349,6 +402,13 @@ public final class TurnServerConfig {
                 throw new IllegalStateException("listening on a wildcard address: set relayIp to the address peers reach");
             }
             return new TurnServerConfig(this);
+        }
+
+        private static int port(int p) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("bad port " + p);
+            }
+            return p;
         }
 
         private static int positive(int n) {

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.peerlink.turn.client.fixture.TrustAllTls;
 
 /**
  * What our TURN client must do against any TURN server, over UDP and TCP. Subclasses pick the
@@ -108,7 +109,8 @@ abstract class TurnClientContract {
 
     private static TurnClient.Builder client(TurnServerUnderTest server, TurnTransport transport,
                                              TurnCredentials credentials, Inbox inbox) {
-        return TurnClient.builder(server.address(), credentials).transport(transport)
+        return TurnClient.builder(server.address(transport), credentials).transport(transport)
+                .tls(TrustAllTls.context()) // both servers present self-signed certificates
                 .localAddress(new InetSocketAddress(LOOPBACK, 0)).onData(inbox);
     }
 

@@ -75,7 +75,9 @@ class AllocationTest {
              TurnTestClient c = TurnTestClient.udp(server.udpAddress()).credentials(USER, PASSWORD)) {
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE, b -> { }))).as("no REQUESTED-TRANSPORT").isEqualTo(400);
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE,
-                    b -> b.add(new RequestedTransport(RequestedTransport.TCP))))).isEqualTo(442);
+                    b -> b.add(new RequestedTransport(132))))).as("SCTP is not relayed").isEqualTo(442);
+            assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE,
+                    b -> b.add(new RequestedTransport(RequestedTransport.TCP))))).as("RFC 6062 §5.1: TCP needs a TCP control connection").isEqualTo(400);
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE, b -> b.add(new RequestedTransport(RequestedTransport.UDP))
                     .add(new RequestedAddressFamily(RequestedAddressFamily.IPV6, false))))).isEqualTo(440);
             assertThat(server.stats().allocationsActive()).isZero();

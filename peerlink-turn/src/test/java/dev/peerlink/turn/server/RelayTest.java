@@ -15,11 +15,15 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Data through the relay, over UDP and TCP to the server: permissions, Send/Data indications, channels. */
+/** Data through the relay, over UDP, TCP and TLS to the server: permissions, Send/Data indications, channels. */
 class RelayTest {
 
     static TurnTestClient client(TurnServer server, String transport) throws IOException {
-        TurnTestClient c = transport.equals("tcp") ? TurnTestClient.tcp(server.tcpAddress()) : TurnTestClient.udp(server.udpAddress());
+        TurnTestClient c = switch (transport) {
+            case "tcp" -> TurnTestClient.tcp(server.tcpAddress());
+            case "tls" -> TurnTestClient.tls(server.tlsAddress());
+            default -> TurnTestClient.udp(server.udpAddress());
+        };
         return c.credentials(USER, PASSWORD);
     }
 
@@ -28,7 +32,7 @@ class RelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void sendAndDataIndicationsNeedAPermission(String transport) throws IOException {
         try (TurnServer server = TestServers.start();
              TurnTestClient c = client(server, transport);
@@ -65,7 +69,7 @@ class RelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void channelDataBothWays(String transport) throws IOException {
         try (TurnServer server = TestServers.start();
              TurnTestClient c = client(server, transport);
@@ -91,7 +95,7 @@ class RelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void largeDatagramsRelayIntact(String transport) throws IOException {
         try (TurnServer server = TestServers.start();
              TurnTestClient c = client(server, transport);
@@ -110,7 +114,7 @@ class RelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void channelBindRules(String transport) throws IOException {
         try (TurnServer server = TestServers.start();
              TurnTestClient c = client(server, transport);
@@ -129,7 +133,7 @@ class RelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void expiredPermissionStopsTheData(String transport) throws IOException {
         try (TurnServer server = TestServers.start(b -> b.permissionLifetime(Duration.ofMillis(500)));
              TurnTestClient c = client(server, transport);
@@ -147,7 +151,7 @@ class RelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void expiredChannelFallsBackToDataIndicationsAndStaysReserved(String transport) throws IOException {
         try (TurnServer server = TestServers.start(b -> b.channelLifetime(Duration.ofMillis(400)).permissionLifetime(Duration.ofSeconds(30)));
              TurnTestClient c = client(server, transport);
@@ -181,11 +185,12 @@ class RelayTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void closingTheTcpConnectionDeletesTheAllocation() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "tls"})
+    void closingTheConnectionDeletesTheAllocation(String transport) throws IOException {
         try (TurnServer server = TestServers.start()) {
             InetSocketAddress relayed;
-            try (TurnTestClient c = client(server, "tcp")) {
+            try (TurnTestClient c = client(server, transport)) {
                 relayed = c.allocate();
                 assertThat(server.stats().allocationsActive()).isEqualTo(1);
             }

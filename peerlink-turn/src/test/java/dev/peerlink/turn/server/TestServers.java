@@ -28,6 +28,7 @@ final class TestServers {
                 .realm(REALM)
                 .user(USER, PASSWORD)
                 .allowPeer("127.0.0.0/8")
+                .tlsPort(0) // self-signed certificate, made once per process
                 .ioThreads(1);
     }
 

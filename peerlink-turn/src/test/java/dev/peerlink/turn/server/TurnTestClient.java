@@ -68,7 +68,12 @@ final class TurnTestClient implements AutoCloseable {
     }
 
     static TurnTestClient tcp(InetSocketAddress server) throws IOException {
-        return new TurnTestClient(new TcpWire(server));
+        return new TurnTestClient(new TcpWire(TcpWire.connect(server)));
+    }
+
+    /** TURN over TLS ({@code turns:}); the server's self-signed certificate is accepted unchecked. */
+    static TurnTestClient tls(InetSocketAddress server) throws IOException {
+        return new TurnTestClient(new TcpWire(TlsSockets.connect(server)));
     }
 
     TurnTestClient credentials(String user, String pass) {
@@ -316,10 +321,15 @@ final class TurnTestClient implements AutoCloseable {
         private final OutputStream out;
         private boolean eof;
 
-        TcpWire(InetSocketAddress server) throws IOException {
-            this.socket = new Socket();
-            socket.connect(server, 2000);
-            socket.setTcpNoDelay(true);
+        static Socket connect(InetSocketAddress server) throws IOException {
+            Socket s = new Socket();
+            s.connect(server, 2000);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        TcpWire(Socket socket) throws IOException {
+            this.socket = socket;
             this.in = new DataInputStream(socket.getInputStream());
             this.out = socket.getOutputStream();
         }

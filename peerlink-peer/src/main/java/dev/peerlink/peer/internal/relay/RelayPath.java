@@ -1,16 +1,20 @@
 package dev.peerlink.peer.internal.relay;
 
-import dev.peerlink.protocol.Endpoints;
 import dev.peerlink.protocol.RelayGrant;
+import dev.peerlink.protocol.TurnUri;
 import dev.peerlink.turn.TurnCredentials;
 import dev.peerlink.turn.client.TurnClient;
 import dev.peerlink.turn.client.TurnException;
 import dev.peerlink.turn.client.TurnTimeoutException;
+import dev.peerlink.turn.client.TurnTls;
+import dev.peerlink.turn.client.TurnTransport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -74,11 +78,16 @@ public final class RelayPath implements AutoCloseable {
     private final ScheduledFuture<?> watchdog;
     private volatile Duration silenceTimeout = Duration.ofSeconds(10);
 
-    private RelayPath(InetSocketAddress server, TurnCredentials credentials, Duration timeout) throws IOException {
+    private RelayPath(InetSocketAddress server, TurnTransport transport, TurnCredentials credentials, Duration timeout)
+            throws IOException {
         shim = new LoopbackShim(this::sendToRelay, this::bindChannelLater);
         TurnClient client = null;
         try {
             client = TurnClient.builder(server, credentials)
+                    .transport(transport)
+                    // turns: is for reachability: TURN's MESSAGE-INTEGRITY authenticates the relay and what crosses
+                    // it is QUIC, encrypted end to end to the pinned peer; relays mostly run self-signed certificates.
+                    .tls(TurnTls.anyCertificate())
                     .closeTimeout(Duration.ofSeconds(1))
                     .onData(shim::fromRelay)
                     .onFailure(e -> closeAsync(CloseReason.RELAY_FAILED, e))
@@ -102,26 +111,37 @@ public final class RelayPath implements AutoCloseable {
 
     /**
      * Allocates on the first server of the grant that answers within what is left of {@code timeout}; the grant's
-     * username and password are REST-style credentials the signalling server minted.
+     * username and password are REST-style credentials the signalling server minted. URLs are {@code ip:port} (UDP)
+     * and, after them, the grant's {@code streamUrls} ({@link TurnUri}: TCP or TLS, for networks that block UDP).
      */
     public static RelayPath open(RelayGrant grant, Duration timeout) throws IOException {
-        if (grant.urls().isEmpty()) {
+        if (grant.urls().isEmpty() && grant.streamUrls().isEmpty()) {
             throw new IOException("relay grant names no TURN server");
         }
+        List<String> all = new ArrayList<>(grant.urls());
+        all.addAll(grant.streamUrls());
         long deadline = System.nanoTime() + timeout.toNanos();
         IOException failure = null;
-        for (String url : grant.urls()) {
-            Duration left = Duration.ofNanos(deadline - System.nanoTime());
-            if (left.isNegative() || left.isZero()) {
+        for (int i = 0; i < all.size(); i++) {
+            String url = all.get(i);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 break;
             }
+            // UDP may be blocked outright: leave the TCP/TLS servers at least half of the time.
+            boolean streamsLeft = i < grant.urls().size() && !grant.streamUrls().isEmpty();
+            Duration budget = Duration.ofNanos(streamsLeft ? left / 2 : left);
             try {
-                return open(Endpoints.parse(url), TurnCredentials.of(grant.username(), grant.password()), left);
-            } catch (IOException e) {
+                TurnUri uri = TurnUri.parse(url);
+                TurnTransport transport = uri.tls() ? TurnTransport.TLS : uri.tcp() ? TurnTransport.TCP : TurnTransport.UDP;
+                return new RelayPath(uri.server(), transport, TurnCredentials.of(grant.username(), grant.password()), budget);
+            } catch (IOException | IllegalArgumentException e) {
+                IOException io = e instanceof IOException x ? x
+                        : new IOException("unusable relay URL " + url + ": " + e.getMessage(), e);
                 if (failure == null) {
-                    failure = e;
+                    failure = io;
                 } else {
-                    failure.addSuppressed(e);
+                    failure.addSuppressed(io);
                 }
             }
         }
@@ -131,7 +151,7 @@ public final class RelayPath implements AutoCloseable {
     /** Connects a UDP TURN client to {@code server} and allocates, giving up after {@code timeout}. */
     public static RelayPath open(InetSocketAddress server, TurnCredentials credentials, Duration timeout)
             throws IOException {
-        return new RelayPath(Objects.requireNonNull(server), Objects.requireNonNull(credentials), timeout);
+        return new RelayPath(Objects.requireNonNull(server), TurnTransport.UDP, Objects.requireNonNull(credentials), timeout);
     }
 
     /** Where the peer sends: the relayed transport address of the allocation. */

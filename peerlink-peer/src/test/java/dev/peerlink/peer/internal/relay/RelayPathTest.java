@@ -295,6 +295,44 @@ class RelayPathTest {
     }
 
     @Test
+    void udpBlockedDeviceReachesTheRelayOverTls() throws Exception {
+        server.close();
+        server = startServer(new InetSocketAddress(LOOPBACK, 0), b -> b.tlsPort(0));
+        try (DatagramChannel hole = plainSocket(LOOPBACK)) {
+            // The grant's UDP server never answers (UDP dropped on the way); its turns: URL does.
+            String blocked = Endpoints.format((InetSocketAddress) hole.getLocalAddress());
+            RelayGrant grant = new RelayGrant(List.of(blocked), "alice", "wonderland", 600,
+                    List.of("turns:" + Endpoints.format(server.tlsAddress())));
+            long t0 = System.nanoTime();
+            relay = RelayPath.open(grant, Duration.ofSeconds(6));
+            System.out.printf("[relay] UDP server silent, allocated over TLS after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        }
+        relay.permit(LOOPBACK);
+        CompletableFuture<SecureSession> rs = QUIC.accept(relay.quicSocket(), r, p.publicIdentity(), FAST);
+        CompletableFuture<SecureSession> ps = QUIC.connect(plainSocket(LOOPBACK), relay.relayedAddress(), p,
+                r.publicIdentity(), FAST);
+        SecureSession pSession = ps.get(20, TimeUnit.SECONDS);
+        SecureSession rSession = rs.get(20, TimeUnit.SECONDS);
+        rSession.onStream(st -> {
+            try (st) {
+                st.output().write(st.input().readAllBytes());
+                st.output().close();
+            } catch (IOException e) {
+                st.reset();
+            }
+        });
+        byte[] msg = random(1 << 20, 4);
+        SecureStream st = pSession.openStream();
+        Thread w = Thread.ofVirtual().start(() -> writeAndFin(st.output(), msg));
+        assertThat(sha256(st.input().readAllBytes())).isEqualTo(sha256(msg));
+        w.join();
+        assertThat(relay.stats().bytesToPeer()).isGreaterThan(1 << 20);
+        assertThat(server.stats().allocationsActive()).isEqualTo(1);
+        pSession.close();
+        rSession.close();
+    }
+
+    @Test
     void openGivesUpAtItsTimeoutWhenNoServerAnswers() throws Exception {
         InetSocketAddress silent;
         try (DatagramChannel hole = plainSocket(LOOPBACK)) {

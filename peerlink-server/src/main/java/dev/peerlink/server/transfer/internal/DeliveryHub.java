@@ -32,6 +32,8 @@ final class DeliveryHub {
     /** Targets told on signalling of deliveries that may still wait (dropped once they have none or went offline). */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     private final TransferStats stats;
+    /** Due deliveries one retry pass picks up from the shared store at most. */
+    private static final int SWEEP = 1000;
 
     DeliveryHub(MetadataStore meta, LongSupplier clock, long retryMillis, TransferService.Registry signalling, TransferStats stats) {
         this.meta = meta;
@@ -95,10 +97,19 @@ final class DeliveryHub {
                 waiting.remove(device);
             }
             for (Delivery d : pending) {
-                if (now - d.updatedAt() >= retryMillis) {
-                    meta.deliveryAttempted(d.id(), now);
+                if (now - d.updatedAt() >= retryMillis && meta.claimAttempt(d.id(), d.updatedAt(), now)) {
                     push(meta.delivery(d.id()).orElse(d));
                 }
+            }
+        }
+        // deliveries this instance never heard of (created on one that died, or before this one started) whose
+        // target is connected: a shared store hands them over; the claim keeps every retry to one instance
+        for (Delivery d : meta.pendingDue(now - retryMillis, SWEEP)) {
+            String t = d.targetDevice();
+            if (!targets.contains(t) && (listeners.containsKey(t) || signalling.online(t))
+                    && meta.claimAttempt(d.id(), d.updatedAt(), now)) {
+                waiting.add(t);
+                push(meta.delivery(d.id()).orElse(d));
             }
         }
     }

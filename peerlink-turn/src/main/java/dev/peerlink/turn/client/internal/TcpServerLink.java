@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * TURN over one TCP connection. STUN messages and ChannelData share the stream; the first two
+ * TURN over one TCP or TLS connection. STUN messages and ChannelData share the stream; the first two
  * bits of each frame tell them apart. No retransmission: TCP is reliable, so a transaction only
  * times out (RFC 8489 §6.2.2: 39.5 s).
  */
@@ -48,12 +50,29 @@ public final class TcpServerLink implements ServerLink {
 
     public static TcpServerLink open(InetSocketAddress local, InetSocketAddress server, Duration timeout,
                                      Inbound inbound) throws IOException {
+        return open(local, server, timeout, inbound, null);
+    }
+
+    /**
+     * With {@code tls} non-null the connection runs TLS (TURN over TLS); the handshake must finish within
+     * {@code connectTimeout} as the connect must.
+     */
+    public static TcpServerLink open(InetSocketAddress local, InetSocketAddress server, Duration timeout,
+                                     Inbound inbound, SSLSocketFactory tls) throws IOException {
         Socket s = new Socket();
+        int connectMillis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
         try {
             s.setTcpNoDelay(true); // small requests and ChannelData must not wait for Nagle
             s.bind(local);
-            s.connect(server, (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE));
-            return new TcpServerLink(s, inbound, timeout);
+            s.connect(server, connectMillis);
+            if (tls == null) {
+                return new TcpServerLink(s, inbound, timeout);
+            }
+            SSLSocket secure = (SSLSocket) tls.createSocket(s, server.getHostString(), server.getPort(), true);
+            secure.setSoTimeout(connectMillis);
+            secure.startHandshake();
+            secure.setSoTimeout(0);
+            return new TcpServerLink(secure, inbound, timeout);
         } catch (IOException e) {
             s.close();
             throw e;

@@ -39,7 +39,8 @@ final class Allocation {
     private final Counters counters;
 
     State state = State.PENDING;
-    Channel relay;
+    Channel relay; // a UDP socket, or for RFC 6062 allocations the relayed TCP listener
+    TcpRelay tcpRelay; // RFC 6062 allocations only
     InetSocketAddress relayed;
     int port = -1;
     byte[] allocateResponse; // resent verbatim to a retransmitted Allocate
@@ -145,6 +146,9 @@ final class Allocation {
         if (relay != null) {
             run.drain(relay); // written to a closing channel: released, not leaked
             relay.close();
+        }
+        if (tcpRelay != null) {
+            tcpRelay.close();
         }
         counters.permissionsActive.add(-permissions.size());
         counters.channelsActive.add(-channelsByNumber.size());

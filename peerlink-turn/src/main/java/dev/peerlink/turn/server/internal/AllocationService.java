@@ -30,6 +30,7 @@ final class AllocationService {
     private final RelayBinder binder;
     private final TurnTransport relayTransport;
     private final Reservations reservations;
+    private final TcpRelayService tcp;
     private final int relayFamily;
     private final long defaultLifetime;
     private final long maxLifetime;
@@ -37,8 +38,9 @@ final class AllocationService {
     private volatile boolean shutdown;
 
     AllocationService(TurnServerConfig config, TurnTransport transport, AllocationTable table, Counters counters,
-                      DataPath data) {
+                      DataPath data, TcpRelayService tcp) {
         this.config = config;
+        this.tcp = tcp;
         this.table = table;
         this.counters = counters;
         this.relayTransport = transport;
@@ -71,8 +73,12 @@ final class AllocationService {
             req.fail(TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
             return;
         }
-        if (transport.get().protocol() != RequestedTransport.UDP) {
+        boolean tcpRelay = transport.get().protocol() == RequestedTransport.TCP;
+        if (transport.get().protocol() != RequestedTransport.UDP && !tcpRelay) {
             req.fail(TurnErrors.UNSUPPORTED_TRANSPORT_PROTOCOL, Refusal.UNSUPPORTED_TRANSPORT);
+            return;
+        }
+        if (tcpRelay && !TcpRelayService.acceptsAllocate(req)) {
             return;
         }
         Optional<EvenPort> even = req.msg.attribute(EvenPort.class);
@@ -111,7 +117,9 @@ final class AllocationService {
             return;
         }
         boolean dontFragment = req.msg.has(TurnAttributeType.DONT_FRAGMENT);
-        if (token.isPresent()) {
+        if (tcpRelay) {
+            tcp.bind(a, relay -> activate(req, a, relay, lifetime, false, null));
+        } else if (token.isPresent()) {
             // Unknown or expired (30 s) tokens: 508, as for a port we cannot give (RFC 8656 §7.2).
             binder.bindReserved(a, reservations.take(token.get().token()),
                     relay -> activate(req, a, relay, lifetime, dontFragment, null));

@@ -72,6 +72,9 @@ final class DataPath {
      * Does not release {@code src}. The run is written and flushed by the reader once its batch ends.
      */
     private void toPeer(Allocation a, InetSocketAddress peer, ByteBuf src, int index, int n, List<Allocation> dirty) {
+        if (a.tcpRelay != null) {
+            return; // a TCP allocation's data goes over its data connections, never as datagrams
+        }
         long now = System.nanoTime();
         if (!a.permitted(peer.getAddress(), now)) {
             counters.droppedNoPermission.increment();
@@ -126,9 +129,9 @@ final class DataPath {
                     .build();
             out = Unpooled.wrappedBuffer(StunEncoder.standard().encode(indication));
         }
-        a.link.write(out);
-        counters.packetsToClients.increment();
+        counters.packetsToClients.increment(); // before the write: over TLS it is flushed at once
         counters.bytesToClients.add(n);
+        a.link.write(out);
     }
 
     /** Indications need unique, not unpredictable, IDs: skip SecureRandom on the data path. */

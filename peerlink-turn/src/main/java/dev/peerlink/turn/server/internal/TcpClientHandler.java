@@ -3,6 +3,7 @@ package dev.peerlink.turn.server.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class TcpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        link = ClientLink.tcp(ctx.channel());
+        link = ClientLink.tcp(ctx.channel(), ctx.pipeline().get(SslHandler.class) != null);
         ctx.fireChannelActive();
     }
 
@@ -73,6 +74,7 @@ public final class TcpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Malformed frames, TLS failures, resets: each ends only this connection (and its allocation).
         LOG.debug("TCP {}: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }

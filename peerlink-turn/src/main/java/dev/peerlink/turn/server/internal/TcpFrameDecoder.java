@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Cuts a client's TCP stream into STUN messages (length from the header) and ChannelData frames
  * (length field padded to 4, RFC 8656 §12.5), as retained slices. A stream whose next frame is neither
- * is out of sync for good: counted as garbage and the connection closed.
+ * is out of sync for good: counted as garbage, a {@link MalformedFrameException} raised and the connection closed.
  */
 public final class TcpFrameDecoder extends ByteToMessageDecoder {
     private final Counters counters;
@@ -45,9 +45,11 @@ public final class TcpFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Counts and drops the rest of the stream, then fails with a typed error (the client handler closes the connection). */
     private void reject(ChannelHandlerContext ctx, ByteBuf in) {
         counters.refused(Refusal.GARBAGE);
+        int first = in.getUnsignedByte(in.readerIndex());
         in.skipBytes(in.readableBytes());
-        ctx.close();
+        throw new MalformedFrameException(String.format("neither STUN nor ChannelData (first byte 0x%02x)", first));
     }
 }

@@ -31,6 +31,7 @@ public final class TurnEngine {
     private final PermissionService permissions;
     private final DataPath data;
     private final StunDecoder decoder;
+    private final TcpRelayService tcp;
 
     public TurnEngine(TurnServerConfig config, TurnTransport transport, Counters counters) {
         this.counters = counters;
@@ -43,7 +44,8 @@ public final class TurnEngine {
         PeerPolicy initial = new PeerPolicy(config.allowedPeers(), config.deniedPeers(),
                 PeerPolicy.ownAddresses(config.listen().getAddress(), config.relayIp()), Set.of(config.listen()));
         this.permissions = new PermissionService(config, counters, initial);
-        this.allocations = new AllocationService(config, transport, table, counters, data);
+        this.tcp = new TcpRelayService(config, transport, counters, permissions);
+        this.allocations = new AllocationService(config, transport, table, counters, data, tcp);
     }
 
     /** Called once the listeners are bound and their ports known: peers may never be the server's own sockets. */
@@ -126,14 +128,26 @@ public final class TurnEngine {
             case 0x003 -> allocations.allocate(req);
             case 0x004 -> allocations.refresh(req);
             case 0x008 -> permissions.createPermission(req, owned(req));
-            case 0x009 -> permissions.channelBind(req, owned(req));
+            case 0x009 -> channelBind(req);
+            case 0x00A -> tcp.connect(req, owned(req));
+            case 0x00B -> tcp.connectionBind(req);
             default -> throw new IllegalStateException("unreachable: " + method);
         }
     }
 
     private static boolean isTurnRequest(StunMethod m) {
         return m.equals(StunMethod.ALLOCATE) || m.equals(StunMethod.REFRESH) || m.equals(StunMethod.CREATE_PERMISSION)
-                || m.equals(StunMethod.CHANNEL_BIND);
+                || m.equals(StunMethod.CHANNEL_BIND) || m.equals(TcpRelayService.CONNECT) || m.equals(TcpRelayService.CONNECTION_BIND);
+    }
+
+    /** A TCP allocation (RFC 6062) has no channels: its data goes over data connections. ChannelBind on one is 400. */
+    private void channelBind(Request req) {
+        Allocation a = owned(req);
+        if (a != null && a.tcpRelay != null) {
+            req.fail(dev.peerlink.turn.TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
+            return;
+        }
+        permissions.channelBind(req, a);
     }
 
     /** The allocation on this 5-tuple if the signer owns it; otherwise answers 437/441 and returns null. */

@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -15,6 +16,9 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioChannelOption;
@@ -25,6 +29,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -145,6 +150,34 @@ public final class TurnTransport {
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(maxReads));
         }
         return b;
+    }
+
+    /**
+     * An RFC 6062 relayed TCP listener on one allocation's event loop; accepted peer connections stay on
+     * that loop and do not read until bound to a client data connection. SO_REUSEPORT lets outgoing
+     * connections to peers share the relayed port (the RFC wants them from the relayed address).
+     */
+    ServerBootstrap tcpRelayListener(EventLoop loop) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true);
+        return epoll ? b.option(EpollChannelOption.SO_REUSEPORT, true) : b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+    }
+
+    /** An outgoing RFC 6062 peer connection from the relayed port (see {@link #tcpRelayListener}). */
+    Bootstrap tcpRelayConnector(EventLoop loop, int connectTimeoutMillis) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+        // Netty's epoll socket config has no SO_REUSEPORT (only server sockets do): set it raw (SOL_SOCKET 1, SO_REUSEPORT 15).
+        return epoll ? b.option(new IntegerUnixChannelOption("SO_REUSEPORT", 1, 15), 1)
+                : b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
 
     public ServerBootstrap tcpListener(EventLoopGroup group, TcpInitializer init) {

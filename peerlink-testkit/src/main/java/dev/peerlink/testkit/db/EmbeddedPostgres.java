@@ -1,8 +1,6 @@
-package dev.peerlink.transfer;
+package dev.peerlink.testkit.db;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
@@ -31,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * user via {@code runuser}. When the binaries are missing or the server cannot start, every test is skipped with the
  * reason (printed too) rather than passed.
  */
-final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
-    static final String SUPERUSER = "peerlink";
+public final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+    public static final String SUPERUSER = "peerlink";
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
 
     private final AtomicInteger databases = new AtomicInteger();
@@ -65,7 +63,7 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
     }
 
     /** A fresh, empty database; its JDBC URL (user {@link #SUPERUSER}, no password). */
-    String createDatabase() throws SQLException {
+    public String createDatabase() throws SQLException {
         String name = "peerlink_" + databases.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url("postgres"), SUPERUSER, null); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -73,7 +71,7 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
         return url(name);
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
@@ -86,23 +84,46 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
         Path data = root.resolve("data");
         run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "--auth=trust",
                 "-E", "UTF8", "--locale=C", "--no-sync"), root.resolve("initdb.log"));
-        Path log = root.resolve("postgres.log");
         for (int attempt = 1; ; attempt++) {
-            port = freePort();
-            server = new ProcessBuilder(command(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
-                    "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + root,
-                    "-c", "fsync=off", "-c", "full_page_writes=off")))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            port = FixtureFiles.freeLoopbackPort();
             try {
-                awaitReady(log);
+                launch();
                 return;
             } catch (IOException e) {
                 // the free port may have been taken between our probe and postgres binding it
-                if (attempt == 3 || server.isAlive() || !tail(log).contains("could not bind")) {
+                if (attempt == 3 || server.isAlive() || !FixtureFiles.tail(root.resolve("postgres.log")).contains("could not bind")) {
                     throw e;
                 }
             }
         }
+    }
+
+    private void launch() throws Exception {
+        Path log = root.resolve("postgres.log");
+        server = new ProcessBuilder(command(List.of(bin.resolve("postgres").toString(), "-D", root.resolve("data").toString(),
+                "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + root,
+                "-c", "fsync=off", "-c", "full_page_writes=off")))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitReady(log);
+    }
+
+    /** Stops the server but keeps its data, so a test can see how clients behave while PostgreSQL is unavailable. */
+    public void stopServer() {
+        if (server != null) {
+            stopProcess();
+        }
+    }
+
+    /** Starts the server stopped by {@link #stopServer()} again on the same port with the same data. */
+    public void restartServer() throws Exception {
+        if (server == null) {
+            launch();
+        }
+    }
+
+    /** The port the server listens on (127.0.0.1). */
+    public int port() {
+        return port;
     }
 
     /** The newest /usr/lib/postgresql/N/bin (Debian's layout; -Dpeerlink.postgresql.home moves it) with initdb and postgres. */
@@ -161,15 +182,10 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
             throw new IOException(args.get(0) + " timed out");
         }
         if (p.exitValue() != 0) {
-            throw new IOException(Path.of(args.get(0)).getFileName() + " failed (exit " + p.exitValue() + "): " + tail(log));
+            throw new IOException(Path.of(args.get(0)).getFileName() + " failed (exit " + p.exitValue() + "): " + FixtureFiles.tail(log));
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Polls a connection until the server answers, it exits, or the deadline passes. */
     private void awaitReady(Path log) throws Exception {
@@ -177,7 +193,7 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
-                throw new IOException("postgres exited (" + server.exitValue() + "): " + tail(log));
+                throw new IOException("postgres exited (" + server.exitValue() + "): " + FixtureFiles.tail(log));
             }
             try (Connection c = DriverManager.getConnection(url("postgres"), SUPERUSER, null)) {
                 if (c.isValid(5)) {
@@ -189,42 +205,34 @@ final class EmbeddedPostgres implements BeforeAllCallback, BeforeEachCallback, A
             server.waitFor(50, TimeUnit.MILLISECONDS); // the poll interval; returns early if the server dies
         }
         throw new IOException("postgres did not accept connections within " + START_DEADLINE.toSeconds() + " s: "
-                + (last == null ? "" : last.getMessage()) + " " + tail(log));
+                + (last == null ? "" : last.getMessage()) + " " + FixtureFiles.tail(log));
     }
 
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
 
     private void stop() {
         if (server != null) {
-            try {
-                // fast shutdown: disconnects clients a failed test may have left open
-                new ProcessBuilder(command(List.of(bin.resolve("pg_ctl").toString(), "stop", "-D", root.resolve("data").toString(),
-                        "-m", "fast", "-w", "-t", "30"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start().waitFor(40, TimeUnit.SECONDS);
-                if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                    server.descendants().forEach(ProcessHandle::destroyForcibly);
-                    server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (IOException | InterruptedException e) {
-                server.descendants().forEach(ProcessHandle::destroyForcibly);
-                server.destroyForcibly();
-            }
-            server = null;
+            stopProcess();
         }
         if (root != null) {
-            try (Stream<Path> all = Files.walk(root)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                System.out.println("could not delete " + root + ": " + e.getMessage());
-            }
+            FixtureFiles.deleteTree(root);
             root = null;
         }
+    }
+
+    private void stopProcess() {
+        try {
+            // fast shutdown: disconnects clients a failed test may have left open
+            new ProcessBuilder(command(List.of(bin.resolve("pg_ctl").toString(), "stop", "-D", root.resolve("data").toString(),
+                    "-m", "fast", "-w", "-t", "30"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor(40, TimeUnit.SECONDS);
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException | InterruptedException e) {
+            server.descendants().forEach(ProcessHandle::destroyForcibly);
+            server.destroyForcibly();
+        }
+        server = null;
     }
 }
