@@ -9,7 +9,8 @@ cd "$root"
 peerlink_pick_jdk
 
 packages=(nftables iproute2 conntrack coturn miniupnpd-nftables miniupnpc iperf3 procps postgresql redis-server gpsd
-  gpsd-clients ffmpeg rtmpdump xvfb chromium chromium-driver tinyproxy)
+  gpsd-clients ffmpeg rtmpdump xvfb chromium chromium-driver tinyproxy
+  stun-client)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${packages[@]}"; do

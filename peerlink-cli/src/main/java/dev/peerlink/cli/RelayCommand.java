@@ -76,6 +76,17 @@ final class RelayCommand implements Callable<Integer> {
             description = "TCP and TLS connections one client IP may hold (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerIp;
 
+    @Option(names = "--alternate-server", paramLabel = "IP:PORT",
+            description = "Send new allocations there (300 Try Alternate) once --alternate-threshold are active.")
+    InetSocketAddress alternateServer;
+
+    @Option(names = "--alternate-threshold", paramLabel = "N", defaultValue = "0",
+            description = "Active allocations from which --alternate-server takes new ones (default: ${DEFAULT-VALUE}: all).")
+    int alternateThreshold;
+
+    @Option(names = "--no-classic-stun", description = "Do not answer RFC 3489 Binding requests (no magic cookie).")
+    boolean noClassicStun;
+
     @Override
     public Integer call() throws Exception {
         TurnServerConfig.Builder b = TurnServerConfig.builder()
@@ -86,9 +97,13 @@ final class RelayCommand implements Callable<Integer> {
                 .maxAllocationsPerUser(userQuota)
                 .bandwidth(bandwidth, 0)
                 .maxTcpConnectionsPerIp(maxConnectionsPerIp)
-                .tcp(!noTcp);
+                .tcp(!noTcp)
+                .classicStun(!noClassicStun);
         if (relayIp != null) {
             b.relayIp(relayIp);
+        }
+        if (alternateServer != null) {
+            b.alternateServer(alternateServer, alternateThreshold);
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             System.err.println("relay: --tls-cert and --tls-key go together");

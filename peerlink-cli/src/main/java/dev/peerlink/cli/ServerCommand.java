@@ -138,6 +138,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "STUN alternate address (a second IP) to enable RFC 5780 behaviour discovery.")
     InetSocketAddress stunAlternate;
 
+    @Option(names = "--no-classic-stun",
+            description = "Do not answer RFC 3489 Binding requests (no magic cookie) on STUN and the relay.")
+    boolean noClassicStun;
+
     @Option(names = "--relay", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:3480",
             description = "TURN relay listen address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress relay;
@@ -224,7 +228,7 @@ final class ServerCommand implements Callable<Integer> {
             signal = Optional.of(sb.build());
         }
         PeerlinkServerConfig config = new PeerlinkServerConfig(stun, Optional.ofNullable(stunAlternate), r, signal,
-                Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()));
+                Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()), !noClassicStun);
         try (PeerlinkServer server = PeerlinkServer.start(config)) {
             System.out.println(server.describe());
             System.out.flush();

@@ -17,6 +17,9 @@ final class StunServerCommand implements Callable<Integer> {
     @Option(names = "--alternate", paramLabel = "IP:PORT", description = "Alternate address: a second IP and port, enables RFC 5780.")
     InetSocketAddress alternate;
 
+    @Option(names = "--no-classic-stun", description = "Do not answer RFC 3489 Binding requests (no magic cookie).")
+    boolean noClassicStun;
+
     @Option(names = "--no-tcp", description = "Serve UDP only.")
     boolean noTcp;
 
@@ -32,6 +35,7 @@ final class StunServerCommand implements Callable<Integer> {
         StunServerConfig.Builder b = StunServerConfig.builder()
                 .primary(primary)
                 .tcp(!noTcp)
+                .classic(!noClassicStun)
                 .rateLimit(rate, burst)
                 .software("peerlink");
         if (alternate != null) {

@@ -150,7 +150,8 @@ public final class PeerlinkServer implements AutoCloseable {
 
     private static PeerlinkServer startMedia(PeerlinkServerConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gc)
             throws IOException, InterruptedException {
-        StunServerConfig.Builder b = StunServerConfig.builder().primary(config.stunPrimary()).software("peerlink");
+        StunServerConfig.Builder b = StunServerConfig.builder().primary(config.stunPrimary()).software("peerlink")
+                .classic(config.classicStun());
         config.stunAlternate().ifPresent(b::alternate);
         StunServer stun = StunServer.start(b.build());
         MediaMeters.bindStun(meters, stun);
@@ -162,7 +163,7 @@ public final class PeerlinkServer implements AutoCloseable {
             String secret = r.secret().isPresent() ? r.secret().get() : generatedSecret(config.secretsDir());
             InetAddress relayIp = r.relayIp().orElseGet(() -> defaultRelayIp(r.listen().getAddress()));
             TurnServerConfig.Builder t = TurnServerConfig.builder().listen(r.listen()).relayIp(relayIp).realm(r.realm())
-                    .secret(secret);
+                    .secret(secret).classicStun(config.classicStun());
             r.allowPeers().forEach(t::allowPeer);
             PeerlinkServerConfig.TurnStreams streams = r.streams();
             if (streams.tcpPort() >= 0) {

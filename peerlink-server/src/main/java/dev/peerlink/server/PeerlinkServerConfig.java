@@ -14,10 +14,18 @@ import java.util.Optional;
  * wildcard (empty: the host's first non-loopback IPv4 address). {@code admin}: the admin listener (metrics, dashboard),
  * none when empty. {@code dataDir}: where generated secrets are kept ({@code relay.secret}, {@code admin.token});
  * empty: the signalling data directory, else nowhere (generated secrets then last as long as the process).
+ * {@code classicStun}: whether STUN and the relay answer RFC 3489 Binding requests (default true).
  */
 public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate,
                                    Optional<Relay> relay, Optional<SignalServerConfig> signal,
-                                   Optional<InetAddress> advertise, Optional<AdminConfig> admin, Optional<Path> dataDir) {
+                                   Optional<InetAddress> advertise, Optional<AdminConfig> admin, Optional<Path> dataDir,
+                                   boolean classicStun) {
+    public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay,
+                                Optional<SignalServerConfig> signal, Optional<InetAddress> advertise, Optional<AdminConfig> admin,
+                                Optional<Path> dataDir) {
+        this(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, true);
+    }
+
     public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay,
                                 Optional<SignalServerConfig> signal, Optional<InetAddress> advertise) {
         this(stunPrimary, stunAlternate, relay, signal, advertise, Optional.empty(), Optional.empty());
@@ -71,11 +79,17 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
     }
 
     public PeerlinkServerConfig withAdmin(AdminConfig a) {
-        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, Optional.ofNullable(a), dataDir);
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, Optional.ofNullable(a), dataDir,
+                classicStun);
     }
 
     public PeerlinkServerConfig withDataDir(Path dir) {
-        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, Optional.ofNullable(dir));
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, Optional.ofNullable(dir),
+                classicStun);
+    }
+
+    public PeerlinkServerConfig withClassicStun(boolean on) {
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, on);
     }
 
     /** Where generated secrets are kept: {@link #dataDir()}, else the signalling data directory. */

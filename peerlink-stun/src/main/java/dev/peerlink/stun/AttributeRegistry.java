@@ -62,6 +62,8 @@ public final class AttributeRegistry {
         m.put(XOR_MAPPED_ADDRESS, (b, o, l) -> new XorMappedAddress(AddressCodec.read(b, o, l, true)));
         m.put(RESPONSE_ORIGIN, (b, o, l) -> new ResponseOrigin(AddressCodec.read(b, o, l, false)));
         m.put(OTHER_ADDRESS, (b, o, l) -> new OtherAddress(AddressCodec.read(b, o, l, false)));
+        m.put(SOURCE_ADDRESS, (b, o, l) -> new SourceAddress(AddressCodec.read(b, o, l, false)));
+        m.put(CHANGED_ADDRESS, (b, o, l) -> new ChangedAddress(AddressCodec.read(b, o, l, false)));
         m.put(ALTERNATE_SERVER, (b, o, l) -> new AlternateServer(AddressCodec.read(b, o, l, false)));
         m.put(USERNAME, (b, o, l) -> new Username(Text.utf8(b, o, l, Username.MAX_BYTES, "USERNAME")));
         m.put(REALM, (b, o, l) -> new Realm(Text.utf8(b, o, l, Realm.MAX_BYTES, "REALM")));

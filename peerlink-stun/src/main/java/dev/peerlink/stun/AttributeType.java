@@ -7,6 +7,8 @@ public final class AttributeType {
     // RFC 8489 comprehension-required
     public static final int MAPPED_ADDRESS = 0x0001;
     public static final int CHANGE_REQUEST = 0x0003; // RFC 5780
+    public static final int SOURCE_ADDRESS = 0x0004; // RFC 3489, in answers to classic clients
+    public static final int CHANGED_ADDRESS = 0x0005; // RFC 3489, in answers to classic clients
     public static final int USERNAME = 0x0006;
     public static final int MESSAGE_INTEGRITY = 0x0008;
     public static final int ERROR_CODE = 0x0009;
@@ -33,6 +35,8 @@ public final class AttributeType {
         return switch (type) {
             case MAPPED_ADDRESS -> "MAPPED-ADDRESS";
             case CHANGE_REQUEST -> "CHANGE-REQUEST";
+            case SOURCE_ADDRESS -> "SOURCE-ADDRESS";
+            case CHANGED_ADDRESS -> "CHANGED-ADDRESS";
             case USERNAME -> "USERNAME";
             case MESSAGE_INTEGRITY -> "MESSAGE-INTEGRITY";
             case ERROR_CODE -> "ERROR-CODE";

@@ -18,7 +18,9 @@ public final class StunDecodeException extends Exception {
         ATTRIBUTE_AFTER_INTEGRITY,
         ATTRIBUTE_AFTER_FINGERPRINT,
         TOO_MANY_ATTRIBUTES,
-        TOO_LARGE
+        TOO_LARGE,
+        /** No magic cookie, and not an RFC 3489 message either (see {@code StunDecoder.classicTolerant}). */
+        NOT_CLASSIC
     }
 
     private final Reason reason;

@@ -21,12 +21,37 @@ public final class StunDecoder {
     /** The largest possible STUN message: header plus the largest 4-aligned 16-bit length. */
     public static final int MAX_MESSAGE_LENGTH = StunMessage.HEADER_LENGTH + 0xFFFC;
 
+    /** The highest attribute type RFC 3489 defines (REFLECTED-FROM); above it, up to 0x7FFF, is post-3489. */
+    static final int LAST_CLASSIC_ATTRIBUTE = 0x000B;
+
     private static final StunDecoder STANDARD = new StunDecoder(AttributeRegistry.standard());
 
     private final AttributeRegistry registry;
+    private final boolean classic;
 
+    /** A strict decoder: a message without the magic cookie is {@link Reason#BAD_MAGIC_COOKIE}. */
     public StunDecoder(AttributeRegistry registry) {
+        this(registry, false);
+    }
+
+    private StunDecoder(AttributeRegistry registry, boolean classic) {
         this.registry = registry;
+        this.classic = classic;
+    }
+
+    /**
+     * A decoder that also accepts RFC 3489 messages (RFC 8489 §12): no magic cookie, where the 4
+     * bytes become {@link StunMessage#cookie()}. Only what 3489 could send is accepted that way: a
+     * Binding request, success or error response whose comprehension-required attributes are 3489's
+     * own (types up to 0x000B); anything else without the cookie is {@link Reason#NOT_CLASSIC}.
+     * Messages with the cookie are decoded exactly as by the strict decoder.
+     */
+    public static StunDecoder classicTolerant(AttributeRegistry registry) {
+        return new StunDecoder(registry, true);
+    }
+
+    public boolean acceptsClassic() {
+        return classic;
     }
 
     public static StunDecoder standard() {
@@ -46,6 +71,18 @@ public final class StunDecoder {
                 && (data[off] & 0xC0) == 0
                 && Bytes.u32(data, off + 4) == StunMessage.MAGIC_COOKIE
                 && (Bytes.u16(data, off + 2) & 3) == 0;
+    }
+
+    /**
+     * The cheap test for an RFC 3489 Binding request: type 0x0001, no magic cookie, a length that is
+     * a multiple of 4 and matches {@code len} exactly (3489 has no framing slack either).
+     */
+    public static boolean looksLikeClassicBinding(byte[] data, int off, int len) {
+        return len >= StunMessage.HEADER_LENGTH
+                && Bytes.u16(data, off) == 0x0001
+                && Bytes.u32(data, off + 4) != StunMessage.MAGIC_COOKIE
+                && (Bytes.u16(data, off + 2) & 3) == 0
+                && Bytes.u16(data, off + 2) + StunMessage.HEADER_LENGTH == len;
     }
 
     public StunMessage decode(byte[] data) throws StunDecodeException {
@@ -81,7 +118,9 @@ public final class StunDecoder {
         if ((data[off] & 0xC0) != 0) {
             throw new StunDecodeException(Reason.NOT_STUN, "top bits of the message type are set");
         }
-        if (Bytes.u32(data, off + 4) != StunMessage.MAGIC_COOKIE) {
+        int cookie = Bytes.u32(data, off + 4);
+        boolean classicMessage = cookie != StunMessage.MAGIC_COOKIE;
+        if (classicMessage && !classic) {
             throw new StunDecodeException(Reason.BAD_MAGIC_COOKIE, "no magic cookie");
         }
         int bodyLength = Bytes.u16(data, off + 2);
@@ -102,6 +141,9 @@ public final class StunDecoder {
         int type = Bytes.u16(raw, 0);
         StunMethod method = StunMethod.fromMessageType(type);
         StunClass cls = StunMethod.classFromMessageType(type);
+        if (classicMessage && (!method.equals(StunMethod.BINDING) || cls == StunClass.INDICATION)) {
+            throw new StunDecodeException(Reason.NOT_CLASSIC, "RFC 3489 has no " + method + " " + cls);
+        }
         TransactionId tid = TransactionId.of(raw, 8);
 
         List<StunAttribute> attributes = new ArrayList<>(8);
@@ -120,6 +162,10 @@ public final class StunDecoder {
                         AttributeType.name(attrType) + " of " + attrLen + " bytes overruns the message");
             }
             int padded = (attrLen + 3) & ~3;
+            if (classicMessage && attrType > LAST_CLASSIC_ATTRIBUTE && StunAttribute.isComprehensionRequired(attrType)) {
+                throw new StunDecodeException(Reason.NOT_CLASSIC,
+                        AttributeType.name(attrType) + " in a message without the magic cookie");
+            }
             if (fingerprint >= 0) {
                 throw new StunDecodeException(Reason.ATTRIBUTE_AFTER_FINGERPRINT, AttributeType.name(attrType));
             }
@@ -153,7 +199,7 @@ public final class StunDecoder {
             // Checked last, so that a FINGERPRINT followed by more attributes is reported as such.
             checkFingerprint(raw, fingerprint);
         }
-        return new StunMessage(method, cls, tid, attributes, raw, integrity, integritySha256);
+        return new StunMessage(method, cls, tid, attributes, raw, integrity, integritySha256, cookie);
     }
 
     /**

@@ -42,7 +42,8 @@ public final class StunEncoder {
         ByteSink out = new ByteSink(128);
         out.u16(message.method().messageType(message.messageClass()));
         out.u16(0); // length, patched as attributes are appended
-        out.u32(StunMessage.MAGIC_COOKIE);
+        out.u32(message.cookie());
+        // XOR attributes are always keyed by the real cookie (they have no meaning in RFC 3489).
         byte[] header = new byte[StunMessage.HEADER_LENGTH];
         Bytes.putU32(header, 4, StunMessage.MAGIC_COOKIE);
         message.transactionId().copyTo(header, 8);

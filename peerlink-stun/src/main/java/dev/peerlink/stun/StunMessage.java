@@ -25,9 +25,11 @@ public final class StunMessage {
     private final byte[] raw; // exact decoded bytes, null for built messages
     private final int integrityOffset; // offsets of the attribute headers in raw, -1 if absent
     private final int integritySha256Offset;
+    // MAGIC_COOKIE, or for an RFC 3489 message the first 4 bytes of its 128-bit transaction ID
+    private final int cookie;
 
     StunMessage(StunMethod method, StunClass messageClass, TransactionId transactionId, List<StunAttribute> attributes,
-                byte[] raw, int integrityOffset, int integritySha256Offset) {
+                byte[] raw, int integrityOffset, int integritySha256Offset, int cookie) {
         this.method = Objects.requireNonNull(method, "method");
         this.messageClass = Objects.requireNonNull(messageClass, "messageClass");
         this.transactionId = Objects.requireNonNull(transactionId, "transactionId");
@@ -35,6 +37,7 @@ public final class StunMessage {
         this.raw = raw;
         this.integrityOffset = integrityOffset;
         this.integritySha256Offset = integritySha256Offset;
+        this.cookie = cookie;
     }
 
     public static Builder builder(StunMethod method, StunClass messageClass, TransactionId transactionId) {
@@ -48,7 +51,20 @@ public final class StunMessage {
 
     /** A response of the given class to this message, same method and transaction ID. */
     public Builder respond(StunClass responseClass) {
-        return new Builder(method, responseClass, transactionId);
+        return new Builder(method, responseClass, transactionId, cookie);
+    }
+
+    /**
+     * The 4 header bytes after the length: {@link #MAGIC_COOKIE}, or for an RFC 3489 ("classic")
+     * message the first 4 bytes of its 128-bit transaction ID, which a response must echo.
+     */
+    public int cookie() {
+        return cookie;
+    }
+
+    /** True for an RFC 3489 message: no magic cookie (RFC 8489 §12). */
+    public boolean isClassic() {
+        return cookie != MAGIC_COOKIE;
     }
 
     public StunMethod method() {
@@ -125,11 +141,29 @@ public final class StunMessage {
         private final StunClass messageClass;
         private final TransactionId transactionId;
         private final List<StunAttribute> attributes = new ArrayList<>(6);
+        private int cookie;
 
         private Builder(StunMethod method, StunClass messageClass, TransactionId transactionId) {
+            this(method, messageClass, transactionId, MAGIC_COOKIE);
+        }
+
+        private Builder(StunMethod method, StunClass messageClass, TransactionId transactionId, int cookie) {
             this.method = method;
             this.messageClass = messageClass;
             this.transactionId = transactionId;
+            this.cookie = cookie;
+        }
+
+        /**
+         * Makes this an RFC 3489 message whose 128-bit transaction ID starts with {@code idPrefix}
+         * (which must not equal the magic cookie). Only MAPPED-ADDRESS-style attributes make sense in it.
+         */
+        public Builder classic(int idPrefix) {
+            if (idPrefix == MAGIC_COOKIE) {
+                throw new IllegalArgumentException("an RFC 3489 transaction ID cannot start with the magic cookie");
+            }
+            this.cookie = idPrefix;
+            return this;
         }
 
         public Builder add(StunAttribute attribute) {
@@ -143,7 +177,7 @@ public final class StunMessage {
         }
 
         public StunMessage build() {
-            return new StunMessage(method, messageClass, transactionId, attributes, null, -1, -1);
+            return new StunMessage(method, messageClass, transactionId, attributes, null, -1, -1, cookie);
         }
     }
 }

@@ -52,8 +52,20 @@ class MalformedInputTest {
         }
         examples.put(Reason.TOO_MANY_ATTRIBUTES, many.build());
         examples.put(Reason.TOO_LARGE, new byte[StunDecoder.MAX_MESSAGE_LENGTH + 1]);
+        // Only the RFC 3489-tolerant decoder gets this far without a cookie: an Allocate cannot be classic.
+        examples.put(Reason.NOT_CLASSIC, WireBuilder.request().type(0x0003).cookie(0).build());
         assertThat(examples.keySet()).containsExactlyInAnyOrder(Reason.values());
-        examples.forEach((reason, input) -> rejects(input, reason));
+        StunDecoder tolerant = StunDecoder.classicTolerant(AttributeRegistry.standard());
+        examples.forEach((reason, input) -> {
+            if (reason != Reason.NOT_CLASSIC) {
+                rejects(input, reason);
+            }
+            if (reason != Reason.BAD_MAGIC_COOKIE) {
+                // Every other reason is the same through the tolerant decoder.
+                assertThatThrownBy(() -> tolerant.decode(input)).isInstanceOfSatisfying(StunDecodeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
+            }
+        });
     }
 
     // --- TRUNCATED ---

@@ -58,6 +58,9 @@ public final class TurnAttributes {
 
     public static final StunDecoder DECODER = new StunDecoder(REGISTRY);
 
+    /** {@link #DECODER} that also accepts RFC 3489 Binding messages (no magic cookie). */
+    public static final StunDecoder CLASSIC_DECODER = StunDecoder.classicTolerant(REGISTRY);
+
     private static void length(boolean ok, String what, int len) throws StunDecodeException {
         if (!ok) {
             throw new StunDecodeException(Reason.BAD_ATTRIBUTE_VALUE, what + " of " + len + " bytes");

@@ -4,6 +4,7 @@ package dev.peerlink.turn;
 public final class TurnErrors {
     private TurnErrors() {}
 
+    public static final int TRY_ALTERNATE = 300;
     public static final int BAD_REQUEST = 400;
     public static final int UNAUTHENTICATED = 401;
     public static final int FORBIDDEN = 403;
@@ -22,6 +23,7 @@ public final class TurnErrors {
 
     public static String reason(int code) {
         return switch (code) {
+            case TRY_ALTERNATE -> "Try Alternate";
             case BAD_REQUEST -> "Bad Request";
             case UNAUTHENTICATED -> "Unauthenticated";
             case FORBIDDEN -> "Forbidden";

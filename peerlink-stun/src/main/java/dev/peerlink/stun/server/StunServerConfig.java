@@ -24,6 +24,7 @@ public final class StunServerConfig {
     private final InetSocketAddress alternate;
     private final boolean udp;
     private final boolean tcp;
+    private final boolean classic;
     private final String software;
     private final double ratePerSecond;
     private final int rateBurst;
@@ -41,6 +42,7 @@ public final class StunServerConfig {
         this.alternate = b.alternate;
         this.udp = b.udp;
         this.tcp = b.tcp;
+        this.classic = b.classic;
         this.software = b.software;
         this.ratePerSecond = b.ratePerSecond;
         this.rateBurst = b.rateBurst;
@@ -62,6 +64,8 @@ public final class StunServerConfig {
     public Optional<InetSocketAddress> alternate() { return Optional.ofNullable(alternate); }
     public boolean udp() { return udp; }
     public boolean tcp() { return tcp; }
+    /** Whether RFC 3489 Binding requests (no magic cookie) are answered; see {@link Builder#classic}. */
+    public boolean classic() { return classic; }
     public Optional<String> software() { return Optional.ofNullable(software); }
     /** Tokens per second per source IP; {@code Double.POSITIVE_INFINITY} when rate limiting is off. */
     public double ratePerSecond() { return ratePerSecond; }
@@ -82,6 +86,7 @@ public final class StunServerConfig {
         private InetSocketAddress alternate;
         private boolean udp = true;
         private boolean tcp = true;
+        private boolean classic = true;
         private String software;
         private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
         private int rateBurst = DEFAULT_RATE_BURST;
@@ -128,6 +133,16 @@ public final class StunServerConfig {
 
         public Builder tcp(boolean enabled) {
             this.tcp = enabled;
+            return this;
+        }
+
+        /**
+         * Answer RFC 3489 ("classic") Binding requests over UDP, as RFC 8489 §12 allows (default on):
+         * MAPPED-ADDRESS, and with an alternate SOURCE-ADDRESS, CHANGED-ADDRESS and CHANGE-REQUEST.
+         * Off: such requests are garbage and get no answer (like coturn's --no-stun-backward-compatibility).
+         */
+        public Builder classic(boolean enabled) {
+            this.classic = enabled;
             return this;
         }
 

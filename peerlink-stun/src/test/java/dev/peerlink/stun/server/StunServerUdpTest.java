@@ -193,6 +193,7 @@ class StunServerUdpTest {
         byte[] valid = encode(StunMessage.request(StunMethod.BINDING).build());
         byte[] badCookie = valid.clone();
         badCookie[4] ^= 1;
+        badCookie[1] = 0x11; // a Binding indication: without the cookie not even RFC 3489 (no indications there)
         byte[] badLength = Arrays.copyOf(valid, 24); // says 0 attribute bytes, carries 4
         byte[] overrun = encode(StunMessage.request(StunMethod.BINDING).add(new RawAttribute(0xC001, new byte[8])).build());
         overrun[23] = 100; // attribute length runs past the end

@@ -24,6 +24,8 @@ public enum Refusal {
     USER_QUOTA,
     /** 508: server-wide allocation limit reached, or no relay port free. */
     CAPACITY,
+    /** 300: Allocate sent to the ALTERNATE-SERVER, this server being at its configured load. */
+    REDIRECTED,
     /** Request dropped: source over its request rate. */
     RATE_LIMITED,
     /** Bytes that are neither STUN nor ChannelData, or do not decode. */

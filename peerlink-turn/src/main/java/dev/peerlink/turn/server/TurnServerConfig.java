@@ -55,6 +55,9 @@ public final class TurnServerConfig {
     private final int maxTcpConnections;
     private final String software;
     private final boolean strictChannelRange;
+    private final boolean classicStun;
+    private final InetSocketAddress alternateServer;
+    private final int alternateThreshold;
     private final int tcpPort;
     private final int tlsPort;
     private final Path tlsCertificate;
@@ -91,6 +94,9 @@ public final class TurnServerConfig {
         maxTcpConnections = b.maxTcpConnections;
         software = b.software;
         strictChannelRange = b.strictChannelRange;
+        classicStun = b.classicStun;
+        alternateServer = b.alternateServer;
+        alternateThreshold = b.alternateThreshold;
         tcpPort = b.tcpPort;
         tlsPort = b.tlsPort;
         tlsCertificate = b.tlsCertificate;
@@ -144,6 +150,11 @@ public final class TurnServerConfig {
     public String software() { return software; }
     /** Highest channel number ChannelBind accepts: 0x4FFF (RFC 8656) when strict, else 0x7FFF (RFC 5766). */
     public int maxChannel() { return strictChannelRange ? 0x4FFF : 0x7FFF; }
+    /** Whether RFC 3489 Binding requests (no magic cookie) are answered, with MAPPED-ADDRESS. */
+    public boolean classicStun() { return classicStun; }
+    /** Where Allocates go (300 Try Alternate) once {@link #alternateThreshold()} allocations are active. */
+    public Optional<InetSocketAddress> alternateServer() { return Optional.ofNullable(alternateServer); }
+    public int alternateThreshold() { return alternateThreshold; }
 
     /** Reads {@code user:password} lines; blank lines and lines starting with '#' are skipped. */
     public static Map<String, String> readUsers(Path file) throws IOException {
@@ -193,6 +204,9 @@ public final class TurnServerConfig {
         private int maxTcpConnections = 10_000;
         private String software = "peerlink";
         private boolean strictChannelRange;
+        private boolean classicStun = true;
+        private InetSocketAddress alternateServer;
+        private int alternateThreshold;
         private int tcpPort = -1;
         private int tlsPort = -1;
         private Path tlsCertificate;
@@ -352,6 +366,26 @@ public final class TurnServerConfig {
          * coturn's clients still draw from that range; both demultiplex the same (top bits 01).
          */
         public Builder strictChannelRange(boolean strict) { this.strictChannelRange = strict; return this; }
+
+        /** Answer RFC 3489 Binding requests (RFC 8489 §12) with MAPPED-ADDRESS; on by default. */
+        public Builder classicStun(boolean on) { this.classicStun = on; return this; }
+
+        /**
+         * Sheds load (RFC 8656 §7.2, RFC 8489 §10): once {@code threshold} allocations are active, a new
+         * authenticated Allocate gets 300 Try Alternate with ALTERNATE-SERVER {@code server}. Threshold 0
+         * sends every new allocation there (draining this instance). Same transport and credentials there.
+         */
+        public Builder alternateServer(InetSocketAddress server, int threshold) {
+            if (threshold < 0) {
+                throw new IllegalArgumentException("threshold must be >= 0");
+            }
+            if (server.isUnresolved()) {
+                throw new IllegalArgumentException("unresolved alternate server " + server);
+            }
+            this.alternateServer = server;
+            this.alternateThreshold = threshold;
+            return this;
+        }
 
         public TurnServerConfig build() {
             if (realm == null || realm.isEmpty()) {

@@ -8,10 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
-import dev.peerlink.stun.attribute.UnknownAttributes;
 import dev.peerlink.stun.attribute.XorMappedAddress;
-import dev.peerlink.turn.TurnAttributeType;
-import dev.peerlink.turn.attribute.DontFragment;
 import dev.peerlink.turn.attribute.Lifetime;
 import dev.peerlink.turn.attribute.RequestedAddressFamily;
 import dev.peerlink.turn.attribute.RequestedTransport;
@@ -81,10 +78,6 @@ class AllocationTest {
                     b -> b.add(new RequestedTransport(132))))).as("SCTP is not relayed").isEqualTo(442);
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE,
                     b -> b.add(new RequestedTransport(RequestedTransport.TCP))))).as("RFC 6062 §5.1: TCP needs a TCP control connection").isEqualTo(400);
-            StunMessage df = c.authed(StunMethod.ALLOCATE,
-                    b -> b.add(new RequestedTransport(RequestedTransport.UDP)).add(new DontFragment()));
-            assertThat(TurnTestClient.errorCode(df)).isEqualTo(420);
-            assertThat(df.attribute(UnknownAttributes.class).orElseThrow().types()).containsExactly(TurnAttributeType.DONT_FRAGMENT);
             assertThat(TurnTestClient.errorCode(c.authed(StunMethod.ALLOCATE, b -> b.add(new RequestedTransport(RequestedTransport.UDP))
                     .add(new RequestedAddressFamily(RequestedAddressFamily.IPV6, false))))).isEqualTo(440);
             assertThat(server.stats().allocationsActive()).isZero();

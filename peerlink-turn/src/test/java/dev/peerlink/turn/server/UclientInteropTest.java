@@ -76,10 +76,7 @@ class UclientInteropTest {
                 .secret(SECRET).maxAllocationsPerUser(100))) {
             List<String> extra = flags.isBlank() ? List.of() : List.of(flags.trim().split("\\s+"));
             Result r = uclient(server, extra, List.of("-u", TestServers.USER, "-w", TestServers.PASSWORD), 200, 120);
-            System.out.printf("uclient %s: sent %d, received %d, lost %d%n", name, r.sent, r.received, r.lost);
-            assertThat(r.sent).as(r.output).isGreaterThan(0);
-            assertThat(r.received).as(r.output).isEqualTo(r.sent);
-            assertThat(r.lost).as(r.output).isZero();
+            assertDelivered(name, r);
             assertThat(server.stats().bytesToPeers()).isPositive(); // TCP relaying (-T) counts bytes, not packets
         }
     }
@@ -96,12 +93,76 @@ class UclientInteropTest {
         }
     }
 
+    /**
+     * uclient's default mode: an RTP allocation with EVEN-PORT (R bit) and an RTCP one redeeming the
+     * RESERVATION-TOKEN for the next port, data over both; -g adds DONT-FRAGMENT to the Allocates.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "UDP RTP/RTCP pairs,                   ''",
+            "TCP RTP/RTCP pairs,                   -t",
+            "UDP RTP/RTCP pairs with DONT-FRAGMENT, -g",
+            "UDP RTP/RTCP pairs client to client,  -y",
+    })
+    void defaultModeReservesTheRtcpPort(String name, String flags) throws Exception {
+        try (TurnServer server = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8")
+                .secret(SECRET).maxAllocationsPerUser(100))) {
+            List<String> extra = new ArrayList<>(List.of("-v")); // -v prints each relayed address
+            if (!flags.isBlank()) {
+                extra.addAll(List.of(flags.trim().split("\\s+")));
+            }
+            Result r = uclient(server, extra, List.of("-u", TestServers.USER, "-w", TestServers.PASSWORD), 200, 120, true);
+            assertDelivered(name, r);
+            assertThat(r.output).doesNotContain("error 508");
+            // Both of each pair's allocations: the RTP one and the RTCP one on the reserved port.
+            // RTP on an even port N, then RTCP on N+1 by its reservation token (uclient makes one more pair for its
+            // own bookkeeping, whose token it never redeems).
+            assertThat(server.stats().allocationsCreated()).as(r.output).isGreaterThanOrEqualTo(flags.contains("-y") ? 4 : 2);
+            List<Integer> relayed = Pattern.compile("Received relay addr: [0-9.]+:(\\d+)").matcher(r.output).results()
+                    .map(m -> Integer.parseInt(m.group(1))).toList();
+            assertThat(relayed).as(r.output).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(relayed.get(0) % 2).as("RTP port %d is even", relayed.get(0)).isZero();
+            assertThat(relayed.get(1)).as(r.output).isEqualTo(relayed.get(0) + 1);
+        }
+    }
+
+    /** A draining server (threshold 0) answers 300 with ALTERNATE-SERVER; coturn's client moves there and relays. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"UDP, ''", "TCP, -t"})
+    void followsTryAlternate(String name, String flags) throws Exception {
+        try (TurnServer alternate = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8").secret(SECRET));
+             TurnServer draining = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8").secret(SECRET)
+                     .alternateServer(alternate.udpAddress(), 0))) {
+            List<String> extra = flags.isBlank() ? List.of() : List.of(flags.trim());
+            Result r = uclient(draining, extra, List.of("-u", TestServers.USER, "-w", TestServers.PASSWORD), 50, 100);
+            assertDelivered("redirected " + name, r);
+            assertThat(draining.stats().refusals(Refusal.REDIRECTED)).as(r.output).isPositive();
+            assertThat(draining.stats().allocationsCreated()).isZero();
+            assertThat(alternate.stats().allocationsCreated()).as(r.output).isPositive();
+        }
+    }
+
+    private static void assertDelivered(String name, Result r) {
+        System.out.printf("uclient %s: sent %d, received %d, lost %d%n", name, r.sent, r.received, r.lost);
+        assertThat(r.sent).as(r.output).isGreaterThan(0);
+        assertThat(r.received).as(r.output).isEqualTo(r.sent);
+        assertThat(r.lost).as(r.output).isZero();
+    }
+
     private static Result uclient(TurnServer server, List<String> flags, List<String> creds, int messages, int length)
             throws Exception {
+        return uclient(server, flags, creds, messages, length, false);
+    }
+
+    private static Result uclient(TurnServer server, List<String> flags, List<String> creds, int messages, int length,
+                                  boolean rtcp) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("turnutils_uclient"));
         cmd.addAll(flags);
         cmd.addAll(creds);
-        cmd.addAll(List.of("-c", "-e", "127.0.0.1", "-r", String.valueOf(peerPort), "-n", String.valueOf(messages),
+        if (!rtcp) {
+            cmd.add("-c");
+        }
+        cmd.addAll(List.of("-e", "127.0.0.1", "-r", String.valueOf(peerPort), "-n", String.valueOf(messages),
                 "-l", String.valueOf(length), "-z", "5", "-p", String.valueOf(port(server, flags)), "127.0.0.1"));
         Path log = Files.createTempFile("uclient", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -5,6 +5,7 @@ import dev.peerlink.stun.MessageProtection;
 import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.attribute.ChangeRequest;
+import dev.peerlink.stun.attribute.ChangedAddress;
 import dev.peerlink.stun.attribute.ErrorCode;
 import dev.peerlink.stun.attribute.MappedAddress;
 import dev.peerlink.stun.attribute.OtherAddress;
@@ -12,6 +13,7 @@ import dev.peerlink.stun.attribute.Padding;
 import dev.peerlink.stun.attribute.ResponseOrigin;
 import dev.peerlink.stun.attribute.ResponsePort;
 import dev.peerlink.stun.attribute.Software;
+import dev.peerlink.stun.attribute.SourceAddress;
 import dev.peerlink.stun.attribute.XorMappedAddress;
 import dev.peerlink.stun.server.StunMethodHandler;
 import dev.peerlink.stun.server.StunReply;
@@ -26,7 +28,8 @@ import java.util.Optional;
  * (for RFC 3489 clients), with an alternate RESPONSE-ORIGIN and OTHER-ADDRESS, then SOFTWARE, PADDING
  * when asked for, FINGERPRINT when the request had one. If that would break the amplification rule,
  * optional attributes go in this order until it fits: SOFTWARE, MAPPED-ADDRESS, RESPONSE-ORIGIN,
- * OTHER-ADDRESS. XOR-MAPPED-ADDRESS, PADDING (sized to fit) and FINGERPRINT always stay.
+ * OTHER-ADDRESS. XOR-MAPPED-ADDRESS, PADDING (sized to fit) and FINGERPRINT always stay. An RFC 3489
+ * request (no magic cookie) gets the 3489 form instead, see {@link #classic}.
  */
 public final class BindingHandler implements StunMethodHandler {
 
@@ -57,7 +60,9 @@ public final class BindingHandler implements StunMethodHandler {
             }
         }
         boolean rfc5780 = request.otherAddress().isPresent();
-        if (change != null && !rfc5780) {
+        // RFC 3489 clients put CHANGE-REQUEST in every request, so only a change they ask for counts.
+        boolean asksChange = change != null && (!msg.isClassic() || change.changeIp() || change.changePort());
+        if (asksChange && !rfc5780) {
             // RFC 5780 §6.1: without an alternate address and port, CHANGE-REQUEST gets 420.
             return ErrorReplies.unknownAttributes(msg, List.of(AttributeType.CHANGE_REQUEST));
         }
@@ -73,8 +78,41 @@ public final class BindingHandler implements StunMethodHandler {
         if (responsePort != null && responsePort.port() == 0) {
             return ErrorReplies.error(msg, ErrorCode.BAD_REQUEST);
         }
+        if (msg.isClassic()) {
+            return classic(request, msg, changeIp, changePort);
+        }
         return success(request, msg, changeIp, changePort, padding != null,
                 responsePort == null ? 0 : responsePort.port());
+    }
+
+    /**
+     * The RFC 3489 answer (RFC 8489 §12): MAPPED-ADDRESS, not XOR-MAPPED-ADDRESS (old clients treat an
+     * unknown comprehension-required attribute as a parse failure), then with an alternate
+     * SOURCE-ADDRESS and CHANGED-ADDRESS (3489's RESPONSE-ORIGIN and OTHER-ADDRESS), then SOFTWARE.
+     * Over the amplification budget, SOFTWARE goes first, then SOURCE-ADDRESS, then CHANGED-ADDRESS.
+     */
+    private StunReply classic(StunRequest request, StunMessage msg, boolean changeIp, boolean changePort) {
+        InetSocketAddress mapped = request.source();
+        InetSocketAddress origin = request.origin(changeIp, changePort).orElse(null);
+        InetSocketAddress changed = request.otherAddress().orElse(null);
+        int budget = request.maxReplyLength();
+        int total = WireSize.HEADER + WireSize.address(mapped);
+        StunMessage.Builder b = msg.respond(StunClass.SUCCESS_RESPONSE).add(new MappedAddress(mapped));
+        if (changed != null) {
+            int withBoth = total + WireSize.address(origin) + WireSize.address(changed);
+            if (withBoth <= budget) {
+                b.add(new SourceAddress(origin));
+                total += WireSize.address(origin);
+            }
+            if (total + WireSize.address(changed) <= budget) {
+                b.add(new ChangedAddress(changed));
+                total += WireSize.address(changed);
+            }
+        }
+        if (software != null && total + softwareSize <= budget) {
+            b.add(software);
+        }
+        return StunReply.of(b.build(), MessageProtection.NONE).sentFrom(changeIp, changePort);
     }
 
     private StunReply success(StunRequest request, StunMessage msg, boolean changeIp, boolean changePort,

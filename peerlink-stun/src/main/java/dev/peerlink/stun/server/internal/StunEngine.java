@@ -28,6 +28,7 @@ public final class StunEngine {
 
     private final SocketLayout layout;
     private final StunDecoder decoder;
+    private final StunDecoder classicDecoder; // null when RFC 3489 requests are not answered
     private final RateLimiter limiter;
     private final ServerCounters counters;
     private final int maxMessageSize;
@@ -37,6 +38,7 @@ public final class StunEngine {
     public StunEngine(StunServerConfig config, SocketLayout layout, ServerCounters counters) {
         this.layout = layout;
         this.decoder = new StunDecoder(config.attributes());
+        this.classicDecoder = config.classic() ? StunDecoder.classicTolerant(config.attributes()) : null;
         this.limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst(), config.rateTableSize());
         this.counters = counters;
         this.maxMessageSize = config.maxMessageSize();
@@ -78,7 +80,10 @@ public final class StunEngine {
 
     /** Handles one datagram or TCP frame {@code data[off, off+len)} from {@code source}. */
     public Outbound process(byte[] data, int off, int len, InetSocketAddress source, int localIndex, Protocol protocol) {
-        if (len > maxMessageSize || !StunDecoder.looksLikeStun(data, off, len)) {
+        // RFC 3489 clients only ever used UDP (3489's TCP was TLS for Shared Secret, long gone).
+        boolean classic = classicDecoder != null && protocol == Protocol.UDP
+                && StunDecoder.looksLikeClassicBinding(data, off, len);
+        if (len > maxMessageSize || !(classic || StunDecoder.looksLikeStun(data, off, len))) {
             counters.garbage.increment();
             return Outbound.GARBAGE;
         }
@@ -89,7 +94,7 @@ public final class StunEngine {
         }
         StunMessage msg;
         try {
-            msg = decoder.decode(data, off, len);
+            msg = (classic ? classicDecoder : decoder).decode(data, off, len);
         } catch (StunDecodeException e) {
             counters.garbage.increment();
             return Outbound.GARBAGE;

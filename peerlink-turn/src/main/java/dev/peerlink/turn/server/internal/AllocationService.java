@@ -1,5 +1,7 @@
 package dev.peerlink.turn.server.internal;
 
+import dev.peerlink.stun.StunAttribute;
+import dev.peerlink.stun.attribute.AlternateServer;
 import dev.peerlink.stun.attribute.UnknownAttributes;
 import dev.peerlink.stun.attribute.XorMappedAddress;
 import dev.peerlink.turn.TurnAttributeType;
@@ -15,6 +17,7 @@ import dev.peerlink.turn.server.TurnServerConfig;
 import io.netty.channel.Channel;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,8 @@ final class AllocationService {
     private final AllocationTable table;
     private final Counters counters;
     private final RelayBinder binder;
+    private final TurnTransport relayTransport;
+    private final Reservations reservations;
     private final TcpRelayService tcp;
     private final int relayFamily;
     private final long defaultLifetime;
@@ -38,7 +43,10 @@ final class AllocationService {
         this.tcp = tcp;
         this.table = table;
         this.counters = counters;
-        this.binder = new RelayBinder(transport, config.relayIp(), new RelayPorts(config.minPort(), config.maxPort()), data);
+        this.relayTransport = transport;
+        RelayPorts ports = new RelayPorts(config.minPort(), config.maxPort());
+        this.binder = new RelayBinder(transport, config.relayIp(), ports, data);
+        this.reservations = new Reservations(ports);
         this.relayFamily = config.relayIp() instanceof Inet4Address ? RequestedAddressFamily.IPV4 : RequestedAddressFamily.IPV6;
         this.defaultLifetime = config.defaultLifetime().toNanos();
         this.maxLifetime = config.maxLifetime().toNanos();
@@ -73,26 +81,21 @@ final class AllocationService {
         if (tcpRelay && !TcpRelayService.acceptsAllocate(req)) {
             return;
         }
-        if (req.msg.has(TurnAttributeType.DONT_FRAGMENT)) {
-            // RFC 8656 §7.2: a server that cannot set DF treats DONT-FRAGMENT as unknown.
-            req.fail(TurnErrors.UNKNOWN_ATTRIBUTE, Refusal.UNKNOWN_ATTRIBUTE,
-                    List.of(new UnknownAttributes(List.of(TurnAttributeType.DONT_FRAGMENT))));
-            return;
-        }
         Optional<EvenPort> even = req.msg.attribute(EvenPort.class);
         Optional<RequestedAddressFamily> family = req.all(RequestedAddressFamily.class).stream()
                 .filter(f -> !f.additional()).findFirst();
         Optional<RequestedAddressFamily> additional = req.all(RequestedAddressFamily.class).stream()
                 .filter(RequestedAddressFamily::additional).findFirst();
-        boolean token = req.msg.attribute(ReservationToken.class).isPresent();
-        if (token && (even.isPresent() || family.isPresent())
+        Optional<ReservationToken> token = req.msg.attribute(ReservationToken.class);
+        if (token.isPresent() && (even.isPresent() || family.isPresent())
                 || additional.isPresent() && (additional.get().family() == RequestedAddressFamily.IPV4 || family.isPresent())) {
             req.fail(TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
             return;
         }
-        if (token) {
-            // We never hand out reservation tokens (EVEN-PORT's R bit is not honoured), so none is valid.
-            req.fail(TurnErrors.INSUFFICIENT_CAPACITY, Refusal.CAPACITY);
+        if (token.isEmpty() && shedLoad()) {
+            // A token's port is here, so only new allocations are sent on.
+            req.fail(TurnErrors.TRY_ALTERNATE, Refusal.REDIRECTED,
+                    List.of(new AlternateServer(config.alternateServer().orElseThrow())));
             return;
         }
         int wanted = family.map(RequestedAddressFamily::family).orElse(RequestedAddressFamily.IPV4);
@@ -113,14 +116,38 @@ final class AllocationService {
             }
             return;
         }
+        boolean dontFragment = req.msg.has(TurnAttributeType.DONT_FRAGMENT);
         if (tcpRelay) {
-            tcp.bind(a, relay -> activate(req, a, relay, lifetime));
+            tcp.bind(a, relay -> activate(req, a, relay, lifetime, false, null));
+        } else if (token.isPresent()) {
+            // Unknown or expired (30 s) tokens: 508, as for a port we cannot give (RFC 8656 §7.2).
+            binder.bindReserved(a, reservations.take(token.get().token()),
+                    relay -> activate(req, a, relay, lifetime, dontFragment, null));
+        } else if (even.isPresent() && even.get().reserveNext()) {
+            binder.bindPair(a, pair -> activate(req, a, pair == null ? null : pair.relay(), lifetime, dontFragment,
+                    pair == null ? null : pair.placeholder()));
         } else {
-            binder.bind(a, even.isPresent(), relay -> activate(req, a, relay, lifetime));
+            binder.bind(a, even.isPresent(), relay -> activate(req, a, relay, lifetime, dontFragment, null));
         }
     }
 
-    private void activate(Request req, Allocation a, Channel relay, long lifetime) {
+    private void discard(Allocation a, Channel placeholder) {
+        if (placeholder != null) {
+            reservations.discard(new Reservations.Reserved(a.port + 1, placeholder));
+        }
+    }
+
+    private boolean shedLoad() {
+        return config.alternateServer().isPresent() && counters.allocationsActive.sum() >= config.alternateThreshold();
+    }
+
+    /**
+     * Completes an Allocate once its relayed socket is bound ({@code relay} null: none could be had).
+     * {@code placeholder}: the socket holding the next port for EVEN-PORT's R bit, turned into a
+     * reservation here.
+     */
+    private void activate(Request req, Allocation a, Channel relay, long lifetime, boolean dontFragment,
+                          Channel placeholder) {
         if (relay == null) {
             table.remove(a);
             a.close();
@@ -129,6 +156,17 @@ final class AllocationService {
         }
         if (a.state != Allocation.State.PENDING || shutdown) {
             relay.close(); // the client's TCP connection closed, or the server stopped, while we bound
+            discard(a, placeholder);
+            return;
+        }
+        if (dontFragment && !relayTransport.setDontFragment(relay)) {
+            // RFC 8656 §7.2: a server that cannot set DF treats DONT-FRAGMENT as unknown.
+            relay.close();
+            discard(a, placeholder);
+            table.remove(a);
+            a.close();
+            req.fail(TurnErrors.UNKNOWN_ATTRIBUTE, Refusal.UNKNOWN_ATTRIBUTE,
+                    List.of(new UnknownAttributes(List.of(TurnAttributeType.DONT_FRAGMENT))));
             return;
         }
         a.relay = relay;
@@ -140,8 +178,12 @@ final class AllocationService {
         extend(a, now, lifetime);
         a.sweepTimer = a.link.eventLoop().scheduleAtFixedRate(() -> a.sweep(System.nanoTime()),
                 sweepPeriod, sweepPeriod, TimeUnit.NANOSECONDS);
-        a.allocateResponse = Replies.success(req.msg, req.auth.protection(), new XorRelayedAddress(a.relayed),
-                new Lifetime(seconds(lifetime)), new XorMappedAddress(a.tuple.client()));
+        List<StunAttribute> attributes = new ArrayList<>(List.of(new XorRelayedAddress(a.relayed),
+                new Lifetime(seconds(lifetime)), new XorMappedAddress(a.tuple.client())));
+        if (placeholder != null) {
+            attributes.add(new ReservationToken(reservations.reserve(a.port + 1, placeholder)));
+        }
+        a.allocateResponse = Replies.success(req.msg, req.auth.protection(), attributes.toArray(StunAttribute[]::new));
         req.reply(a.allocateResponse.clone());
     }
 
@@ -223,6 +265,7 @@ final class AllocationService {
 
     void shutdown() {
         shutdown = true;
+        reservations.closeAll();
         for (Allocation a : table.snapshot()) {
             a.link.eventLoop().execute(() -> delete(a));
         }

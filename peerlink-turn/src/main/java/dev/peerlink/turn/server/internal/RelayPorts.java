@@ -34,6 +34,28 @@ final class RelayPorts {
         return -1;
     }
 
+    /**
+     * Claims an even port N and N+1 with it (EVEN-PORT with the R bit, RFC 8656 §7.2), skipping
+     * {@code tried} as values of N; -1 when no such pair is free.
+     */
+    int claimPair(Set<Integer> tried) {
+        int size = max - min + 1;
+        int start = ThreadLocalRandom.current().nextInt(size);
+        for (int i = 0; i < size; i++) {
+            int port = min + (start + i) % size;
+            if ((port & 1) != 0 || port + 1 > max || tried.contains(port)) {
+                continue;
+            }
+            if (held.add(port)) {
+                if (held.add(port + 1)) {
+                    return port;
+                }
+                held.remove(port);
+            }
+        }
+        return -1;
+    }
+
     void release(int port) {
         held.remove(port);
     }

@@ -1,9 +1,9 @@
 package dev.peerlink.turn.server.internal;
 
 import dev.peerlink.stun.StunDecodeException;
+import dev.peerlink.stun.StunDecoder;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
-import dev.peerlink.stun.attribute.XorMappedAddress;
 import dev.peerlink.turn.TurnAttributes;
 import dev.peerlink.turn.TurnErrors;
 import dev.peerlink.turn.server.Refusal;
@@ -30,10 +30,12 @@ public final class TurnEngine {
     private final AllocationService allocations;
     private final PermissionService permissions;
     private final DataPath data;
+    private final StunDecoder decoder;
     private final TcpRelayService tcp;
 
     public TurnEngine(TurnServerConfig config, TurnTransport transport, Counters counters) {
         this.counters = counters;
+        this.decoder = config.classicStun() ? TurnAttributes.CLASSIC_DECODER : TurnAttributes.DECODER;
         this.auth = new Authenticator(config.realm(), new NonceFactory(config.nonceLifetime().toNanos()),
                 new CredentialStore(config.users(), config.secret().orElse(null), config.realm()));
         this.table = new AllocationTable(config.maxAllocations(), config.maxAllocationsPerUser());
@@ -74,7 +76,7 @@ public final class TurnEngine {
         }
         StunMessage msg;
         try {
-            msg = TurnAttributes.DECODER.decode(ByteBufUtil.getBytes(content));
+            msg = decoder.decode(ByteBufUtil.getBytes(content));
         } catch (StunDecodeException e) {
             counters.refused(Refusal.GARBAGE);
             return;
@@ -100,10 +102,7 @@ public final class TurnEngine {
         StunMethod method = msg.method();
         List<Integer> unknown = msg.unknownComprehensionRequired(TurnAttributes.REGISTRY);
         if (method.equals(StunMethod.BINDING)) {
-            byte[] reply = unknown.isEmpty()
-                    ? Replies.success(msg, Replies.unprotected(msg), new XorMappedAddress(client))
-                    : Replies.unknownAttributes(msg, Replies.unprotected(msg), unknown);
-            link.writeAndFlush(Unpooled.wrappedBuffer(reply));
+            link.writeAndFlush(Unpooled.wrappedBuffer(Replies.binding(msg, client, unknown)));
             return;
         }
         if (!isTurnRequest(method)) {

@@ -4,6 +4,7 @@ import dev.peerlink.stun.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -20,6 +21,7 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
@@ -28,6 +30,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Epoll or NIO for the TURN server: event loops, channel classes, socket options. Mirrors the STUN
@@ -92,6 +95,34 @@ public final class TurnTransport {
         }
         return b;
     }
+
+    /**
+     * Makes a relayed socket send every datagram with DF set and never fragment (DONT-FRAGMENT,
+     * RFC 8656 §7.2): with epoll IP_MTU_DISCOVER / IPV6_MTU_DISCOVER = IP_PMTUDISC_DO through
+     * setsockopt (Netty has no named option for it), with NIO the JDK's IP_DONTFRAGMENT, which is the
+     * same setsockopt on Linux. False when the platform refuses.
+     */
+    boolean setDontFragment(Channel relay) {
+        try {
+            if (epoll) {
+                boolean v4 = ((InetSocketAddress) relay.localAddress()).getAddress() instanceof Inet4Address;
+                IntegerUnixChannelOption option = v4
+                        ? new IntegerUnixChannelOption("IP_MTU_DISCOVER", IPPROTO_IP, IP_MTU_DISCOVER)
+                        : new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", IPPROTO_IPV6, IPV6_MTU_DISCOVER);
+                return relay.config().setOption(option, PMTUDISC_DO);
+            }
+            return relay.config().setOption(NioChannelOption.of(ExtendedSocketOptions.IP_DONTFRAGMENT), true);
+        } catch (RuntimeException e) { // ChannelException from setsockopt, UnsupportedOperationException
+            return false;
+        }
+    }
+
+    // <linux/in.h>, <linux/in6.h>
+    private static final int IPPROTO_IP = 0;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IP_MTU_DISCOVER = 10;
+    private static final int IPV6_MTU_DISCOVER = 23;
+    private static final int PMTUDISC_DO = 2;
 
     /** A relayed socket: no SO_REUSEADDR/PORT, so a port in use elsewhere fails to bind and we try another. */
     Bootstrap relay(InetAddress relayIp) {
