@@ -3,6 +3,7 @@ package dev.peerlink.server.signal.internal;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.Ed25519;
 import dev.peerlink.protocol.ErrorCode;
+import dev.peerlink.protocol.Identity;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.protocol.NetworkInfo;
 import dev.peerlink.protocol.ProtocolException;
@@ -21,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -42,6 +45,8 @@ public final class Broker {
     private final Registrar registrar;
     private final Sessions sessions;
     private volatile ShareService share;
+    /** Where work waiting on the shared registry runs (virtual threads: a lookup blocks only itself). */
+    private final Executor lookups = Executors.newVirtualThreadPerTaskExecutor();
 
     public Broker(SignalServerConfig config, DeviceRegistry registry, List<String> stun,
                   Function<DeviceId, Optional<RelayGrant>> relayGrants, LongSupplier clock, String serverId,
@@ -161,8 +166,10 @@ public final class Broker {
 
     public void onMessage(Conn c, Message m) {
         if (m instanceof Message.Register r) {
-            if (!registrar.register(c, r)) {
-                refuse(c, r.rid(), ErrorCode.ALREADY_REGISTERED, "this connection is registered as " + c.deviceId());
+            if (mayLookUp(r)) {
+                lookups.execute(() -> register(c, r));
+            } else {
+                register(c, r);
             }
             return;
         }
@@ -186,7 +193,13 @@ public final class Broker {
         }
         switch (m) {
             case Message.Update u -> registrar.update(c, u);
-            case Message.Connect x -> sessions.connect(c, me, x);
+            case Message.Connect x -> {
+                if (cache.mayLookUp(x.target())) {
+                    lookups.execute(() -> sessions.connect(c, me, x));
+                } else {
+                    sessions.connect(c, me, x);
+                }
+            }
             case Message.Answer a -> sessions.answer(c, me, a);
             case Message.Signal s -> sessions.signal(c, me, s);
             case Message.ProbeAck a -> {
@@ -210,6 +223,24 @@ public final class Broker {
             }
             default -> refuse(c, null, ErrorCode.UNEXPECTED, m.type() + " is sent by the server, not to it");
         }
+    }
+
+    private void register(Conn c, Message.Register r) {
+        if (!registrar.register(c, r)) {
+            refuse(c, r.rid(), ErrorCode.ALREADY_REGISTERED, "this connection is registered as " + c.deviceId());
+        }
+    }
+
+    private boolean mayLookUp(Message.Register r) {
+        if (cache.mayLookUp(Identity.device(r.deviceId()))) {
+            return true;
+        }
+        for (Identity alias : r.aliases().identities()) {
+            if (cache.mayLookUp(alias)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The request id of a message only registered devices send (null when it has none or is another type). */

@@ -128,6 +128,17 @@ final class DeviceCache {
         return aliasIndex.get(alias);
     }
 
+    /**
+     * True when answering for {@code id} may need the shared registry (not cached): callers on an event loop hand such
+     * work to another thread, so a slow or unreachable database never stalls other connections.
+     */
+    boolean mayLookUp(Identity id) {
+        if (!registry.shared()) {
+            return false;
+        }
+        return id.kind() == Identity.Kind.DEVICE ? cached(DeviceId.of(id.value())) == null : cachedAliasOwner(id) == null;
+    }
+
     /** A device id or alias to the registered device; null when unknown. */
     DeviceId resolve(Identity id) {
         if (id.kind() == Identity.Kind.DEVICE) {
