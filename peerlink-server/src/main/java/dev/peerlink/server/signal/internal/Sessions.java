@@ -84,7 +84,17 @@ final class Sessions {
             open(c, me, x, targetId, target, null);
             return;
         }
-        routes.locate(targetId).whenComplete((instance, e) -> open(c, me, x, targetId, null, e == null ? instance : null));
+        routes.locate(targetId).whenComplete((instance, e) -> {
+            if (e != null) {
+                LOG.warn("presence lookup of {} failed: {}", targetId, e.toString());
+            }
+            try {
+                open(c, me, x, targetId, null, e == null ? instance : null); // unreachable presence: offline
+            } catch (RuntimeException failure) { // on the Redis client's thread: nobody else would answer the device
+                LOG.error("connect {} -> {} failed", me, targetId, failure);
+                c.send(new Message.Error(x.rid(), ErrorCode.INTERNAL, "connect failed"));
+            }
+        });
     }
 
     /** Opens the session to a target connected here ({@code target}) or on {@code instance}; neither: offline. */
