@@ -146,10 +146,13 @@ class ClusterBrokeringTest {
     }
 
     @Test
-    void aDeadInstancesDevicesLeavePresenceWithinTheHeartbeatWindowAndConnectsToThemFailFast() throws Exception {
+    void aDeadInstancesDevicesLeavePresenceWithinTheWindowConnectsToThemFailFastAndEstablishedConnectionsFlow() throws Exception {
         Peer a = peer(cluster.get(0), "a", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("a")));
-        peer(cluster.get(2), "doomed", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("doomed")));
+        Peer doomed = peer(cluster.get(2), "doomed", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("doomed")));
+        doomed.onConnection(ClusterBrokeringTest::echo);
         assertThat(presence("doomed")).isEqualTo("i3");
+        PeerConnection established = a.connect(Identity.device("doomed")).get(20, TimeUnit.SECONDS);
+        assertEcho(established, 64 * 1024);
 
         // Die without a goodbye: first the link to Redis (no presence release), then the server.
         Instance dead = cluster.get(2);
@@ -158,6 +161,7 @@ class ClusterBrokeringTest {
         dead.server().close();
         await().atMost(ClusterHarness.WINDOW.plusSeconds(1)).until(() -> presence("doomed") == null);
         assertThat(Duration.ofNanos(System.nanoTime() - diedAt)).isLessThanOrEqualTo(ClusterHarness.WINDOW.plusSeconds(1));
+        assertEcho(established, 256 * 1024); // the peer connection never depended on the instance
 
         long t0 = System.nanoTime();
         try {
