@@ -71,6 +71,7 @@ public final class ClusterConnectBench {
                 cross[i] = connectMs(a, "far");
             }
             long redisCross = redisCalls(redis.uri()) - redisBefore[0] - 1;
+            double[] redisRtt = redisRoundTrips(redis.uri(), n);
             Thread.sleep(1500); // PostgreSQL publishes its statistics with up to a second's delay
             long pgOps = pgTransactions(jdbc) - pgBefore - 1;
             Arrays.sort(same);
@@ -80,6 +81,8 @@ public final class ClusterConnectBench {
             System.out.printf("cross-instance connect->answered: p50 %.3f ms  p99 %.3f ms  (n=%d)%n", p(cross, 50), p(cross, 99), n);
             System.out.printf("added by crossing: p50 %+.3f ms  p99 %+.3f ms  ratio p50 %.2fx%n", p(cross, 50) - p(same, 50),
                     p(cross, 99) - p(same, 99), p(cross, 50) / p(same, 50));
+            System.out.printf("reference: one Redis GET round trip from this JVM: p50 %.3f ms  p99 %.3f ms%n", p(redisRtt, 50),
+                    p(redisRtt, 99));
             System.out.printf("redis commands per connect: same %.2f  cross %.2f (heartbeats included)%n", (double) redisSame / n,
                     (double) redisCross / n);
             System.out.printf("postgresql transactions per connect (both phases): %.3f%n", (double) pgOps / (2.0 * n));
@@ -120,6 +123,23 @@ public final class ClusterConnectBench {
         open.add(c);
         c.start().get(10, TimeUnit.SECONDS);
         return c;
+    }
+
+    /** The floor a crossing pays at least once (the presence lookup): sorted round-trip times of {@code n} GETs. */
+    private static double[] redisRoundTrips(String uri, int n) {
+        RedisClient client = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            double[] ms = new double[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                c.sync().get("pl:presence:far");
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(ms);
+            return ms;
+        } finally {
+            client.shutdown();
+        }
     }
 
     private static long redisCalls(String uri) {
