@@ -1,5 +1,6 @@
 package dev.peerlink.cli;
 
+import dev.peerlink.cluster.ClusterNode;
 import dev.peerlink.server.PeerlinkServer;
 import dev.peerlink.server.PeerlinkServerConfig;
 import dev.peerlink.server.admin.AdminConfig;
@@ -80,6 +81,24 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--advertise", paramLabel = "IP",
             description = "IP told to devices for STUN and the relay when they listen on a wildcard (default: first non-loopback IPv4).")
     InetAddress advertise;
+
+    @Option(names = "--cluster", paramLabel = "redis://HOST:PORT",
+            description = "Cluster mode: one instance of several sharing this Redis (presence, brokering between instances); needs --registry.")
+    String cluster;
+
+    @Option(names = "--registry", paramLabel = "JDBC",
+            description = "Cluster mode: the shared device registry, jdbc:postgresql://HOST[:PORT]/DB (user/password in the URL or below).")
+    String registry;
+
+    @Option(names = "--registry-user", paramLabel = "USER", description = "PostgreSQL user of --registry.")
+    String registryUser;
+
+    @Option(names = "--registry-password", paramLabel = "PW",
+            description = "PostgreSQL password of --registry (default: $PEERLINK_REGISTRY_PASSWORD).")
+    String registryPassword;
+
+    @Option(names = "--instance-id", paramLabel = "NAME", description = "Cluster mode: this instance's name (default: generated).")
+    String instanceId;
 
     @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "60",
             description = "Heartbeat interval devices are told; 3 missed intervals close a connection (default: ${DEFAULT-VALUE}).")
@@ -229,11 +248,29 @@ final class ServerCommand implements Callable<Integer> {
         }
         PeerlinkServerConfig config = new PeerlinkServerConfig(stun, Optional.ofNullable(stunAlternate), r, signal,
                 Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()), !noClassicStun);
-        try (PeerlinkServer server = PeerlinkServer.start(config)) {
-            System.out.println(server.describe());
+        if ((cluster == null) != (registry == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster and --registry go together");
+        }
+        if (cluster == null) {
+            try (PeerlinkServer server = PeerlinkServer.start(config)) {
+                System.out.println(server.describe());
+                System.out.flush();
+                Shutdown.awaitSignal();
+            }
+            return 0;
+        }
+        String password = registryPassword != null ? registryPassword : System.getenv("PEERLINK_REGISTRY_PASSWORD");
+        Duration window = Duration.ofSeconds(heartbeatSeconds).multipliedBy(SignalServerConfig.defaults().missedHeartbeats());
+        try (ClusterNode node = ClusterNode.open(new ClusterNode.Options(cluster, registry, registryUser, password, instanceId,
+                window, null));
+             PeerlinkServer server = PeerlinkServer.start(config, node.seams())) {
+            // url() names 127.0.0.1 for a wildcard listener: --advertise says what other hosts use instead
+            server.signal().ifPresent(s -> node.announce(advertise == null ? s.url() : s.url().replace("127.0.0.1", advertise.getHostAddress())));
+            System.out.println(server.describe() + "; cluster instance " + node.instanceId());
             System.out.flush();
             Shutdown.awaitSignal();
         }
         return 0;
     }
+
 }

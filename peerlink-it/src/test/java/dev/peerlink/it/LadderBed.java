@@ -62,7 +62,12 @@ final class LadderBed implements AutoCloseable {
 
     /** Starts {@code peer --echo} as {@code id} on {@code host} and waits until it is registered and knows its NAT. */
     HostProcess startPeer(Host host, String id, String... extra) {
-        List<String> args = new ArrayList<>(List.of("peer", "--id", id, "--server", serverAddress(), "--home",
+        return startPeerOn(serverAddress(), host, id, extra);
+    }
+
+    /** As {@link #startPeer} on the server at {@code server} (one instance of a cluster). */
+    HostProcess startPeerOn(String server, Host host, String id, String... extra) {
+        List<String> args = new ArrayList<>(List.of("peer", "--id", id, "--server", server, "--home",
                 dir.resolve("home-" + id).toString(), "--echo"));
         args.addAll(List.of(extra));
         HostProcess p = host.start(host.javaCommand("dev.peerlink.cli.Main", args.toArray(String[]::new)));
@@ -88,8 +93,14 @@ final class LadderBed implements AutoCloseable {
 
     /** Runs {@code connect target} on {@code host} with {@code input} on stdin; the echo goes to a file and is compared. */
     Outcome connect(Host host, String asId, String target, Path input, Duration timeout, String... extra) throws Exception {
+        return connectVia(serverAddress(), host, asId, target, input, timeout, extra);
+    }
+
+    /** As {@link #connect} through the server at {@code server} (one instance of a cluster). */
+    Outcome connectVia(String server, Host host, String asId, String target, Path input, Duration timeout, String... extra)
+            throws Exception {
         Path out = dir.resolve("out-" + asId + "-" + target);
-        List<String> args = new ArrayList<>(List.of("connect", target, "--id", asId, "--server", serverAddress(),
+        List<String> args = new ArrayList<>(List.of("connect", target, "--id", asId, "--server", server,
                 "--home", dir.resolve("home-" + asId).toString()));
         args.addAll(List.of(extra));
         List<String> java = host.javaCommand("dev.peerlink.cli.Main", args.toArray(String[]::new));

@@ -33,5 +33,7 @@ public final class ErrorCode {
     public static final String RATE_LIMITED = "rate-limited";
     public static final String TIMEOUT = "timeout";
     public static final String INTERNAL = "internal";
+    /** The device registry cannot be read or written (cluster mode: PostgreSQL down); registered devices are unaffected. */
+    public static final String REGISTRY_UNAVAILABLE = "registry-unavailable";
     public static final String UNEXPECTED = "unexpected";
 }

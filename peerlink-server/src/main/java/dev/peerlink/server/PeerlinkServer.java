@@ -9,6 +9,7 @@ import dev.peerlink.server.admin.AdminToken;
 import dev.peerlink.server.admin.internal.MediaMeters;
 import dev.peerlink.server.admin.internal.SecretFiles;
 import dev.peerlink.server.admin.internal.ServerData;
+import dev.peerlink.server.cluster.ClusterSeams;
 import dev.peerlink.server.signal.SignalServer;
 import dev.peerlink.server.signal.SignalServerConfig;
 import dev.peerlink.stun.server.StunServer;
@@ -66,6 +67,11 @@ public final class PeerlinkServer implements AutoCloseable {
     }
 
     public static PeerlinkServer start(PeerlinkServerConfig config) throws IOException, InterruptedException {
+        return start(config, ClusterSeams.local());
+    }
+
+    /** As {@link #start(PeerlinkServerConfig)}; {@code seams} make its signalling one instance of a cluster. */
+    public static PeerlinkServer start(PeerlinkServerConfig config, ClusterSeams seams) throws IOException, InterruptedException {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JvmGcMetrics gc = bindJvm(meters);
         PeerlinkServer server;
@@ -78,7 +84,7 @@ public final class PeerlinkServer implements AutoCloseable {
         }
         try {
             if (config.signal().isPresent()) {
-                server.startSignal(config.signal().get().withMeters(meters), config.advertise());
+                server.startSignal(config.signal().get().withMeters(meters), config.advertise(), seams);
             }
             if (config.admin().isPresent()) {
                 server.startAdmin(config.admin().get(), config.secretsDir());
@@ -111,7 +117,7 @@ public final class PeerlinkServer implements AutoCloseable {
         }
     }
 
-    private void startSignal(SignalServerConfig sc, Optional<InetAddress> advertise) throws IOException, InterruptedException {
+    private void startSignal(SignalServerConfig sc, Optional<InetAddress> advertise, ClusterSeams seams) throws IOException, InterruptedException {
         List<String> stunUrls = stun.udpAddresses().stream().limit(1).map(a -> Endpoints.format(advertised(a, advertise))).toList();
         List<String> relayUrls = relay == null ? List.of() : List.of(Endpoints.format(advertised(relay.udpAddress(), advertise)));
         List<String> streamUrls = new ArrayList<>();
@@ -123,7 +129,7 @@ public final class PeerlinkServer implements AutoCloseable {
         }
         Duration ttl = sc.relayCredentialTtl();
         signal = SignalServer.start(sc, stunUrls, id -> relayCredentials(id.value(), ttl)
-                .map(c -> new RelayGrant(relayUrls, c.username(), c.password(), ttl.toSeconds(), streamUrls)));
+                .map(c -> new RelayGrant(relayUrls, c.username(), c.password(), ttl.toSeconds(), streamUrls)), seams);
     }
 
     private static InetSocketAddress advertised(InetSocketAddress bound, Optional<InetAddress> advertise) {

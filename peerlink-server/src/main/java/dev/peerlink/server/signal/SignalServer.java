@@ -3,6 +3,8 @@ package dev.peerlink.server.signal;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.SignallingCodec;
+import dev.peerlink.server.cluster.ClusterSeams;
+import dev.peerlink.server.cluster.DeviceRegistry;
 import dev.peerlink.server.monitor.MappingMonitor;
 import dev.peerlink.server.monitor.NetProber;
 import dev.peerlink.server.signal.internal.Broker;
@@ -64,7 +66,7 @@ public final class SignalServer implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final Channel listener;
     private final Broker broker;
-    private final DeviceStore store;
+    private final DeviceRegistry store;
     private final ScheduledExecutorService sweeper;
     private final boolean tls;
     private final ConnectionLimit connections;
@@ -75,7 +77,7 @@ public final class SignalServer implements AutoCloseable {
     private NetProber prober;
     private LadderReports ladderReports;
 
-    private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceStore store, boolean tls,
+    private SignalServer(MultiThreadIoEventLoopGroup group, Channel listener, Broker broker, DeviceRegistry store, boolean tls,
                          ConnectionLimit connections) {
         this.group = group;
         this.connections = connections;
@@ -88,6 +90,12 @@ public final class SignalServer implements AutoCloseable {
 
     public static SignalServer start(SignalServerConfig config, List<String> stun,
                                      Function<DeviceId, Optional<RelayGrant>> relayGrants) throws IOException, InterruptedException {
+        return start(config, stun, relayGrants, ClusterSeams.local());
+    }
+
+    /** As {@link #start(SignalServerConfig, List, Function)}, as one instance of a cluster when {@code seams} say so. */
+    public static SignalServer start(SignalServerConfig config, List<String> stun, Function<DeviceId, Optional<RelayGrant>> relayGrants,
+                                     ClusterSeams seams) throws IOException, InterruptedException {
         SslContext ssl = null;
         if (config.tls().isPresent()) {
             try {
@@ -97,17 +105,18 @@ public final class SignalServer implements AutoCloseable {
                 throw new IOException("cannot load TLS certificate/key: " + e.getMessage(), e);
             }
         }
-        DeviceStore store;
+        DeviceRegistry store;
         Broker broker;
         try {
-            store = DeviceStore.open(config.dataDir().orElse(null));
+            store = seams.registry().isPresent() ? seams.registry().get() : DeviceStore.open(config.dataDir().orElse(null));
         } catch (SQLException e) {
             throw new IOException("cannot open registry: " + e.getMessage(), e);
         }
         byte[] id = new byte[6];
         new SecureRandom().nextBytes(id);
+        String serverId = seams.clustered() ? seams.instanceId() : "peerlink-" + HexFormat.of().formatHex(id);
         try {
-            broker = new Broker(config, store, stun, relayGrants, System::currentTimeMillis, "peerlink-" + HexFormat.of().formatHex(id));
+            broker = new Broker(config, store, stun, relayGrants, System::currentTimeMillis, serverId, seams);
         } catch (SQLException e) {
             store.close();
             throw new IOException("cannot load registry: " + e.getMessage(), e);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SignalStats {
     public static final List<String> REGISTRATION_OUTCOMES = List.of("ok", "rate-limited", "bad-signature",
-            "already-registered", "key-mismatch", "enroll-required", "alias-taken", "internal");
+            "already-registered", "key-mismatch", "enroll-required", "alias-taken", "internal", "registry-unavailable");
     /** accepted/rejected: the target's answer; failed: refused by the broker, target offline, timed out, initiator gone. */
     public static final List<String> CONNECT_OUTCOMES = List.of("accepted", "rejected", "failed");
 

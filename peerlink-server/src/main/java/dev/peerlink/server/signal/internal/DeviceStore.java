@@ -2,6 +2,7 @@ package dev.peerlink.server.signal.internal;
 
 import dev.peerlink.protocol.Aliases;
 import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.server.cluster.DeviceRegistry;
 import dev.peerlink.sqlite.SchemaMigrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +26,11 @@ import org.slf4j.LoggerFactory;
  * written synchronously (a device is acknowledged only once its key is on disk), last-seen and network
  * updates asynchronously on a single writer thread.
  */
-public final class DeviceStore implements AutoCloseable {
+public final class DeviceStore implements DeviceRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceStore.class);
     /** Numbered scripts in /db/migration; never edit a shipped one, add the next. */
     private static final SchemaMigrator MIGRATOR =
             new SchemaMigrator("/db/migration/", List.of("V1__devices.sql"), "schema_version");
-
-    /** A stored device as loaded at start. */
-    public record Row(DeviceId id, String publicKey, long createdAt, long lastSeen, String networkJson, Aliases aliases) {}
 
     private final Connection db;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -73,32 +69,26 @@ public final class DeviceStore implements AutoCloseable {
         return new DeviceStore(c);
     }
 
+    @Override
     public synchronized List<Row> loadAll() throws SQLException {
-        Map<String, String[]> aliases = new HashMap<>();
+        AliasRows aliases = new AliasRows();
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT kind, value, device_id FROM aliases")) {
             while (rs.next()) {
-                String[] a = aliases.computeIfAbsent(rs.getString(3), k -> new String[3]);
-                switch (rs.getString(1)) {
-                    case "user" -> a[0] = rs.getString(2);
-                    case "mac" -> a[1] = rs.getString(2);
-                    case "username" -> a[2] = rs.getString(2);
-                    default -> LOG.warn("ignoring alias of unknown kind {}", rs.getString(1));
-                }
+                aliases.add(rs.getString(3), rs.getString(1), rs.getString(2));
             }
         }
         List<Row> rows = new ArrayList<>();
         try (Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT device_id, public_key, created_at, last_seen, network_json FROM devices")) {
             while (rs.next()) {
-                String[] a = aliases.getOrDefault(rs.getString(1), new String[3]);
-                rows.add(new Row(DeviceId.of(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-                        new Aliases(a[0], a[1], a[2])));
+                rows.add(Row.read(rs, aliases.of(rs.getString(1))));
             }
         }
         return rows;
     }
 
     /** Binds a device to its key and sets its aliases, durably, in one transaction. */
+    @Override
     public synchronized void bind(DeviceId id, String publicKey, long createdAt, long lastSeen, String networkJson, Aliases aliases)
             throws SQLException {
         db.setAutoCommit(false);
@@ -135,6 +125,7 @@ public final class DeviceStore implements AutoCloseable {
     }
 
     /** Records last-seen time and network information, on the writer thread. */
+    @Override
     public void touchAsync(DeviceId id, long lastSeen, String networkJson) {
         if (writer.isShutdown()) {
             return;

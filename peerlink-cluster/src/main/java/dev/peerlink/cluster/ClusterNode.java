@@ -1,0 +1,190 @@
+package dev.peerlink.cluster;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.peerlink.cluster.internal.PostgresDeviceRegistry;
+import dev.peerlink.cluster.internal.RedisBus;
+import dev.peerlink.cluster.internal.RedisPresence;
+import dev.peerlink.server.cluster.ClusterSeams;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server instance's membership of a cluster, and the single place its cluster parts are wired: it opens the Redis
+ * client and the PostgreSQL pool and builds the server's seams from them ({@link #seams()}: the PostgreSQL device
+ * registry, Redis presence and the Redis bus). Other cluster components take {@link #redis()} and {@link #database()}
+ * from here. Redis commands fail fast while it is unreachable (rather than queueing) and a PostgreSQL connection is
+ * awaited at most {@link Options#dbTimeout()}, so outages become clear errors instead of hangs.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    /**
+     * @param redisUri e.g. {@code redis://127.0.0.1:6379}
+     * @param jdbcUrl e.g. {@code jdbc:postgresql://127.0.0.1/peerlink} (user and password in the URL or below)
+     * @param instanceId this instance's name; null: generated
+     * @param presenceTtl how long a device's presence outlives its last heartbeat (the server's heartbeat window)
+     */
+    public record Options(String redisUri, String jdbcUrl, String user, String password, String instanceId,
+                          Duration presenceTtl, Duration dbTimeout) {
+        public Options {
+            instanceId = instanceId == null || instanceId.isBlank() ? generatedId() : instanceId;
+            dbTimeout = dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout;
+        }
+
+        private static String generatedId() {
+            byte[] b = new byte[6];
+            new SecureRandom().nextBytes(b);
+            return "peerlink-" + HexFormat.of().formatHex(b);
+        }
+    }
+
+    private final Options options;
+    private final RedisClient redis;
+    private final StatefulRedisConnection<String, String> commands;
+    private final StatefulRedisPubSubConnection<String, String> subscription;
+    private final HikariDataSource pool;
+    private final ScheduledExecutorService scheduler;
+    private final ClusterSeams seams;
+
+    private ClusterNode(Options options, RedisClient redis, StatefulRedisConnection<String, String> commands,
+                        StatefulRedisPubSubConnection<String, String> subscription, HikariDataSource pool,
+                        ScheduledExecutorService scheduler, ClusterSeams seams) {
+        this.options = options;
+        this.redis = redis;
+        this.commands = commands;
+        this.subscription = subscription;
+        this.pool = pool;
+        this.scheduler = scheduler;
+        this.seams = seams;
+    }
+
+    public static ClusterNode open(Options o) throws IOException {
+        HikariDataSource pool = null;
+        RedisClient redis = null;
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-" + o.instanceId());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            pool = pool(o);
+            PostgresDeviceRegistry registry = PostgresDeviceRegistry.open(pool);
+            redis = RedisClient.create(RedisURI.create(o.redisUri()));
+            redis.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                    .build());
+            StatefulRedisConnection<String, String> commands = redis.connect();
+            StatefulRedisPubSubConnection<String, String> subscription = redis.connectPubSub();
+            RedisPresence presence = new RedisPresence(commands, o.instanceId(), o.presenceTtl(), scheduler);
+            redis.addListener(new RedisConnectionStateListener() {
+                @Override
+                public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                    presence.connectionRestored();
+                }
+            });
+            RedisBus bus = new RedisBus(commands, subscription, o.instanceId());
+            ClusterSeams seams = new ClusterSeams(o.instanceId(), Optional.of(registry), presence, bus);
+            LOG.info("cluster instance {}: Redis {}, registry {}", o.instanceId(), RedisURI.create(o.redisUri()).toURI().getHost(),
+                    redacted(o.jdbcUrl()));
+            return new ClusterNode(o, redis, commands, subscription, pool, scheduler, seams);
+        } catch (SQLException | RuntimeException e) {
+            scheduler.shutdownNow();
+            if (redis != null) {
+                redis.shutdown();
+            }
+            if (pool != null) {
+                pool.close();
+            }
+            throw new IOException("cannot join the cluster: " + e.getMessage(), e);
+        }
+    }
+
+    private static HikariDataSource pool(Options o) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(o.jdbcUrl());
+        if (o.user() != null) {
+            cfg.setUsername(o.user());
+        }
+        if (o.password() != null) {
+            cfg.setPassword(o.password());
+        }
+        cfg.setPoolName("peerlink-registry-" + o.instanceId());
+        cfg.setMaximumPoolSize(8);
+        cfg.setConnectionTimeout(Math.max(250, o.dbTimeout().toMillis()));
+        cfg.setValidationTimeout(Math.max(250, o.dbTimeout().toMillis()));
+        return new HikariDataSource(cfg);
+    }
+
+    /** The URL without its query, which may carry a password. */
+    static String redacted(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?…";
+    }
+
+    /** Hash of the live instances: instance id → the signalling URL it advertises (devices and operators read it). */
+    public static final String INSTANCES = "pl:instances";
+
+    /** Advertises this instance's signalling URL under {@link #INSTANCES}; removed again on {@link #close()}. */
+    public void announce(String signalUrl) {
+        commands.sync().hset(INSTANCES, instanceId(), signalUrl);
+    }
+
+    /** The instances that announced themselves: id → signalling URL. */
+    public java.util.Map<String, String> instances() {
+        return commands.sync().hgetall(INSTANCES);
+    }
+
+    /** What the server needs to run as this instance: {@code SignalServer.start(…, seams())}. */
+    public ClusterSeams seams() {
+        return seams;
+    }
+
+    public String instanceId() {
+        return options.instanceId();
+    }
+
+    /** The Redis client, for other cluster components (leases, indexes); its connections are theirs to close. */
+    public RedisClient redis() {
+        return redis;
+    }
+
+    /** The PostgreSQL pool, for other cluster components (their own tables and migrations). */
+    public DataSource database() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            commands.async().hdel(INSTANCES, instanceId()).get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("instance {} not withdrawn: {}", instanceId(), e.toString());
+        }
+        subscription.close();
+        commands.close();
+        redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        pool.close();
+    }
+}

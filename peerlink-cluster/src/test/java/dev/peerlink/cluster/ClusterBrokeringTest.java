@@ -1,0 +1,224 @@
+package dev.peerlink.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.peerlink.cluster.ClusterHarness.Instance;
+import dev.peerlink.peer.ConnectException;
+import dev.peerlink.peer.DeviceIdentity;
+import dev.peerlink.peer.LadderConfig;
+import dev.peerlink.peer.Peer;
+import dev.peerlink.peer.PeerConnection;
+import dev.peerlink.peer.SignallingClient;
+import dev.peerlink.protocol.Aliases;
+import dev.peerlink.protocol.DeviceId;
+import dev.peerlink.protocol.ErrorCode;
+import dev.peerlink.protocol.Identity;
+import dev.peerlink.protocol.Message;
+import dev.peerlink.secure.SecureStream;
+import dev.peerlink.testkit.db.EmbeddedPostgres;
+import dev.peerlink.testkit.db.EmbeddedRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Three server instances sharing a real Redis and PostgreSQL: devices on different instances find and reach each
+ * other as on one server, a device moving instance replaces its old connection, and the failure behaviour of
+ * docs/operations.md ("Cluster mode") holds for PostgreSQL down, Redis restarted and an instance dying.
+ */
+class ClusterBrokeringTest {
+    @RegisterExtension
+    static final EmbeddedRedis REDIS = new EmbeddedRedis();
+    @RegisterExtension
+    static final EmbeddedPostgres PG = new EmbeddedPostgres();
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private ClusterHarness cluster;
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        cluster = ClusterHarness.start(REDIS, PG, 3);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        cluster.close();
+    }
+
+    @Test
+    void devicesOnDifferentInstancesConnectByIdAndByAliasAndMoveBytes() throws Exception {
+        Peer a = peer(cluster.get(0), "alice", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("alice")));
+        Peer b = peer(cluster.get(1), "bob", new Aliases(null, null, "bobby"), DeviceIdentity.ephemeral(DeviceId.of("bob")));
+        Peer c = peer(cluster.get(2), "carol", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("carol")));
+        b.onConnection(ClusterBrokeringTest::echo);
+
+        PeerConnection ab = a.connect(Identity.device("bob")).get(20, TimeUnit.SECONDS);
+        assertThat(ab.peer().deviceId()).isEqualTo(DeviceId.of("bob"));
+        assertEcho(ab, 1 << 20);
+        PeerConnection cb = c.connect(Identity.username("bobby")).get(20, TimeUnit.SECONDS);
+        assertThat(cb.peer().deviceId()).isEqualTo(DeviceId.of("bob"));
+        assertEcho(cb, 256 * 1024);
+
+        // Brokered where each connect was asked, to a target on another instance.
+        assertThat(cluster.get(0).server().stats().connects("accepted")).isEqualTo(1);
+        assertThat(cluster.get(2).server().stats().connects("accepted")).isEqualTo(1);
+        assertThat(cluster.get(1).server().stats().connectRequests()).isZero();
+        assertThat(cluster.get(1).server().onlineDevices()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeviceRegisteringOnAnotherInstanceReplacesItsOldConnection() throws Exception {
+        DeviceIdentity mover = DeviceIdentity.ephemeral(DeviceId.of("mover"));
+        Peer before = peer(cluster.get(0), "mover", Aliases.NONE, mover);
+        assertThat(cluster.get(0).server().onlineDevices()).isEqualTo(1);
+
+        Peer after = peer(cluster.get(1), "mover", Aliases.NONE, mover);
+        after.onConnection(ClusterBrokeringTest::echo);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(cluster.get(0).server().onlineDevices()).isZero();
+            assertThat(before.signalling().state()).isEqualTo(SignallingClient.State.FAILED);
+        });
+        assertThat(cluster.get(1).server().onlineDevices()).isEqualTo(1);
+        assertThat(presence("mover")).isEqualTo("i2");
+
+        Peer a = peer(cluster.get(2), "a", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("a")));
+        assertEcho(a.connect(Identity.device("mover")).get(20, TimeUnit.SECONDS), 64 * 1024);
+    }
+
+    @Test
+    void withPostgresDownNewDevicesAreRefusedClearlyAndRegisteredOnesKeepWorking() throws Exception {
+        Peer a = peer(cluster.get(0), "a", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("a")));
+        Peer b = peer(cluster.get(1), "b", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("b")));
+        b.onConnection(ClusterBrokeringTest::echo);
+        PeerConnection established = a.connect(Identity.device("b")).get(20, TimeUnit.SECONDS);
+        assertEcho(established, 64 * 1024);
+
+        PG.stopServer();
+        try {
+            try (WireDevice newcomer = new WireDevice("newcomer")) {
+                Message answer = newcomer.register(cluster.get(2).url(), Aliases.NONE);
+                assertThat(answer).isInstanceOfSatisfying(Message.Error.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.REGISTRY_UNAVAILABLE);
+                    assertThat(e.message()).isEqualTo("registry unavailable");
+                });
+            }
+            assertEcho(established, 256 * 1024);
+            PeerConnection again = a.connect(Identity.device("b")).get(20, TimeUnit.SECONDS);
+            assertEcho(again, 64 * 1024);
+        } finally {
+            PG.restartServer();
+        }
+        try (WireDevice newcomer = new WireDevice("newcomer")) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(newcomer.register(cluster.get(2).url(), Aliases.NONE)).isInstanceOf(Message.Registered.class));
+        }
+    }
+
+    @Test
+    void afterARedisRestartInstancesRepublishPresenceAndCrossInstanceConnectsWorkAgain() throws Exception {
+        Peer a = peer(cluster.get(0), "a", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("a")));
+        Peer b = peer(cluster.get(1), "b", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("b")));
+        b.onConnection(ClusterBrokeringTest::echo);
+        assertThat(presence("b")).isEqualTo("i2");
+
+        REDIS.stopServer();
+        REDIS.restartServer(); // empty: every presence entry is gone
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(presence("b")).isEqualTo("i2"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEcho(a.connect(Identity.device("b")).get(10, TimeUnit.SECONDS), 64 * 1024));
+    }
+
+    @Test
+    void aDeadInstancesDevicesLeavePresenceWithinTheWindowConnectsToThemFailFastAndEstablishedConnectionsFlow() throws Exception {
+        Peer a = peer(cluster.get(0), "a", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("a")));
+        Peer doomed = peer(cluster.get(2), "doomed", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("doomed")));
+        doomed.onConnection(ClusterBrokeringTest::echo);
+        assertThat(presence("doomed")).isEqualTo("i3");
+        PeerConnection established = a.connect(Identity.device("doomed")).get(20, TimeUnit.SECONDS);
+        assertEcho(established, 64 * 1024);
+
+        // Die without a goodbye: first the link to Redis (no presence release), then the server.
+        Instance dead = cluster.get(2);
+        dead.node().close();
+        long diedAt = System.nanoTime();
+        dead.server().close();
+        await().atMost(ClusterHarness.WINDOW.plusSeconds(1)).until(() -> presence("doomed") == null);
+        assertThat(Duration.ofNanos(System.nanoTime() - diedAt)).isLessThanOrEqualTo(ClusterHarness.WINDOW.plusSeconds(1));
+        assertEcho(established, 256 * 1024); // the peer connection never depended on the instance
+
+        long t0 = System.nanoTime();
+        try {
+            a.connect(Identity.device("doomed")).get(20, TimeUnit.SECONDS);
+            throw new AssertionError("connected to a device whose instance is dead");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOfSatisfying(ConnectException.class,
+                    ce -> assertThat(ce.code()).isEqualTo(ErrorCode.OFFLINE));
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    private String presence(String device) {
+        RedisClient client = RedisClient.create(REDIS.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return c.sync().get("pl:presence:" + device);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private Peer peer(Instance in, String id, Aliases aliases, DeviceIdentity identity) throws Exception {
+        Peer p = Peer.builder().identity(identity).aliases(aliases).server(in.url()).discovery(false)
+                .ladder(LadderConfig.defaults().withLoopback(true)).backoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .build();
+        toClose.add(p);
+        p.start().get(10, TimeUnit.SECONDS);
+        return p;
+    }
+
+    static void echo(PeerConnection c) {
+        c.onStream(st -> {
+            try (st) {
+                st.input().transferTo(st.output());
+            } catch (IOException e) {
+                // the sending side reports it
+            }
+        });
+    }
+
+    /** Sends {@code n} seeded bytes on a new stream and checks the echo's SHA-256. */
+    static void assertEcho(PeerConnection c, int n) throws Exception {
+        byte[] data = new byte[n];
+        new Random(n).nextBytes(data);
+        SecureStream st = c.openStream();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (OutputStream out = st.output()) {
+                out.write(data);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        byte[] back;
+        try (InputStream in = st.input()) {
+            back = in.readAllBytes();
+        }
+        writer.join();
+        assertThat(MessageDigest.getInstance("SHA-256").digest(back)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}

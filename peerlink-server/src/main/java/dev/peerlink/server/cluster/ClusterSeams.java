@@ -1,0 +1,20 @@
+package dev.peerlink.server.cluster;
+
+import java.util.Optional;
+
+/**
+ * What makes a server instance one of several: a shared device registry, presence and a bus between instances.
+ * {@link #local()} is the single-process server (SQLite registry in the data directory, no presence, no bus).
+ *
+ * @param instanceId this instance's name on the bus and in presence entries
+ * @param registry the shared registry; empty: the SQLite {@code DeviceStore}
+ */
+public record ClusterSeams(String instanceId, Optional<DeviceRegistry> registry, Presence presence, ClusterBus bus) {
+    public static ClusterSeams local() {
+        return new ClusterSeams(null, Optional.empty(), Presence.LOCAL, ClusterBus.LOCAL);
+    }
+
+    public boolean clustered() {
+        return instanceId != null;
+    }
+}
