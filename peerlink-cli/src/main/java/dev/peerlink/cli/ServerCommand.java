@@ -265,7 +265,7 @@ final class ServerCommand implements Callable<Integer> {
                 window, null));
              PeerlinkServer server = PeerlinkServer.start(config, node.seams())) {
             // url() names 127.0.0.1 for a wildcard listener: --advertise says what other hosts use instead
-            server.signal().ifPresent(s -> node.announce(advertise == null ? s.url() : s.url().replace("127.0.0.1", advertise.getHostAddress())));
+            server.signal().ifPresent(s -> node.attach(s, advertise == null ? s.url() : s.url().replace("127.0.0.1", advertise.getHostAddress())));
             System.out.println(server.describe() + "; cluster instance " + node.instanceId());
             System.out.flush();
             Shutdown.awaitSignal();

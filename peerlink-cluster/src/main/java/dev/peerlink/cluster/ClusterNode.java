@@ -6,6 +6,8 @@ import dev.peerlink.cluster.internal.PostgresDeviceRegistry;
 import dev.peerlink.cluster.internal.RedisBus;
 import dev.peerlink.cluster.internal.RedisPresence;
 import dev.peerlink.server.cluster.ClusterSeams;
+import dev.peerlink.server.share.internal.ProviderRegistry;
+import dev.peerlink.server.signal.SignalServer;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -57,7 +59,12 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /** Membership heartbeat: an instance that stops is out of the probe partition within three of these. */
+    private static final Duration MEMBERSHIP_HEARTBEAT = Duration.ofSeconds(2);
+
     private final Options options;
+    private InstanceMembership membership;
+    private ClusterMappingScope mappingScope;
     private final RedisClient redis;
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> subscription;
@@ -104,7 +111,9 @@ public final class ClusterNode implements AutoCloseable {
                 }
             });
             RedisBus bus = new RedisBus(commands, subscription, o.instanceId());
-            ClusterSeams seams = new ClusterSeams(o.instanceId(), Optional.of(registry), presence, bus);
+            // every instance finds the same sharing providers: index and announces in Redis
+            ProviderRegistry providers = new ProviderRegistry(new RedisProviderIndex(redis), new RedisAnnounces(redis));
+            ClusterSeams seams = new ClusterSeams(o.instanceId(), Optional.of(registry), presence, bus, Optional.of(providers));
             LOG.info("cluster instance {}: Redis {}, registry {}", o.instanceId(), RedisURI.create(o.redisUri()).toURI().getHost(),
                     redacted(o.jdbcUrl()));
             return new ClusterNode(o, redis, commands, subscription, pool, scheduler, seams);
@@ -150,6 +159,21 @@ public final class ClusterNode implements AutoCloseable {
         commands.sync().hset(INSTANCES, instanceId(), signalUrl);
     }
 
+    /**
+     * Joins {@code server} to the cluster's shared work once it runs: announces {@code signalUrl}, heartbeats this
+     * instance's membership, and (with a mapping monitor) takes its share of the mapping probes, so that every mapping
+     * is probed by one instance per interval. Undone by {@link #close()}.
+     */
+    public synchronized void attach(SignalServer server, String signalUrl) {
+        announce(signalUrl);
+        membership = new InstanceMembership(redis, instanceId(), signalUrl, MEMBERSHIP_HEARTBEAT);
+        membership.start();
+        server.mappingMonitor().ifPresent(monitor -> {
+            mappingScope = new ClusterMappingScope(redis, membership, monitor);
+            mappingScope.start();
+        });
+    }
+
     /** The instances that announced themselves: id → signalling URL. */
     public java.util.Map<String, String> instances() {
         return commands.sync().hgetall(INSTANCES);
@@ -176,6 +200,14 @@ public final class ClusterNode implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (mappingScope != null) {
+                mappingScope.close();
+            }
+            if (membership != null) {
+                membership.close();
+            }
+        }
         scheduler.shutdownNow();
         try {
             commands.async().hdel(INSTANCES, instanceId()).get(1, java.util.concurrent.TimeUnit.SECONDS);

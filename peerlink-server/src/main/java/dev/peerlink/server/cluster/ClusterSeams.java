@@ -1,5 +1,6 @@
 package dev.peerlink.server.cluster;
 
+import dev.peerlink.server.share.internal.ProviderRegistry;
 import java.util.Optional;
 
 /**
@@ -8,8 +9,14 @@ import java.util.Optional;
  *
  * @param instanceId this instance's name on the bus and in presence entries
  * @param registry the shared registry; empty: the SQLite {@code DeviceStore}
+ * @param providers the sharing provider registry every instance answers from; empty: one in memory
  */
-public record ClusterSeams(String instanceId, Optional<DeviceRegistry> registry, Presence presence, ClusterBus bus) {
+public record ClusterSeams(String instanceId, Optional<DeviceRegistry> registry, Presence presence, ClusterBus bus,
+                           Optional<ProviderRegistry> providers) {
+    public ClusterSeams(String instanceId, Optional<DeviceRegistry> registry, Presence presence, ClusterBus bus) {
+        this(instanceId, registry, presence, bus, Optional.empty());
+    }
+
     public static ClusterSeams local() {
         return new ClusterSeams(null, Optional.empty(), Presence.LOCAL, ClusterBus.LOCAL);
     }

@@ -155,7 +155,7 @@ public final class SignalServer implements AutoCloseable {
         ShareService shareService;
         try {
             shareService = config.share().isEmpty() ? null : startShare(config.share().get(), config.dataDir().orElse(null),
-                    broker, group.next());
+                    broker, group.next(), seams.providers().orElseGet(ProviderRegistry::new));
         } catch (IOException | RuntimeException e) {
             if (transferService != null) {
                 transferService.close();
@@ -297,9 +297,10 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private static ShareService startShare(ShareConfig sc, java.nio.file.Path dataDir, Broker broker,
-                                           java.util.concurrent.ScheduledExecutorService scheduler) throws IOException {
+                                           java.util.concurrent.ScheduledExecutorService scheduler, ProviderRegistry providers)
+            throws IOException {
         ShareMaps maps = ShareMaps.open(dataDir, sc);
-        ShareService s = new ShareService(sc, new ProviderRegistry(), maps, new ShareService.Devices() {
+        ShareService s = new ShareService(sc, providers, maps, new ShareService.Devices() {
             @Override
             public boolean isOnline(DeviceId device) {
                 return broker.isOnline(device);
