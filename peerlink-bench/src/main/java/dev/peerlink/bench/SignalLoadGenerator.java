@@ -454,6 +454,9 @@ public final class SignalLoadGenerator {
         int connectSeconds = 20;
         int windowSize = 64;
         int threads = 2;
+        int base = 0;
+        int connectToBase = -1;
+        Path connectGate = null;
         for (int i = 2; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--devices" -> target = Integer.parseInt(args[i + 1]);
@@ -463,6 +466,10 @@ public final class SignalLoadGenerator {
                 case "--connect-seconds" -> connectSeconds = Integer.parseInt(args[i + 1]);
                 case "--window" -> windowSize = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                // cluster bench: several generators, each with its own id range, connecting into another's range
+                case "--base" -> base = Integer.parseInt(args[i + 1]);
+                case "--connect-to-base" -> connectToBase = Integer.parseInt(args[i + 1]);
+                case "--connect-gate" -> connectGate = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -477,7 +484,7 @@ public final class SignalLoadGenerator {
         System.out.printf("baseline: heap after GC %.1f MB, VmRSS %.1f MB, %d open files%n", heap0 / 1e6, rss0 / 1e3, fds0);
 
         // -- ramp: this process keeps 100 descriptors for itself (jars, epoll, jcmd pipes)
-        int held = g.ramp(0, target, inflight, ownFileLimit() - 100, true);
+        int held = g.ramp(base, target, inflight, ownFileLimit() - 100, true);
         Thread.sleep(2000);
         List<Dev> live = g.alive();
         long fds1 = openFiles(pid);
@@ -544,7 +551,15 @@ public final class SignalLoadGenerator {
         // -- connect brokering
         List<Dev> pairs = g.alive();
         int npairs = pairs.size() / 2;
+        if (connectGate != null) { // every generator's devices are up before anyone connects into another's range
+            System.out.println("GATE waiting for " + connectGate);
+            System.out.flush();
+            while (!java.nio.file.Files.exists(connectGate)) {
+                Thread.sleep(200);
+            }
+        }
         if (connectSeconds > 0 && npairs > 0) {
+            System.out.printf("CONNECT-START %d%n", System.currentTimeMillis());
             g.latencies = new long[4_000_000];
             g.window.release(windowSize);
             double c0 = ProcCpu.seconds(pid);
@@ -573,14 +588,16 @@ public final class SignalLoadGenerator {
                 // it initiated, and accepted sessions live on for sessionIdle (10 min).
                 int k = (int) (n % pairs.size());
                 Dev a = pairs.get(k);
-                Dev b = pairs.get((k + 1) % pairs.size());
+                DeviceId to = connectToBase < 0 ? pairs.get((k + 1) % pairs.size()).id
+                        : DeviceId.of("bench-" + (connectToBase + (a.index - base)));
                 String rid = "c" + n;
-                String session = String.format("s%011d", n);
+                String session = String.format("s%d-%011d", base, n); // unique across generators: sessions are mirrored between instances
                 n++;
                 g.outstanding.put(rid, System.nanoTime());
-                a.send(new Message.Connect(rid, Identity.device(b.id), session, JsonBlob.EMPTY));
+                a.send(new Message.Connect(rid, Identity.device(to), session, JsonBlob.EMPTY));
             }
             g.recording = false;
+            System.out.printf("CONNECT-END %d%n", System.currentTimeMillis());
             double elapsed = (System.nanoTime() - measuredStart) / 1e9;
             long done = g.answered.sum() - answered0;
             double cpu2 = ProcCpu.seconds(pid) - cw;
