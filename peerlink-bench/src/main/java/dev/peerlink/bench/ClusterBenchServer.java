@@ -31,7 +31,7 @@ public final class ClusterBenchServer {
         Duration window = Duration.ofSeconds(heartbeat).multipliedBy(config.missedHeartbeats());
         ClusterNode node = ClusterNode.open(new ClusterNode.Options(args[1], args[2], args[3], null, args[4], window, null));
         SignalServer server = SignalServer.start(config, List.of("127.0.0.1:3478"), id -> Optional.empty(), node.seams());
-        node.announce(server.url());
+        node.attach(server, server.url()); // membership and the partitioned mapping probes, as peerlink server --cluster
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stats online=" + server.onlineDevices() + " registered=" + server.registeredDevices()
