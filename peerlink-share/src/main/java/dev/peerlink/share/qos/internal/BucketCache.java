@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Not thread-safe: the owner serialises calls.
  */
-public final class BucketCache {
+public final class BucketCache implements Buckets {
     private record Key(long cell, int hourOfWeek) {}
 
     private final QosStore store;
@@ -46,8 +46,13 @@ public final class BucketCache {
         };
     }
 
+    @Override
+    public BucketAccumulator read(long cell, int hourOfWeek, long nowMillis) {
+        return get(cell, hourOfWeek);
+    }
+
     /** The bucket, loaded into the cache on a miss; null when it exists nowhere. */
-    public BucketAccumulator get(long cell, int hourOfWeek) {
+    private BucketAccumulator get(long cell, int hourOfWeek) {
         Key k = new Key(cell, hourOfWeek);
         BucketAccumulator a = hot.get(k);
         if (a == null) {
@@ -65,6 +70,7 @@ public final class BucketCache {
     }
 
     /** The bucket for changing: created when new, and marked dirty. */
+    @Override
     public BucketAccumulator edit(long cell, int hourOfWeek) {
         BucketAccumulator a = get(cell, hourOfWeek);
         Key k = new Key(cell, hourOfWeek);
@@ -77,15 +83,18 @@ public final class BucketCache {
     }
 
     /** Buckets waiting to be written (dirty in memory or pending). */
+    @Override
     public int unwritten() {
         return dirty.size() + pending.size();
     }
 
+    @Override
     public int hotSize() {
         return hot.size();
     }
 
     /** Snapshots the dirty buckets and returns every bucket to write now. */
+    @Override
     public List<QosBucket> takeForFlush() {
         for (Key k : dirty) {
             pending.put(k, hot.get(k).snapshot(k.cell(), k.hourOfWeek()));
@@ -94,7 +103,14 @@ public final class BucketCache {
         return new ArrayList<>(pending.values());
     }
 
+    /** Replaces the stored buckets: this process owns them. */
+    @Override
+    public void writeOut(List<QosBucket> batch) {
+        store.upsert(batch);
+    }
+
     /** The batch reached the store: forget those snapshots unless a newer one replaced them meanwhile. */
+    @Override
     public void written(List<QosBucket> batch) {
         for (QosBucket b : batch) {
             Key k = new Key(b.cell(), b.hourOfWeek());
