@@ -6,6 +6,7 @@ import dev.peerlink.share.qos.QosBuckets;
 import dev.peerlink.share.qos.QosStore;
 import dev.peerlink.share.qos.QosStoreException;
 import dev.peerlink.sqlite.SchemaMigrator;
+import dev.peerlink.sqlite.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,24 +65,9 @@ public final class PostgresQosStore implements QosStore {
         }
     }
 
-    @FunctionalInterface
-    private interface Sql<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T tx(String what, Sql<T> body) {
+    private <T> T tx(String what, Transactions.Work<T> body) {
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T t = body.run(c);
-                c.commit();
-                return t;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Transactions.inTransaction(c, body);
         } catch (SQLException e) {
             throw new QosStoreException(what + ": " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import dev.peerlink.share.qos.QosConfig;
 import dev.peerlink.share.qos.QosMap;
 import dev.peerlink.share.qos.QosPrediction;
 import dev.peerlink.share.qos.QosSample;
+import dev.peerlink.testkit.db.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import dev.peerlink.testkit.db.EmbeddedPostgres;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class SharedQosMapTest {
     /** No background flusher: the test decides when each instance flushes. */
     private static final QosConfig CONFIG = QosConfig.defaults().withFlush(5_000, Duration.ZERO).withKAnonymity(5);
 
-    private final MovableClock clock = new MovableClock(NOW);
+    private final AtomicReference<Instant> now = new AtomicReference<>(NOW);
+    private final InstantSource clock = now::get;
     private HikariDataSource pool;
     private PostgresQosStore store;
 
@@ -105,7 +107,7 @@ class SharedQosMapTest {
             b.flush();
             assertThat(b.predict(CELL_X, NOW).orElseThrow().devices()).isEqualTo(8); // its own flush: read at once
             assertThat(a.predict(CELL_X, NOW).orElseThrow().devices()).isEqualTo(5); // cached for the TTL
-            clock.advance(QosMap.DEFAULT_SHARED_READ_TTL);
+            now.set(NOW.plus(QosMap.DEFAULT_SHARED_READ_TTL));
             assertThat(a.predict(CELL_X, NOW).orElseThrow().devices()).isEqualTo(8);
         }
     }
@@ -199,22 +201,5 @@ class SharedQosMapTest {
 
     private static byte[] salt(String s) {
         return (s + "-0123456789abcdef").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static final class MovableClock implements InstantSource {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
     }
 }

@@ -2,8 +2,6 @@ package dev.peerlink.share.qos.internal;
 
 import dev.peerlink.share.qos.QosBucket;
 import dev.peerlink.share.qos.QosStore;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +25,7 @@ public final class BucketCache implements Buckets {
     private final QosStore store;
     private final LinkedHashMap<Key, BucketAccumulator> hot;
     private final Set<Key> dirty = new HashSet<>();
-    private final Map<Key, QosBucket> pending = new HashMap<>();
+    private final PendingWrites pending = new PendingWrites();
 
     public BucketCache(QosStore store, int maxHot) {
         this.store = store;
@@ -39,7 +37,7 @@ public final class BucketCache implements Buckets {
                 }
                 Key k = eldest.getKey();
                 if (dirty.remove(k)) {
-                    pending.put(k, eldest.getValue().snapshot(k.cell(), k.hourOfWeek()));
+                    pending.add(eldest.getValue().snapshot(k.cell(), k.hourOfWeek()), (older, newer) -> newer);
                 }
                 return true;
             }
@@ -56,7 +54,7 @@ public final class BucketCache implements Buckets {
         Key k = new Key(cell, hourOfWeek);
         BucketAccumulator a = hot.get(k);
         if (a == null) {
-            QosBucket stored = pending.get(k);
+            QosBucket stored = pending.get(cell, hourOfWeek);
             if (stored == null) {
                 Optional<QosBucket> loaded = store.load(cell, hourOfWeek);
                 stored = loaded.orElse(null);
@@ -97,10 +95,10 @@ public final class BucketCache implements Buckets {
     @Override
     public List<QosBucket> takeForFlush() {
         for (Key k : dirty) {
-            pending.put(k, hot.get(k).snapshot(k.cell(), k.hourOfWeek()));
+            pending.add(hot.get(k).snapshot(k.cell(), k.hourOfWeek()), (older, newer) -> newer);
         }
         dirty.clear();
-        return new ArrayList<>(pending.values());
+        return pending.all();
     }
 
     /** Replaces the stored buckets: this process owns them. */
@@ -112,11 +110,6 @@ public final class BucketCache implements Buckets {
     /** The batch reached the store: forget those snapshots unless a newer one replaced them meanwhile. */
     @Override
     public void written(List<QosBucket> batch) {
-        for (QosBucket b : batch) {
-            Key k = new Key(b.cell(), b.hourOfWeek());
-            if (pending.get(k) == b) {
-                pending.remove(k);
-            }
-        }
+        pending.written(batch);
     }
 }

@@ -3,7 +3,6 @@ package dev.peerlink.share.qos.internal;
 import dev.peerlink.share.qos.QosBucket;
 import dev.peerlink.share.qos.QosBuckets;
 import dev.peerlink.share.qos.QosStore;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ public final class SharedBuckets implements Buckets {
     private final long readTtlMs;
     private final LinkedHashMap<Key, Cached> reads;
     private final Map<Key, BucketAccumulator> deltas = new HashMap<>();
-    private final Map<Key, QosBucket> pending = new HashMap<>();
+    private final PendingWrites pending = new PendingWrites();
 
     public SharedBuckets(QosStore store, double halfLifeMs, long readTtlMs, int maxCached) {
         this.store = store;
@@ -70,10 +69,10 @@ public final class SharedBuckets implements Buckets {
 
     @Override
     public List<QosBucket> takeForFlush() {
-        deltas.forEach((k, d) -> pending.merge(k, d.snapshot(k.cell(), k.hourOfWeek()),
+        deltas.forEach((k, d) -> pending.add(d.snapshot(k.cell(), k.hourOfWeek()),
                 (older, newer) -> QosBuckets.merge(older, newer, halfLifeMs)));
         deltas.clear();
-        return new ArrayList<>(pending.values());
+        return pending.all();
     }
 
     @Override
@@ -83,12 +82,9 @@ public final class SharedBuckets implements Buckets {
 
     @Override
     public void written(List<QosBucket> batch) {
+        pending.written(batch);
         for (QosBucket b : batch) {
-            Key k = new Key(b.cell(), b.hourOfWeek());
-            if (pending.get(k) == b) {
-                pending.remove(k);
-            }
-            reads.remove(k); // our own write is visible at once
+            reads.remove(new Key(b.cell(), b.hourOfWeek())); // our own write is visible at once
         }
     }
 }
