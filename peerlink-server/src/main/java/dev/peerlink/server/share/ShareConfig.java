@@ -1,6 +1,8 @@
 package dev.peerlink.server.share;
 
+import dev.peerlink.share.qos.QosStore;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The sharing broker's limits (docs/sharing.md, "Limits").
@@ -16,11 +18,22 @@ import java.time.Duration;
  * @param qosReportsPerMinute QoS reports one device may send per minute (each up to 100 samples)
  * @param radioK neighbours of the Wi-Fi fingerprint k-NN
  * @param kAnonymity QoS-map cells with fewer distinct devices are not disclosed
+ * @param sharedQos cluster mode: the QoS store every instance shares ({@code QosMap.shared}: each instance merges its
+ *        samples into it and answers from it); empty (the default): the QoS map lives in this server's SQLite file.
+ *        The store's owner closes it.
  */
 public record ShareConfig(Duration providerTtl, int maxAsked, int maxCandidates, int findsPerMinute, int findBurst,
                           int announcesPerMinute, int announceBurst, double maxSpeedMps, int qosReportsPerMinute,
-                          int radioK, int kAnonymity) {
+                          int radioK, int kAnonymity, Optional<QosStore> sharedQos) {
+    public ShareConfig(Duration providerTtl, int maxAsked, int maxCandidates, int findsPerMinute, int findBurst,
+                       int announcesPerMinute, int announceBurst, double maxSpeedMps, int qosReportsPerMinute, int radioK,
+                       int kAnonymity) {
+        this(providerTtl, maxAsked, maxCandidates, findsPerMinute, findBurst, announcesPerMinute, announceBurst, maxSpeedMps,
+                qosReportsPerMinute, radioK, kAnonymity, Optional.empty());
+    }
+
     public ShareConfig {
+        sharedQos = sharedQos == null ? Optional.empty() : sharedQos;
         if (providerTtl.toMillis() < 1000 || maxAsked < 1 || maxCandidates < maxAsked || findsPerMinute < 1 || findBurst < 1
                 || announcesPerMinute < 1 || announceBurst < 1 || !(maxSpeedMps > 0) || qosReportsPerMinute < 1 || radioK < 1
                 || kAnonymity < 1) {
@@ -34,16 +47,22 @@ public record ShareConfig(Duration providerTtl, int maxAsked, int maxCandidates,
 
     public ShareConfig withProviderTtl(Duration d) {
         return new ShareConfig(d, maxAsked, maxCandidates, findsPerMinute, findBurst, announcesPerMinute, announceBurst,
-                maxSpeedMps, qosReportsPerMinute, radioK, kAnonymity);
+                maxSpeedMps, qosReportsPerMinute, radioK, kAnonymity, sharedQos);
     }
 
     public ShareConfig withFindRate(int perMinute, int burst) {
         return new ShareConfig(providerTtl, maxAsked, maxCandidates, perMinute, burst, announcesPerMinute, announceBurst,
-                maxSpeedMps, qosReportsPerMinute, radioK, kAnonymity);
+                maxSpeedMps, qosReportsPerMinute, radioK, kAnonymity, sharedQos);
     }
 
     public ShareConfig withKAnonymity(int k) {
         return new ShareConfig(providerTtl, maxAsked, maxCandidates, findsPerMinute, findBurst, announcesPerMinute,
-                announceBurst, maxSpeedMps, qosReportsPerMinute, radioK, k);
+                announceBurst, maxSpeedMps, qosReportsPerMinute, radioK, k, sharedQos);
+    }
+
+    /** Cluster mode: the QoS map of every instance merges into and answers from {@code store} (e.g. PostgresQosStore). */
+    public ShareConfig withSharedQos(QosStore store) {
+        return new ShareConfig(providerTtl, maxAsked, maxCandidates, findsPerMinute, findBurst, announcesPerMinute,
+                announceBurst, maxSpeedMps, qosReportsPerMinute, radioK, kAnonymity, Optional.of(store));
     }
 }

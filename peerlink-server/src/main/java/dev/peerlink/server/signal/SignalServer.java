@@ -317,7 +317,9 @@ public final class SignalServer implements AutoCloseable {
             }
         }, scheduler, System::currentTimeMillis);
         broker.attachShare(s);
-        LOG.info("network sharing on (QoS map and radio map in {})", dataDir == null ? "memory" : dataDir.resolve(ShareMaps.FILE));
+        String where = dataDir == null ? "memory" : dataDir.resolve(ShareMaps.FILE).toString();
+        LOG.info("network sharing on (QoS map {}, radio map in {})",
+                sc.sharedQos().map(q -> "shared in " + q.getClass().getSimpleName()).orElse("in " + where), where);
         return s;
     }
 

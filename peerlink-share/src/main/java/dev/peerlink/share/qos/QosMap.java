@@ -4,11 +4,14 @@ import com.uber.h3core.H3Core;
 import dev.peerlink.share.geo.GeoPoint;
 import dev.peerlink.share.qos.internal.BucketAccumulator;
 import dev.peerlink.share.qos.internal.BucketCache;
+import dev.peerlink.share.qos.internal.Buckets;
 import dev.peerlink.share.qos.internal.DeviceHasher;
 import dev.peerlink.share.qos.internal.H3Cells;
 import dev.peerlink.share.qos.internal.HourOfWeek;
 import dev.peerlink.share.qos.internal.RateLimiter;
 import dev.peerlink.share.qos.internal.RouteWalker;
+import dev.peerlink.share.qos.internal.SharedBuckets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -33,12 +36,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each sample updates two buckets: (cell, hour of week) and (cell, all hours), the latter being the fallback
  * when an hour alone has fewer than k distinct recent devices. Nothing is disclosed below k devices. Devices
- * are remembered only as salted 8-byte SHA-256 hashes (the salt never reaches the store).
+ * are remembered only as salted 8-byte SHA-256 hashes (the salt never reaches a single-process store;
+ * a shared one keeps it, see {@link QosStore#sharedSalt}).
  *
  * <p>Hot buckets stay in a bounded LRU; changes are written behind to the {@link QosStore} in batches (every
  * {@code flushEveryBuckets} changed buckets and every {@code flushInterval} on a daemon thread — by the
  * ingesting thread itself when that thread falls behind or there is none — and on {@link #flush()}/{@link #close()}).
  * The store write runs outside the map's lock.
+ *
+ * <p><b>Shared mode</b> ({@link #shared}): several processes (server instances) each run a map over one store. Each
+ * flushes only the samples it took since its last flush, which the store adds to what is stored
+ * ({@link QosStore#merge}, {@link QosBuckets#merge}); predictions are read from the store, each bucket cached for a
+ * short TTL. So after a flush every instance answers the same (once its cached copy has expired), and the answer
+ * equals that of one map fed every instance's samples. The rate limit stays per process.
  * Thread-safe. {@link #close()} flushes but does not close the store: its owner does.
  */
 public final class QosMap implements AutoCloseable {
@@ -48,7 +58,6 @@ public final class QosMap implements AutoCloseable {
     private static final int BACKPRESSURE_BATCHES = 4;
 
     private final QosConfig config;
-    private final QosStore store;
     private final InstantSource clock;
     private final DeviceHasher hasher;
     private final H3Core h3 = H3Cells.h3();
@@ -59,7 +68,7 @@ public final class QosMap implements AutoCloseable {
     private final ScheduledExecutorService flusher;
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     // guarded by lock
-    private final BucketCache cache;
+    private final Buckets cache;
     private final RateLimiter limiter;
     private long ingested, dropped, rateLimited;
     private boolean closed;
@@ -70,16 +79,40 @@ public final class QosMap implements AutoCloseable {
     }
 
     public QosMap(QosConfig config, QosStore store, byte[] salt, InstantSource clock) {
+        this(config, store, salt, clock, null);
+    }
+
+    /** The default read TTL of a shared map: how stale another instance's flushed samples may be seen. */
+    public static final Duration DEFAULT_SHARED_READ_TTL = Duration.ofSeconds(5);
+
+    /**
+     * A map over a store shared with other processes (see the class comment): its writes are merged into the store,
+     * its reads come from the store, each bucket cached for {@code readTtl} ({@link Duration#ZERO}: read every time).
+     * Devices are hashed with {@link QosStore#sharedSalt the store's salt} ({@code salt} is proposed for it).
+     *
+     * @throws UnsupportedOperationException when the store cannot {@linkplain QosStore#merge merge}
+     */
+    public static QosMap shared(QosConfig config, QosStore store, byte[] salt, InstantSource clock, Duration readTtl) {
+        if (readTtl == null || readTtl.isNegative()) {
+            throw new IllegalArgumentException("readTtl must be zero or positive, got " + readTtl);
+        }
+        if (store == null || salt == null) {
+            throw new IllegalArgumentException("QoS map needs a store and a salt");
+        }
+        return new QosMap(config, store, store.sharedSalt(salt), clock, readTtl);
+    }
+
+    private QosMap(QosConfig config, QosStore store, byte[] salt, InstantSource clock, Duration sharedReadTtl) {
         if (config == null || store == null || clock == null) {
             throw new IllegalArgumentException("QoS map needs a config, a store and a clock");
         }
         this.config = config;
-        this.store = store;
         this.clock = clock;
         this.hasher = new DeviceHasher(salt);
         this.halfLifeMs = config.halfLife().toMillis();
         this.deviceWindowMs = config.deviceWindow().toMillis();
-        this.cache = new BucketCache(store, config.maxHotBuckets());
+        this.cache = sharedReadTtl == null ? new BucketCache(store, config.maxHotBuckets())
+                : new SharedBuckets(store, halfLifeMs, sharedReadTtl.toMillis(), config.maxHotBuckets());
         this.limiter = new RateLimiter(config.maxSamplesPerDeviceHour());
         if (config.flushInterval().isZero()) {
             flusher = null;
@@ -186,7 +219,7 @@ public final class QosMap implements AutoCloseable {
             ensureOpen();
             long now = clock.millis();
             for (int h : new int[] {hour, QosPrediction.ALL_HOURS}) {
-                BucketAccumulator a = cache.get(cell, h);
+                BucketAccumulator a = cache.read(cell, h, now);
                 int devices = a == null ? 0 : a.activeDevices(deviceWindowMs);
                 if (devices >= config.kAnonymity()) {
                     return Optional.of(a.predict(h3.h3ToString(cell), h, devices, now, halfLifeMs));
@@ -249,7 +282,7 @@ public final class QosMap implements AutoCloseable {
             if (batch.isEmpty()) {
                 return;
             }
-            store.upsert(batch);
+            cache.writeOut(batch);
             synchronized (lock) {
                 cache.written(batch);
             }

@@ -13,6 +13,7 @@ import dev.peerlink.share.qos.QosConfig;
 import dev.peerlink.share.qos.QosMap;
 import dev.peerlink.share.qos.QosPrediction;
 import dev.peerlink.share.qos.QosSample;
+import dev.peerlink.share.qos.QosStore;
 import dev.peerlink.share.qos.Route;
 import dev.peerlink.share.qos.RouteReport;
 import dev.peerlink.share.qos.SqliteQosStore;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's two maps for sharing, both in {@code DATA/share.db} (in memory without a data directory): the QoS map
  * (connection quality by H3 cell and hour of week) and the radio map (Wi-Fi fingerprints recorded by surveys, for
- * indoor positioning by k-nearest neighbours).
+ * indoor positioning by k-nearest neighbours). In cluster mode ({@link ShareConfig#sharedQos}) the QoS map is shared:
+ * it merges into and answers from the given store ({@link QosMap#shared}, reads cached for
+ * {@link QosMap#DEFAULT_SHARED_READ_TTL}); the radio map stays in the file.
  */
 public final class ShareMaps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShareMaps.class);
@@ -45,7 +48,8 @@ public final class ShareMaps implements AutoCloseable {
     private final QosMap qos;
     private final RadioMap radio;
     private final RadioMapStore radioStore;
-    private final SqliteQosStore qosStore;
+    /** The QoS store this object opened and closes; null when it is the shared one (its owner closes it). */
+    private final QosStore ownQosStore;
     /** Cells reported into lately (LRU, bounded): what the admin QoS map walks, as the store cannot list cells. */
     private final Map<String, Boolean> knownCells = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, true) {
@@ -56,10 +60,10 @@ public final class ShareMaps implements AutoCloseable {
             });
     public static final int MAX_KNOWN_CELLS = 4096;
 
-    private ShareMaps(ShareConfig config, QosMap qos, SqliteQosStore qosStore, RadioMap radio, RadioMapStore radioStore) {
+    private ShareMaps(ShareConfig config, QosMap qos, QosStore ownQosStore, RadioMap radio, RadioMapStore radioStore) {
         this.config = config;
         this.qos = qos;
-        this.qosStore = qosStore;
+        this.ownQosStore = ownQosStore;
         this.radio = radio;
         this.radioStore = radioStore;
     }
@@ -74,20 +78,25 @@ public final class ShareMaps implements AutoCloseable {
             db = dataDir.resolve(FILE);
             salt = loadOrCreateSalt(dataDir.resolve("share.salt"));
         }
-        SqliteQosStore qosStore = SqliteQosStore.open(db);
-        QosMap qos = new QosMap(QosConfig.defaults().withKAnonymity(config.kAnonymity()), qosStore, salt);
+        QosConfig qosConfig = QosConfig.defaults().withKAnonymity(config.kAnonymity());
+        QosStore ownQosStore = config.sharedQos().isPresent() ? null : SqliteQosStore.open(db);
+        QosMap qos = ownQosStore != null ? new QosMap(qosConfig, ownQosStore, salt)
+                : QosMap.shared(qosConfig, config.sharedQos().get(), salt, java.time.InstantSource.system(),
+                        QosMap.DEFAULT_SHARED_READ_TTL);
         try {
             RadioMapStore store = RadioMapStore.open(db);
             RadioMap radio = store.loadMap(RadioMap.DEFAULT_MAX_POINTS);
             LOG.info("radio map: {} reference points", radio.size());
-            ShareMaps maps = new ShareMaps(config, qos, qosStore, radio, store);
-            if (db != null) {
+            ShareMaps maps = new ShareMaps(config, qos, ownQosStore, radio, store);
+            if (db != null && ownQosStore != null) { // a shared store cannot list cells either: reports since start
                 maps.loadKnownCells(db);
             }
             return maps;
         } catch (java.sql.SQLException e) {
             qos.close();
-            qosStore.close();
+            if (ownQosStore != null) {
+                ownQosStore.close();
+            }
             throw new IOException("cannot open the radio map: " + e.getMessage(), e);
         }
     }
@@ -216,7 +225,9 @@ public final class ShareMaps implements AutoCloseable {
     @Override
     public void close() {
         qos.close();
-        qosStore.close();
+        if (ownQosStore != null) {
+            ownQosStore.close();
+        }
         try {
             radioStore.close();
         } catch (java.sql.SQLException e) {

@@ -2,8 +2,6 @@ package dev.peerlink.share.qos.internal;
 
 import dev.peerlink.share.qos.QosBucket;
 import dev.peerlink.share.qos.QosStore;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +19,13 @@ import java.util.Set;
  *
  * <p>Not thread-safe: the owner serialises calls.
  */
-public final class BucketCache {
+public final class BucketCache implements Buckets {
     private record Key(long cell, int hourOfWeek) {}
 
     private final QosStore store;
     private final LinkedHashMap<Key, BucketAccumulator> hot;
     private final Set<Key> dirty = new HashSet<>();
-    private final Map<Key, QosBucket> pending = new HashMap<>();
+    private final PendingWrites pending = new PendingWrites();
 
     public BucketCache(QosStore store, int maxHot) {
         this.store = store;
@@ -39,19 +37,24 @@ public final class BucketCache {
                 }
                 Key k = eldest.getKey();
                 if (dirty.remove(k)) {
-                    pending.put(k, eldest.getValue().snapshot(k.cell(), k.hourOfWeek()));
+                    pending.add(eldest.getValue().snapshot(k.cell(), k.hourOfWeek()), (older, newer) -> newer);
                 }
                 return true;
             }
         };
     }
 
+    @Override
+    public BucketAccumulator read(long cell, int hourOfWeek, long nowMillis) {
+        return get(cell, hourOfWeek);
+    }
+
     /** The bucket, loaded into the cache on a miss; null when it exists nowhere. */
-    public BucketAccumulator get(long cell, int hourOfWeek) {
+    private BucketAccumulator get(long cell, int hourOfWeek) {
         Key k = new Key(cell, hourOfWeek);
         BucketAccumulator a = hot.get(k);
         if (a == null) {
-            QosBucket stored = pending.get(k);
+            QosBucket stored = pending.get(cell, hourOfWeek);
             if (stored == null) {
                 Optional<QosBucket> loaded = store.load(cell, hourOfWeek);
                 stored = loaded.orElse(null);
@@ -65,6 +68,7 @@ public final class BucketCache {
     }
 
     /** The bucket for changing: created when new, and marked dirty. */
+    @Override
     public BucketAccumulator edit(long cell, int hourOfWeek) {
         BucketAccumulator a = get(cell, hourOfWeek);
         Key k = new Key(cell, hourOfWeek);
@@ -77,30 +81,35 @@ public final class BucketCache {
     }
 
     /** Buckets waiting to be written (dirty in memory or pending). */
+    @Override
     public int unwritten() {
         return dirty.size() + pending.size();
     }
 
+    @Override
     public int hotSize() {
         return hot.size();
     }
 
     /** Snapshots the dirty buckets and returns every bucket to write now. */
+    @Override
     public List<QosBucket> takeForFlush() {
         for (Key k : dirty) {
-            pending.put(k, hot.get(k).snapshot(k.cell(), k.hourOfWeek()));
+            pending.add(hot.get(k).snapshot(k.cell(), k.hourOfWeek()), (older, newer) -> newer);
         }
         dirty.clear();
-        return new ArrayList<>(pending.values());
+        return pending.all();
+    }
+
+    /** Replaces the stored buckets: this process owns them. */
+    @Override
+    public void writeOut(List<QosBucket> batch) {
+        store.upsert(batch);
     }
 
     /** The batch reached the store: forget those snapshots unless a newer one replaced them meanwhile. */
+    @Override
     public void written(List<QosBucket> batch) {
-        for (QosBucket b : batch) {
-            Key k = new Key(b.cell(), b.hourOfWeek());
-            if (pending.get(k) == b) {
-                pending.remove(k);
-            }
-        }
+        pending.written(batch);
     }
 }
