@@ -113,7 +113,9 @@ public final class ClusterNode implements AutoCloseable {
             RedisBus bus = new RedisBus(commands, subscription, o.instanceId());
             // every instance finds the same sharing providers: index and announces in Redis
             ProviderRegistry providers = new ProviderRegistry(new RedisProviderIndex(redis), new RedisAnnounces(redis));
-            ClusterSeams seams = new ClusterSeams(o.instanceId(), Optional.of(registry), presence, bus, Optional.of(providers));
+            // and one QoS map: every instance merges its samples into PostgreSQL and predicts from it
+            ClusterSeams seams = new ClusterSeams(o.instanceId(), Optional.of(registry), presence, bus, Optional.of(providers),
+                    Optional.of(PostgresQosStore.open(pool)));
             LOG.info("cluster instance {}: Redis {}, registry {}", o.instanceId(), RedisURI.create(o.redisUri()).toURI().getHost(),
                     redacted(o.jdbcUrl()));
             return new ClusterNode(o, redis, commands, subscription, pool, scheduler, seams);

@@ -1,6 +1,7 @@
 package dev.peerlink.server.cluster;
 
 import dev.peerlink.server.share.internal.ProviderRegistry;
+import dev.peerlink.share.qos.QosStore;
 import java.util.Optional;
 
 /**
@@ -10,11 +11,12 @@ import java.util.Optional;
  * @param instanceId this instance's name on the bus and in presence entries
  * @param registry the shared registry; empty: the SQLite {@code DeviceStore}
  * @param providers the sharing provider registry every instance answers from; empty: one in memory
+ * @param qos the QoS store every instance merges its samples into and predicts from; empty: SQLite in the data directory
  */
 public record ClusterSeams(String instanceId, Optional<DeviceRegistry> registry, Presence presence, ClusterBus bus,
-                           Optional<ProviderRegistry> providers) {
+                           Optional<ProviderRegistry> providers, Optional<QosStore> qos) {
     public ClusterSeams(String instanceId, Optional<DeviceRegistry> registry, Presence presence, ClusterBus bus) {
-        this(instanceId, registry, presence, bus, Optional.empty());
+        this(instanceId, registry, presence, bus, Optional.empty(), Optional.empty());
     }
 
     public static ClusterSeams local() {

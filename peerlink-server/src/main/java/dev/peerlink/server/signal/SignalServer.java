@@ -154,7 +154,7 @@ public final class SignalServer implements AutoCloseable {
         }
         ShareService shareService;
         try {
-            shareService = config.share().isEmpty() ? null : startShare(config.share().get(), config.dataDir().orElse(null),
+            shareService = config.share().isEmpty() ? null : startShare(seams.qos().map(config.share().get()::withSharedQos).orElse(config.share().get()), config.dataDir().orElse(null),
                     broker, group.next(), seams.providers().orElseGet(ProviderRegistry::new));
         } catch (IOException | RuntimeException e) {
             if (transferService != null) {
