@@ -14,7 +14,10 @@
 #   INSTANCES=2 PER=2000 IDLE=10 CONNECT_SECONDS=10 bench/cluster-bench.sh   # a quick look
 #   CROSS=0 bench/cluster-bench.sh               # the reference: each generator connects within its own instance
 #
+#   PAIRS=500 WARMUP=15 bench/cluster-bench.sh   # warm registry caches: 500 initiators each, a 15 s warm-up first
+#
 # Environment: INSTANCES, PER, HEARTBEAT (s), IDLE (s), CONNECT_SECONDS, WINDOW (outstanding connects per generator),
+# PAIRS, WARMUP (s), CROSS,
 # INFLIGHT, SERVER_JVM_OPTS, GEN_JVM_OPTS, TAG, OFFLINE=1 (mvn -o).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +33,8 @@ CONNECT_SECONDS=${CONNECT_SECONDS:-20}
 WINDOW=${WINDOW:-32}
 INFLIGHT=${INFLIGHT:-100}
 CROSS=${CROSS:-1}
+PAIRS=${PAIRS:-0}   # only the first PAIRS devices of each generator initiate (0: all; every target is then new to the instance)
+WARMUP=${WARMUP:-2}
 TAG=${TAG:-run}
 JVM_COMMON="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-$JVM_COMMON -Xmx1g -XX:+UseSerialGC}
@@ -82,7 +87,7 @@ for i in $(seq 1 "$INSTANCES"); do
   # shellcheck disable=SC2086
   timeout 1200 java $GEN_JVM_OPTS -cp "$cp" dev.peerlink.bench.SignalLoadGenerator "${urls[$((i - 1))]}" "${spids[$((i - 1))]}" \
       --devices "$PER" --base "$base" --inflight "$INFLIGHT" --idle "$IDLE" --overflow 0 --connect-seconds "$CONNECT_SECONDS" \
-      --window "$WINDOW" --threads 1 --connect-to-base "$next" --connect-gate "$gate" >"$work/gen-$i.log" 2>&1 &
+      --window "$WINDOW" --threads 1 --connect-to-base "$next" --connect-gate "$gate" --connect-pairs "$PAIRS" --warmup "$WARMUP" >"$work/gen-$i.log" 2>&1 &
   gpids+=($!); pids+=($!)
 done
 # open the gate once every generator waits at it (or has died)

@@ -457,6 +457,8 @@ public final class SignalLoadGenerator {
         int base = 0;
         int connectToBase = -1;
         Path connectGate = null;
+        int connectPairs = 0;
+        int warmupSeconds = 2;
         for (int i = 2; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--devices" -> target = Integer.parseInt(args[i + 1]);
@@ -470,6 +472,9 @@ public final class SignalLoadGenerator {
                 case "--base" -> base = Integer.parseInt(args[i + 1]);
                 case "--connect-to-base" -> connectToBase = Integer.parseInt(args[i + 1]);
                 case "--connect-gate" -> connectGate = Path.of(args[i + 1]);
+                // only the first N devices initiate (so a warm-up visits every target once: registry caches warm)
+                case "--connect-pairs" -> connectPairs = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmupSeconds = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -564,7 +569,7 @@ public final class SignalLoadGenerator {
             g.window.release(windowSize);
             double c0 = ProcCpu.seconds(pid);
             long start = System.nanoTime();
-            long warmEnd = start + 2_000_000_000L;
+            long warmEnd = start + warmupSeconds * 1_000_000_000L;
             long end = warmEnd + connectSeconds * 1_000_000_000L;
             long n = 0;
             long answered0 = 0;
@@ -586,7 +591,7 @@ public final class SignalLoadGenerator {
                 }
                 // Every device initiates in turn (to the next one): a device may have only 32 live sessions
                 // it initiated, and accepted sessions live on for sessionIdle (10 min).
-                int k = (int) (n % pairs.size());
+                int k = (int) (n % (connectPairs > 0 ? Math.min(connectPairs, pairs.size()) : pairs.size()));
                 Dev a = pairs.get(k);
                 DeviceId to = connectToBase < 0 ? pairs.get((k + 1) % pairs.size()).id
                         : DeviceId.of("bench-" + (connectToBase + (a.index - base)));
@@ -605,7 +610,7 @@ public final class SignalLoadGenerator {
             int count = Math.min(g.latencyCount.get(), g.latencies.length);
             long[] lat = Arrays.copyOf(g.latencies, count);
             Arrays.sort(lat);
-            System.out.printf("connect: %d devices, window %d, %d s measured (after 2 s warm-up): %d brokered (%.0f/s), "
+            System.out.printf("connect: %d devices, window %d, %d s measured (after " + warmupSeconds + " s warm-up): %d brokered (%.0f/s), "
                             + "latency p50 %.2f ms p99 %.2f ms max %.2f ms; server CPU %.2f s (%.0f us per connect); errors %s, %d unanswered%n",
                     pairs.size(), windowSize, connectSeconds, done, done / elapsed, pct(lat, 0.50) / 1e3, pct(lat, 0.99) / 1e3,
                     count == 0 ? 0 : lat[count - 1] / 1e3, cpu2, done == 0 ? 0 : 1e6 * cpu2 / done, g.connectErrors, g.outstanding.size());
