@@ -593,7 +593,9 @@ public final class SignalLoadGenerator {
                 // it initiated, and accepted sessions live on for sessionIdle (10 min).
                 int k = (int) (n % (connectPairs > 0 ? Math.min(connectPairs, pairs.size()) : pairs.size()));
                 Dev a = pairs.get(k);
+                int limit = connectPairs > 0 ? Math.min(connectPairs, pairs.size()) : pairs.size();
                 DeviceId to = connectToBase < 0 ? pairs.get((k + 1) % pairs.size()).id
+                        : connectToBase == base ? DeviceId.of("bench-" + (base + (a.index - base + 1) % limit)) // own range
                         : DeviceId.of("bench-" + (connectToBase + (a.index - base)));
                 String rid = "c" + n;
                 String session = String.format("s%d-%011d", base, n); // unique across generators: sessions are mirrored between instances
