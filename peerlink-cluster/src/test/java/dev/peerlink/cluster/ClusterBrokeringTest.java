@@ -16,52 +16,22 @@ import dev.peerlink.protocol.ErrorCode;
 import dev.peerlink.protocol.Identity;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.secure.SecureStream;
-import dev.peerlink.testkit.db.EmbeddedPostgres;
-import dev.peerlink.testkit.db.EmbeddedRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three server instances sharing a real Redis and PostgreSQL: devices on different instances find and reach each
  * other as on one server, a device moving instance replaces its old connection, and the failure behaviour of
  * docs/operations.md ("Cluster mode") holds for PostgreSQL down, Redis restarted and an instance dying.
  */
-class ClusterBrokeringTest {
-    @RegisterExtension
-    static final EmbeddedRedis REDIS = new EmbeddedRedis();
-    @RegisterExtension
-    static final EmbeddedPostgres PG = new EmbeddedPostgres();
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private ClusterHarness cluster;
-
-    @BeforeEach
-    void startCluster() throws Exception {
-        cluster = ClusterHarness.start(REDIS, PG, 3);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        cluster.close();
-    }
-
+class ClusterBrokeringTest extends ClusterTestBase {
     @Test
     void devicesOnDifferentInstancesConnectByIdAndByAliasAndMoveBytes() throws Exception {
         Peer a = peer(cluster.get(0), "alice", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("alice")));
@@ -172,15 +142,6 @@ class ClusterBrokeringTest {
                     ce -> assertThat(ce.code()).isEqualTo(ErrorCode.OFFLINE));
         }
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
-    }
-
-    private String presence(String device) {
-        RedisClient client = RedisClient.create(REDIS.uri());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return c.sync().get("pl:presence:" + device);
-        } finally {
-            client.shutdown();
-        }
     }
 
     private Peer peer(Instance in, String id, Aliases aliases, DeviceIdentity identity) throws Exception {

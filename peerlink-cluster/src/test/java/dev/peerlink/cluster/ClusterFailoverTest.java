@@ -14,22 +14,14 @@ import dev.peerlink.peer.SignallingClient;
 import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.ErrorCode;
 import dev.peerlink.protocol.Identity;
-import dev.peerlink.testkit.db.EmbeddedPostgres;
-import dev.peerlink.testkit.db.EmbeddedRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SDK's server list against a real cluster: when the instance holding a device dies, the device re-registers at
@@ -37,28 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * asked during the fault either succeeds or fails with a typed error, and afterwards it is reached through the
  * instance it moved to.
  */
-class ClusterFailoverTest {
-    @RegisterExtension
-    static final EmbeddedRedis REDIS = new EmbeddedRedis();
-    @RegisterExtension
-    static final EmbeddedPostgres PG = new EmbeddedPostgres();
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private ClusterHarness cluster;
-
-    @BeforeEach
-    void startCluster() throws Exception {
-        cluster = ClusterHarness.start(REDIS, PG, 3);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        cluster.close();
-    }
-
+class ClusterFailoverTest extends ClusterTestBase {
     @Test
     void aDeviceWhoseInstanceDiesMovesToAnotherAndStaysReachable() throws Exception {
         Peer a = peer("a", List.of(cluster.get(0)));
@@ -112,12 +83,4 @@ class ClusterFailoverTest {
         return p;
     }
 
-    private String presence(String device) {
-        RedisClient client = RedisClient.create(REDIS.uri());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return c.sync().get("pl:presence:" + device);
-        } finally {
-            client.shutdown();
-        }
-    }
 }
