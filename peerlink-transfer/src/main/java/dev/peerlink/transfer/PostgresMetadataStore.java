@@ -3,6 +3,7 @@ package dev.peerlink.transfer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.peerlink.sqlite.SchemaMigrator;
+import dev.peerlink.sqlite.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,19 +88,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
 
     private <T> T tx(String what, Sql<T> body) {
-        return sql(what, c -> {
-            c.setAutoCommit(false);
-            try {
-                T t = body.run(c);
-                c.commit();
-                return t;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+        return sql(what, c -> Transactions.inTransaction(c, body::run));
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {

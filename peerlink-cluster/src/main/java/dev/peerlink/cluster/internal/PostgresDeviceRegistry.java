@@ -5,6 +5,7 @@ import dev.peerlink.protocol.DeviceId;
 import dev.peerlink.protocol.Identity;
 import dev.peerlink.server.cluster.DeviceRegistry;
 import dev.peerlink.sqlite.SchemaMigrator;
+import dev.peerlink.sqlite.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -120,9 +121,8 @@ public final class PostgresDeviceRegistry implements DeviceRegistry {
     @Override
     public void bind(DeviceId id, String publicKey, long createdAt, long lastSeen, String networkJson, Aliases aliases) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO registry_devices(" + DEVICE_COLUMNS + ") VALUES (?,?,?,?,?) "
+            Transactions.inTransaction(c, tx -> {
+                try (PreparedStatement ps = tx.prepareStatement("INSERT INTO registry_devices(" + DEVICE_COLUMNS + ") VALUES (?,?,?,?,?) "
                         + "ON CONFLICT (device_id) DO UPDATE SET last_seen = excluded.last_seen, network_json = excluded.network_json "
                         + "WHERE registry_devices.public_key = excluded.public_key")) {
                     ps.setString(1, id.value());
@@ -134,11 +134,11 @@ public final class PostgresDeviceRegistry implements DeviceRegistry {
                         throw new SQLException("device " + id + " was bound to another key by another instance");
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM registry_aliases WHERE device_id = ?")) {
+                try (PreparedStatement ps = tx.prepareStatement("DELETE FROM registry_aliases WHERE device_id = ?")) {
                     ps.setString(1, id.value());
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO registry_aliases(kind, value, device_id) VALUES (?,?,?)")) {
+                try (PreparedStatement ps = tx.prepareStatement("INSERT INTO registry_aliases(kind, value, device_id) VALUES (?,?,?)")) {
                     for (Identity alias : aliases.identities()) {
                         ps.setString(1, alias.kind().wire());
                         ps.setString(2, alias.value());
@@ -147,17 +147,14 @@ public final class PostgresDeviceRegistry implements DeviceRegistry {
                     }
                     ps.executeBatch();
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                if (UNIQUE_VIOLATION.equals(e.getSQLState()) || e.getNextException() != null
-                        && UNIQUE_VIOLATION.equals(e.getNextException().getSQLState())) {
-                    throw new AliasTaken("an alias of " + id + " is held by another device", e);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                return null;
+            });
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState()) || e.getNextException() != null
+                    && UNIQUE_VIOLATION.equals(e.getNextException().getSQLState())) {
+                throw new AliasTaken("an alias of " + id + " is held by another device", e);
             }
+            throw e;
         }
     }
 
