@@ -244,6 +244,22 @@ abstract class SecureSessionContract {
         assertThatThrownBy(() -> p.client().openStream()).isInstanceOf(IOException.class);
     }
 
+    /**
+     * A close at once after the handshake, while keepalive PINGs and their replies are still crossing, must still
+     * reach the peer as PEER_CLOSE: the closer drains until the peer's end instead of resetting the connection.
+     */
+    @Test
+    void closeRightAfterTheHandshakeIsReportedAsPeerCloseEveryTime() throws Exception {
+        for (int round = 0; round < 40; round++) {
+            Harness.Pair p = pair();
+            AtomicReference<CloseReason> serverSaw = new AtomicReference<>();
+            p.server().addListener((s, r, c) -> serverSaw.set(r));
+            p.client().close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> serverSaw.get() != null);
+            assertThat(serverSaw.get()).as("round %d", round).isEqualTo(CloseReason.PEER_CLOSE);
+        }
+    }
+
     // ------------------------------------------------------------------ confidentiality
 
     @Test

@@ -324,19 +324,20 @@ public final class PairingListener implements AutoCloseable {
             OutputStream out = st.output();
             out.write(status);
             out.close();
-            // wait for the initiator to have read the answer (its FIN) before a refusal closes the session
-            while (in.read() >= 0) {
-                // nothing more is expected
-            }
-            st.close();
+            // wait for the initiator to have read the answer (its FIN) before a refusal closes the session; an
+            // initiator that hangs up instead was still refused
+            boolean drained = drain(in);
             if (status != PairingWire.OK) {
+                st.close();
                 refused(remote, new PairingException(PairingWire.refusal(status).reason(), "pairing attempt from "
                         + hostPort(remote) + " (device " + session.peerIdentity().fingerprint() + ") refused: "
                         + PairingWire.describe(status)), status != PairingWire.EXPIRED);
                 return;
             }
+            st.close();
             watchdog.cancel(false);
-            if (!session.isOpen()) {
+            if (!drained || !session.isOpen()) {
+                log.debug("pairing with {} broke after it was accepted", remote);
                 return;
             }
             keep = true;
@@ -352,6 +353,18 @@ public final class PairingListener implements AutoCloseable {
                     settled = true; // claimed, then lost: the code is spent
                 }
             }
+        }
+    }
+
+    /** Reads to the end; false if the stream broke instead. */
+    private static boolean drain(InputStream in) {
+        try {
+            while (in.read() >= 0) {
+                // nothing more is expected
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

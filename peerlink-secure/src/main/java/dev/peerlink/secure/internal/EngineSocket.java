@@ -1,7 +1,6 @@
 package dev.peerlink.secure.internal;
 
 import io.netty.util.ReferenceCounted;
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +23,7 @@ import javax.net.ssl.SSLException;
  * {@link #NET_BUFFER}) and decrypts every complete record straight into the caller's array when it has room, so a
  * 64 KiB mux frame costs one socket call each way instead of one per record.
  */
-public final class EngineSocket implements Closeable {
+public final class EngineSocket implements HalfCloseable {
     /** Ciphertext per socket read or write: 16 records. */
     static final int NET_BUFFER = 16 * (16 * 1024 + 256);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -267,6 +266,30 @@ public final class EngineSocket implements Closeable {
             if (!fill()) {
                 return -1;
             }
+        }
+    }
+
+    /**
+     * Ends our side with a TCP FIN once pending writes are out. No close_notify: the mux's GO_AWAY is the
+     * application's end, and a closed outbound engine may stop decrypting the peer's last bytes we still drain.
+     */
+    @Override
+    public void shutdownOutput() throws IOException {
+        try {
+            // a writer stuck on a full socket would hold us forever: the caller then closes at once instead
+            if (!writeLock.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new IOException("a write is still in progress");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try {
+            if (!closed && !socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 

@@ -56,6 +56,13 @@ public final class MuxSession extends AbstractSession {
     private volatile boolean closing;
     private final ScheduledFuture<?> keepalive;
     private final Thread reader;
+    private final java.util.concurrent.atomic.AtomicBoolean connectionClosed = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * How long a local close waits for the peer's end after GO_AWAY. Closing a socket with unread bytes makes the
+     * kernel send a reset, and the peer, writing a PING reply or a window update at that moment, would see a broken
+     * pipe before it reads our GO_AWAY and report ERROR instead of PEER_CLOSE.
+     */
+    static final long LINGER_MILLIS = 1000;
 
     public MuxSession(String transport, PeerIdentity peer, InputStream in, OutputStream out, Closeable connection,
                       boolean initiator, SessionConfig config) {
@@ -151,7 +158,7 @@ public final class MuxSession extends AbstractSession {
     private void readLoop() {
         ByteBuffer buf = ByteBuffer.allocate(2 * (MuxFrame.HEADER_LENGTH + MuxFrame.MAX_PAYLOAD));
         try {
-            while (true) {
+            while (!connectionClosed.get()) {
                 int n = in.read(buf.array(), buf.position(), buf.remaining());
                 if (n < 0) {
                     if (goAwayReceived) {
@@ -162,13 +169,17 @@ public final class MuxSession extends AbstractSession {
                     return;
                 }
                 lastHeardNanos = System.nanoTime();
+                if (!isOpen()) {
+                    buf.clear(); // closed here: drain until the peer's end (see LINGER_MILLIS)
+                    continue;
+                }
                 buf.position(buf.position() + n);
                 buf.flip();
                 MuxFrame f;
                 while ((f = MuxCodec.decode(buf)) != null) {
                     handle(f);
                     if (!isOpen()) {
-                        return;
+                        break;
                     }
                 }
                 buf.compact();
@@ -179,6 +190,8 @@ public final class MuxSession extends AbstractSession {
             fail(isOpen() && !closing ? CloseReason.ERROR : CloseReason.LOCAL_CLOSE, e);
         } catch (ProtocolViolation e) {
             protocolError(e.getMessage());
+        } finally {
+            closeConnection();
         }
     }
 
@@ -357,6 +370,16 @@ public final class MuxSession extends AbstractSession {
         fail(CloseReason.LOCAL_CLOSE, null);
     }
 
+    private void closeConnection() {
+        if (connectionClosed.compareAndSet(false, true)) {
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
     /** Ends the session once: closes the connection, fails every stream, tells listeners. */
     void fail(CloseReason reason, Throwable cause) {
         if (closing && reason == CloseReason.ERROR) {
@@ -369,10 +392,17 @@ public final class MuxSession extends AbstractSession {
         if (keepalive != null) { // null only if the very first tick failed inside the constructor
             keepalive.cancel(false);
         }
-        try {
-            connection.close();
-        } catch (IOException ignored) {
-            // nothing more to do
+        if (reason == CloseReason.LOCAL_CLOSE && closing && reader != null && reader.isAlive()
+                && connection instanceof HalfCloseable half) {
+            // our GO_AWAY is out: send our end and let the reader drain until the peer's end, bounded by the linger
+            try {
+                half.shutdownOutput();
+                TIMER.schedule(this::closeConnection, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (IOException | RuntimeException e) {
+                closeConnection();
+            }
+        } else {
+            closeConnection();
         }
         IOException e = new IOException("session closed: " + reason);
         for (MuxStream s : streams.values()) {
