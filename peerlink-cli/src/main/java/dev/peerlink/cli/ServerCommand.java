@@ -97,7 +97,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "PostgreSQL password of --registry (default: $PEERLINK_REGISTRY_PASSWORD).")
     String registryPassword;
 
-    @Option(names = "--instance-id", paramLabel = "NAME", description = "Cluster mode: this instance's name (default: generated).")
+    @Option(names = "--instance-id", paramLabel = "NAME", description = "Cluster mode: this instance's name, 1-32 characters of [A-Za-z0-9_-] (default: generated).")
     String instanceId;
 
     @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "60",
@@ -258,6 +258,10 @@ final class ServerCommand implements Callable<Integer> {
                 Shutdown.awaitSignal();
             }
             return 0;
+        }
+        if (instanceId != null && !instanceId.matches("[A-Za-z0-9_-]{1,32}")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--instance-id must be 1-32 characters of [A-Za-z0-9_-], got '" + instanceId + "'");
         }
         String password = registryPassword != null ? registryPassword : System.getenv("PEERLINK_REGISTRY_PASSWORD");
         Duration window = Duration.ofSeconds(heartbeatSeconds).multipliedBy(SignalServerConfig.defaults().missedHeartbeats());

@@ -42,13 +42,17 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * @param redisUri e.g. {@code redis://127.0.0.1:6379}
      * @param jdbcUrl e.g. {@code jdbc:postgresql://127.0.0.1/peerlink} (user and password in the URL or below)
-     * @param instanceId this instance's name; null: generated
+     * @param instanceId this instance's name, 1-32 characters of {@code [A-Za-z0-9_-]} (it travels in request ids);
+     *                   null: generated
      * @param presenceTtl how long a device's presence outlives its last heartbeat (the server's heartbeat window)
      */
     public record Options(String redisUri, String jdbcUrl, String user, String password, String instanceId,
                           Duration presenceTtl, Duration dbTimeout) {
         public Options {
             instanceId = instanceId == null || instanceId.isBlank() ? generatedId() : instanceId;
+            if (!instanceId.matches("[A-Za-z0-9_-]{1,32}")) {
+                throw new IllegalArgumentException("instance id '" + instanceId + "' must be 1-32 characters of [A-Za-z0-9_-]");
+            }
             dbTimeout = dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout;
         }
 

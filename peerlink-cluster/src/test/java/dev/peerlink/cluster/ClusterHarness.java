@@ -1,5 +1,6 @@
 package dev.peerlink.cluster;
 
+import dev.peerlink.server.share.ShareConfig;
 import dev.peerlink.server.signal.SignalServer;
 import dev.peerlink.server.signal.SignalServerConfig;
 import dev.peerlink.testkit.db.EmbeddedPostgres;
@@ -35,15 +36,22 @@ final class ClusterHarness implements AutoCloseable {
 
     private final EmbeddedRedis redis;
     private final String jdbcUrl;
+    /** Network sharing on every instance, or null (off). */
+    private final ShareConfig sharing;
     final List<Instance> instances = new ArrayList<>();
 
-    ClusterHarness(EmbeddedRedis redis, EmbeddedPostgres pg) throws Exception {
+    ClusterHarness(EmbeddedRedis redis, EmbeddedPostgres pg, ShareConfig sharing) throws Exception {
         this.redis = redis;
         this.jdbcUrl = pg.createDatabase();
+        this.sharing = sharing;
     }
 
     static ClusterHarness start(EmbeddedRedis redis, EmbeddedPostgres pg, int n) throws Exception {
-        ClusterHarness h = new ClusterHarness(redis, pg);
+        return start(redis, pg, n, null);
+    }
+
+    static ClusterHarness start(EmbeddedRedis redis, EmbeddedPostgres pg, int n, ShareConfig sharing) throws Exception {
+        ClusterHarness h = new ClusterHarness(redis, pg, sharing);
         try {
             for (int i = 1; i <= n; i++) {
                 h.add("i" + i);
@@ -63,7 +71,7 @@ final class ClusterHarness implements AutoCloseable {
                     .listen(new InetSocketAddress("127.0.0.1", 0))
                     .heartbeat(HEARTBEAT).missedHeartbeats(MISSED)
                     .answerTimeout(Duration.ofSeconds(5))
-                    .mappingMonitor(null).share(null)
+                    .mappingMonitor(null).share(sharing)
                     .build(), List.of(), d -> Optional.empty(), node.seams());
             Instance in = new Instance(id, node, server);
             instances.add(in);

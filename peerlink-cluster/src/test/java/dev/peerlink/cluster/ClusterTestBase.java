@@ -1,5 +1,6 @@
 package dev.peerlink.cluster;
 
+import dev.peerlink.server.share.ShareConfig;
 import dev.peerlink.testkit.db.EmbeddedPostgres;
 import dev.peerlink.testkit.db.EmbeddedRedis;
 import io.lettuce.core.RedisClient;
@@ -23,7 +24,12 @@ abstract class ClusterTestBase {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterHarness.start(REDIS, PG, 3);
+        cluster = ClusterHarness.start(REDIS, PG, 3, sharing());
+    }
+
+    /** Network sharing on the instances (null: off, as most cluster tests need no sharing). */
+    ShareConfig sharing() {
+        return null;
     }
 
     @AfterEach

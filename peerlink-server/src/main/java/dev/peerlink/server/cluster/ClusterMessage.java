@@ -19,7 +19,9 @@ public record ClusterMessage(Kind kind, String from, String device, String sessi
         /** Deliver {@code body} to {@code device} (signals, notices, errors); a session, if named, is touched. */
         DELIVER,
         /** {@code device} registered on {@code from}: close its connection here. */
-        REPLACED
+        REPLACED,
+        /** Provider {@code device} answered (on {@code from}) an access request of a find waiting here; {@code body}. */
+        SHARE_ANSWER
     }
 
     public static ClusterMessage deliver(String from, String device, String session, String body) {

@@ -1,12 +1,12 @@
 package dev.peerlink.server.share;
 
 import dev.peerlink.protocol.DeviceId;
-import dev.peerlink.protocol.Ed25519;
 import dev.peerlink.protocol.ErrorCode;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.server.share.internal.Candidates;
 import dev.peerlink.server.share.internal.FindFlow;
 import dev.peerlink.server.share.internal.ProviderRegistry;
+import dev.peerlink.server.share.internal.RequestIds;
 import dev.peerlink.server.share.internal.ShareGuards;
 import dev.peerlink.server.share.internal.ShareMaps;
 import dev.peerlink.share.Location;
@@ -15,7 +15,6 @@ import dev.peerlink.share.scene.Placement;
 import dev.peerlink.share.wire.ShareBody;
 import dev.peerlink.share.wire.ShareCodec;
 import dev.peerlink.share.wire.ShareProtocolException;
-import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShareService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShareService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** How the service reaches devices: the signalling broker. */
     public interface Devices {
@@ -47,6 +45,31 @@ public final class ShareService implements AutoCloseable {
         String publicKey(DeviceId device);
     }
 
+    /**
+     * Cluster mode: the other server instances. A find waits on the requester's instance, but its providers may be
+     * connected to others and answer there; their answers are handed to the find's instance, which the request id
+     * names ({@link dev.peerlink.server.share.internal.RequestIds}).
+     */
+    public interface Instances {
+        /** This instance's id; null when single-process. */
+        String self();
+
+        /** Hands a provider's answer to the instance whose find asked for it; false when it cannot be sent. */
+        boolean forward(String instance, DeviceId provider, Message.Share answer);
+
+        Instances NONE = new Instances() {
+            @Override
+            public String self() {
+                return null;
+            }
+
+            @Override
+            public boolean forward(String instance, DeviceId provider, Message.Share answer) {
+                return false;
+            }
+        };
+    }
+
     private final ShareConfig config;
     private final Devices devices;
     private final ScheduledExecutorService scheduler;
@@ -54,12 +77,19 @@ public final class ShareService implements AutoCloseable {
     private final ProviderRegistry registry;
     private final ShareGuards guards;
     private final ShareMaps maps;
+    private final Instances instances;
     private final ConcurrentHashMap<String, FindFlow> flows = new ConcurrentHashMap<>();
     private final LongAdder finds = new LongAdder(), accessRequests = new LongAdder(), announces = new LongAdder(),
             qosReports = new LongAdder();
 
     public ShareService(ShareConfig config, ProviderRegistry registry, ShareMaps maps, Devices devices,
                         ScheduledExecutorService scheduler, LongSupplier clock) {
+        this(config, registry, maps, devices, Instances.NONE, scheduler, clock);
+    }
+
+    public ShareService(ShareConfig config, ProviderRegistry registry, ShareMaps maps, Devices devices, Instances instances,
+                        ScheduledExecutorService scheduler, LongSupplier clock) {
+        this.instances = instances;
         this.config = config;
         this.registry = registry;
         this.maps = maps;
@@ -88,7 +118,7 @@ public final class ShareService implements AutoCloseable {
                     reply.accept(new Message.Ok(m.rid()));
                 }
                 case ShareBody.Find f -> find(from, m.rid(), f, reply);
-                case ShareBody.AccessAnswer a -> accessAnswer(from, m.rid(), a, reply);
+                case ShareBody.AccessAnswer a -> accessAnswer(from, m, a, reply, true);
                 case ShareBody.Survey s -> reply.accept(maps.survey(from, m.rid(), s));
                 case ShareBody.QosReport r -> {
                     if (guards.qosReport(from.value())) {
@@ -163,7 +193,7 @@ public final class ShareService implements AutoCloseable {
         // every request is registered before the first goes out: a quick answer must not complete a half-built find
         java.util.List<ShareBody.AccessRequest> requests = new java.util.ArrayList<>();
         for (Candidates.ToAsk c : sel.toAsk()) {
-            String request = newRequestId();
+            String request = RequestIds.next(instances.self());
             DeviceId provider = new DeviceId(c.entry().deviceId());
             flow.add(request, provider.value(), devices.publicKey(provider), c.distanceMeters());
             flows.put(request, flow);
@@ -187,9 +217,20 @@ public final class ShareService implements AutoCloseable {
         }, f.timeoutMs(), TimeUnit.MILLISECONDS);
     }
 
-    private void accessAnswer(DeviceId from, String rid, ShareBody.AccessAnswer a, Consumer<Message> reply) {
+    private void accessAnswer(DeviceId from, Message.Share m, ShareBody.AccessAnswer a, Consumer<Message> reply,
+                              boolean mayForward) {
+        String rid = m.rid();
         var flow = flows.get(a.request());
         if (flow == null) {
+            String owner = RequestIds.instanceOf(a.request());
+            if (mayForward && instances.self() != null && owner != null && !owner.equals(instances.self())) {
+                if (instances.forward(owner, from, m)) {
+                    reply.accept(new Message.Ok(rid)); // the find's instance checks it, as below
+                } else {
+                    reply.accept(new Message.Error(rid, "no-request", "the server instance that asked is unreachable"));
+                }
+                return;
+            }
             reply.accept(new Message.Error(rid, "no-request", "no access request " + a.request() + " is waiting (expired?)"));
             return;
         }
@@ -201,6 +242,27 @@ public final class ShareService implements AutoCloseable {
         flows.remove(a.request());
         flow.answer(a.request(), a);
         reply.accept(new Message.Ok(rid));
+    }
+
+    /**
+     * A provider's answer that arrived at another instance, for a find waiting here; checked exactly as one that
+     * arrived here (its provider must be the device asked). Nobody waits for a reply.
+     */
+    public void forwardedAnswer(DeviceId provider, Message.Share m) {
+        Consumer<Message> reply = r -> {
+            if (r instanceof Message.Error e) {
+                LOG.debug("forwarded access answer from {} refused: {}", provider, e.message());
+            }
+        };
+        try {
+            if (ShareCodec.decode(m) instanceof ShareBody.AccessAnswer a) {
+                accessAnswer(provider, m, a, reply, false); // never forwarded twice: no loops between instances
+            } else {
+                LOG.debug("a forwarded {} from {} is not an access answer", m.kind(), provider);
+            }
+        } catch (ShareProtocolException e) {
+            LOG.debug("unreadable forwarded answer from {}: {}", provider, e.getMessage());
+        }
     }
 
     /** A device's signalling connection closed: it no longer shares. */
@@ -219,12 +281,6 @@ public final class ShareService implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("sharing sweep failed", e);
         }
-    }
-
-    private static String newRequestId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return Ed25519.b64(b);
     }
 
     public ProviderRegistry registry() {

@@ -315,6 +315,16 @@ public final class SignalServer implements AutoCloseable {
             public String publicKey(DeviceId device) {
                 return broker.publicKeyOf(device);
             }
+        }, new ShareService.Instances() {
+            @Override
+            public String self() {
+                return broker.instanceId();
+            }
+
+            @Override
+            public boolean forward(String instance, DeviceId provider, dev.peerlink.protocol.Message.Share answer) {
+                return broker.forwardShareAnswer(instance, provider, answer);
+            }
         }, scheduler, System::currentTimeMillis);
         broker.attachShare(s);
         String where = dataDir == null ? "memory" : dataDir.resolve(ShareMaps.FILE).toString();

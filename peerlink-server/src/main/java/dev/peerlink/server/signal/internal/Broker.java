@@ -9,6 +9,7 @@ import dev.peerlink.protocol.NetworkInfo;
 import dev.peerlink.protocol.ProtocolException;
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.SignallingCodec;
+import dev.peerlink.server.cluster.ClusterMessage;
 import dev.peerlink.server.cluster.ClusterSeams;
 import dev.peerlink.server.cluster.DeviceRegistry;
 import dev.peerlink.server.monitor.MappingMonitor;
@@ -27,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The signalling logic, independent of the transport: hands each message to its part — {@link Registrar}
@@ -36,6 +39,7 @@ import java.util.function.LongSupplier;
  */
 public final class Broker {
     private final SignalServerConfig config;
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private final SignallingCodec codec = SignallingCodec.standard();
     private final LongSupplier clock;
     private final String serverId;
@@ -58,7 +62,7 @@ public final class Broker {
         this.routes = new Routes(seams, codec);
         this.registrar = new Registrar(config, cache, routes, codec, clock, stats, stun, relayGrants);
         this.sessions = new Sessions(config, cache, routes, codec, clock, stats, this::refuse);
-        seams.bus().subscribe(m -> sessions.onCluster(m, this::replacedRemotely));
+        seams.bus().subscribe(this::onCluster);
     }
 
     public SignalStats stats() {
@@ -75,6 +79,36 @@ public final class Broker {
             mix.merge(type, 1, Integer::sum);
         }
         return mix;
+    }
+
+    private void onCluster(ClusterMessage m) {
+        if (m.kind() != ClusterMessage.Kind.SHARE_ANSWER) {
+            sessions.onCluster(m, this::replacedRemotely);
+            return;
+        }
+        ShareService s = share;
+        try {
+            if (s != null && codec.decode(m.body()) instanceof Message.Share answer) {
+                s.forwardedAnswer(DeviceId.of(m.device()), answer);
+            }
+        } catch (ProtocolException | IllegalArgumentException e) {
+            LOG.warn("unreadable {} from instance {}: {}", m.kind(), m.from(), e.toString());
+        }
+    }
+
+    /** This instance's id in cluster mode; null single-process. */
+    public String instanceId() {
+        return routes.instanceId();
+    }
+
+    /** Hands a provider's access answer to the instance whose find asked for it (cluster mode). */
+    public boolean forwardShareAnswer(String instance, DeviceId provider, Message.Share answer) {
+        if (!routes.clustered()) {
+            return false;
+        }
+        routes.publish(instance, new ClusterMessage(ClusterMessage.Kind.SHARE_ANSWER, routes.instanceId(), provider.value(),
+                null, null, 0, codec.encode(answer)));
+        return true;
     }
 
     /** Hands sharing messages to {@code s} and tells it of devices going offline; null detaches. */
