@@ -16,6 +16,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
@@ -25,6 +27,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +102,11 @@ public final class ClusterNode implements AutoCloseable {
         try {
             pool = pool(o);
             PostgresDeviceRegistry registry = PostgresDeviceRegistry.open(pool);
-            redis = RedisClient.create(RedisURI.create(o.redisUri()));
+            // reconnect attempts at most a second apart (Lettuce's default backs off to 30 s): after a Redis restart
+            // presence and the bus are back within about a second
+            redis = RedisClient.create(ClientResources.builder()
+                    .reconnectDelay(Delay.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(1), 100, TimeUnit.MILLISECONDS))
+                    .build(), RedisURI.create(o.redisUri()));
             redis.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -108,13 +115,16 @@ public final class ClusterNode implements AutoCloseable {
             StatefulRedisConnection<String, String> commands = redis.connect();
             StatefulRedisPubSubConnection<String, String> subscription = redis.connectPubSub();
             RedisPresence presence = new RedisPresence(commands, o.instanceId(), o.presenceTtl(), scheduler);
+            RedisBus bus = new RedisBus(commands, subscription, o.instanceId());
             redis.addListener(new RedisConnectionStateListener() {
                 @Override
                 public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
                     presence.connectionRestored();
+                    if (connection == subscription) {
+                        bus.connectionRestored();
+                    }
                 }
             });
-            RedisBus bus = new RedisBus(commands, subscription, o.instanceId());
             // every instance finds the same sharing providers: index and announces in Redis
             ProviderRegistry providers = new ProviderRegistry(new RedisProviderIndex(redis), new RedisAnnounces(redis));
             // and one QoS map: every instance merges its samples into PostgreSQL and predicts from it
@@ -127,6 +137,7 @@ public final class ClusterNode implements AutoCloseable {
             scheduler.shutdownNow();
             if (redis != null) {
                 redis.shutdown();
+                redis.getResources().shutdown(0, 2, TimeUnit.SECONDS);
             }
             if (pool != null) {
                 pool.close();
@@ -223,6 +234,7 @@ public final class ClusterNode implements AutoCloseable {
         subscription.close();
         commands.close();
         redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.getResources().shutdown(0, 2, TimeUnit.SECONDS); // ours, not the client's: it leaves them running
         pool.close();
     }
 }

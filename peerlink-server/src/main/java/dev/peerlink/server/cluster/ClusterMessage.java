@@ -20,6 +20,8 @@ public record ClusterMessage(Kind kind, String from, String device, String sessi
         DELIVER,
         /** {@code device} registered on {@code from}: close its connection here. */
         REPLACED,
+        /** Broadcast: {@code device}'s aliases changed on {@code from}; forget what is cached of it. */
+        ALIASES,
         /** Provider {@code device} answered (on {@code from}) an access request of a find waiting here; {@code body}. */
         SHARE_ANSWER
     }

@@ -63,6 +63,7 @@ public final class Broker {
         this.registrar = new Registrar(config, cache, routes, codec, clock, stats, stun, relayGrants);
         this.sessions = new Sessions(config, cache, routes, codec, clock, stats, this::refuse);
         seams.bus().subscribe(this::onCluster);
+        seams.bus().onPossibleLoss(cache::invalidateAll);
     }
 
     public SignalStats stats() {
@@ -330,12 +331,16 @@ public final class Broker {
     private void replacedRemotely(DeviceId device) {
         Conn c = routes.local(device);
         if (c != null && routes.remove(device, c, false)) {
-            gone(device);
+            gone(device, false); // the record is the new instance's now: no stale network written over it
             registrar.closeReplaced(c);
         }
     }
 
     private void gone(DeviceId id) {
+        gone(id, true);
+    }
+
+    private void gone(DeviceId id, boolean touch) {
         long now = clock.getAsLong();
         MappingMonitor mon = registrar.monitor;
         if (mon != null) {
@@ -346,7 +351,7 @@ public final class Broker {
             sh.deviceOffline(id);
         }
         Device d = cache.cached(id);
-        if (d != null) {
+        if (d != null && touch) {
             d.lastSeen = now;
             cache.registry().touchAsync(d.id, now, codec.encodeNetwork(d.network));
         }

@@ -32,6 +32,11 @@ final class DeviceCache {
         volatile Aliases aliases;
         volatile NetworkInfo network = NetworkInfo.EMPTY;
         volatile long lastSeen;
+        /**
+         * Changed on another instance (cluster mode): still good for its id and key, but its aliases have left the
+         * index and the next {@link #find} reads the shared registry again.
+         */
+        volatile boolean stale;
 
         Device(DeviceId id, String publicKey, long createdAt, Aliases aliases) {
             this.id = id;
@@ -72,8 +77,11 @@ final class DeviceCache {
 
     private synchronized Device add(DeviceRegistry.Row row) {
         Device known = devices.get(row.id());
-        if (known != null) {
+        if (known != null && !known.stale) {
             return known;
+        }
+        if (known != null) {
+            unindex(known);
         }
         Device d = new Device(row.id(), row.publicKey(), row.createdAt(), row.aliases());
         d.lastSeen = row.lastSeen();
@@ -93,10 +101,10 @@ final class DeviceCache {
         return devices.get(id);
     }
 
-    /** The device, looked up in a shared registry on a miss; null when unknown. */
+    /** The device, looked up in a shared registry on a miss (or when stale); null when unknown. */
     Device find(DeviceId id) {
         Device d = cached(id);
-        if (d != null || !registry.shared()) {
+        if ((d != null && !d.stale) || !registry.shared()) {
             return d;
         }
         try {
@@ -136,7 +144,11 @@ final class DeviceCache {
         if (!registry.shared()) {
             return false;
         }
-        return id.kind() == Identity.Kind.DEVICE ? cached(DeviceId.of(id.value())) == null : cachedAliasOwner(id) == null;
+        if (id.kind() == Identity.Kind.DEVICE) {
+            Device d = cached(DeviceId.of(id.value()));
+            return d == null || d.stale;
+        }
+        return cachedAliasOwner(id) == null;
     }
 
     /** A device id or alias to the registered device; null when unknown. */
@@ -156,9 +168,36 @@ final class DeviceCache {
         }
     }
 
+    /**
+     * Cluster mode: {@code id} registered (or changed its aliases) on another instance. Its aliases leave the index
+     * and it is read again on next use, so no instance goes on routing an alias that moved. The object stays, for
+     * connections here that still refer to it.
+     */
+    synchronized void invalidate(DeviceId id) {
+        Device d = devices.get(id);
+        if (d != null && !d.stale) {
+            unindex(d);
+            d.stale = true;
+        }
+    }
+
+    /** Every device read again on next use: broadcasts were lost (the bus reconnected), any alias may have moved. */
+    synchronized void invalidateAll() {
+        if (!registry.shared()) {
+            return;
+        }
+        devices.values().forEach(d -> d.stale = true);
+        aliasIndex.clear();
+        LOG.info("registry cache invalidated ({} devices): the cluster bus reconnected", devices.size());
+    }
+
+    private void unindex(Device d) {
+        d.aliases.identities().forEach(a -> aliasIndex.remove(a, d.id));
+    }
+
     /** Replaces {@code d}'s aliases in the index. */
     synchronized void setAliases(Device d, Aliases aliases) {
-        d.aliases.identities().forEach(a -> aliasIndex.remove(a, d.id));
+        unindex(d);
         d.aliases = aliases;
         for (Identity alias : aliases.identities()) {
             aliasIndex.put(alias, d.id);

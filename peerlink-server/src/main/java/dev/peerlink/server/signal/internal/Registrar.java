@@ -9,6 +9,7 @@ import dev.peerlink.protocol.Message;
 import dev.peerlink.protocol.NetworkInfo;
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.SignallingCodec;
+import dev.peerlink.server.cluster.ClusterMessage;
 import dev.peerlink.server.cluster.DeviceRegistry;
 import dev.peerlink.server.monitor.MappingMonitor;
 import dev.peerlink.server.signal.SignalServerConfig;
@@ -137,6 +138,10 @@ final class Registrar {
                 LOG.info("device {} bound to its key (first registration)", d.id);
             } else if (aliasesChanged) {
                 cache.setAliases(d, r.aliases());
+                if (routes.clustered()) {
+                    routes.broadcast(new ClusterMessage(ClusterMessage.Kind.ALIASES, routes.instanceId(), d.id.value(),
+                            null, null, 0, null));
+                }
             }
             d.network = r.network();
             d.lastSeen = now;

@@ -97,6 +97,10 @@ final class Routes {
         bus.publish(instance, m);
     }
 
+    void broadcast(ClusterMessage m) {
+        bus.broadcast(m);
+    }
+
     /** Hands {@code m} to the device here, or on the instance holding it; false when it is nowhere. */
     boolean sendTo(DeviceId device, Message m) {
         Conn c = local(device);

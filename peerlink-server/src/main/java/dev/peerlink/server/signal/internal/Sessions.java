@@ -307,7 +307,11 @@ final class Sessions {
         DeviceId device = DeviceId.of(m.device());
         try {
             switch (m.kind()) {
-                case REPLACED -> replaced.accept(device);
+                case REPLACED -> {
+                    replaced.accept(device);
+                    cache.invalidate(device); // re-registered there, perhaps with other aliases and network
+                }
+                case ALIASES -> cache.invalidate(device);
                 case OFFER -> offered(m, device, (Message.Incoming) codec.decode(m.body()));
                 case ANSWERED -> answered(device, m.session(), m.rid() == null, codec.decode(m.body()));
                 case DELIVER -> {
