@@ -74,18 +74,8 @@ class ClusterBrokeringTest extends ClusterTestBase {
 
     @Test
     void anAliasThatMovesThroughOneInstanceIsFollowedByTheOthers() throws Exception {
-        DeviceIdentity bobKey = DeviceIdentity.ephemeral(DeviceId.of("bob"));
-        Peer bob = peer(cluster.get(1), "bob", new Aliases(null, null, "bobby"), bobKey);
-        bob.onConnection(ClusterBrokeringTest::echo);
-        Peer alice = peer(cluster.get(0), "alice", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("alice")));
-        assertThat(target(alice, "bobby")).isEqualTo("bob"); // i1 now holds bobby -> bob in its cache
-        bob.close();
-
-        // bob comes back through i3 as "robert", releasing "bobby", which carol then takes there
-        Peer robert = peer(cluster.get(2), "bob", new Aliases(null, null, "robert"), bobKey);
-        robert.onConnection(ClusterBrokeringTest::echo);
-        Peer carol = peer(cluster.get(2), "carol", new Aliases(null, null, "bobby"), DeviceIdentity.ephemeral(DeviceId.of("carol")));
-        carol.onConnection(ClusterBrokeringTest::echo);
+        Peer alice = aliceWithBobbyCachedOnI1();
+        bobRenamedAndBobbyTakenOnI3();
 
         // i3's invalidation reaches i1 over pub/sub, asynchronously; until it does i1 would still route to bob
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
@@ -95,18 +85,9 @@ class ClusterBrokeringTest extends ClusterTestBase {
 
     @Test
     void anAliasThatMovedWhileRedisWasDownIsFollowedOnceItIsBack() throws Exception {
-        DeviceIdentity bobKey = DeviceIdentity.ephemeral(DeviceId.of("bob"));
-        Peer bob = peer(cluster.get(1), "bob", new Aliases(null, null, "bobby"), bobKey);
-        bob.onConnection(ClusterBrokeringTest::echo);
-        Peer alice = peer(cluster.get(0), "alice", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("alice")));
-        assertThat(target(alice, "bobby")).isEqualTo("bob");
-        bob.close();
-
+        Peer alice = aliceWithBobbyCachedOnI1();
         REDIS.stopServer(); // the alias change's broadcast is lost
-        Peer robert = peer(cluster.get(2), "bob", new Aliases(null, null, "robert"), bobKey);
-        robert.onConnection(ClusterBrokeringTest::echo);
-        Peer carol = peer(cluster.get(2), "carol", new Aliases(null, null, "bobby"), DeviceIdentity.ephemeral(DeviceId.of("carol")));
-        carol.onConnection(ClusterBrokeringTest::echo);
+        bobRenamedAndBobbyTakenOnI3();
         REDIS.restartServer();
 
         // i1's bus reconnects and drops its cached aliases; presence is re-published by i3
@@ -114,6 +95,25 @@ class ClusterBrokeringTest extends ClusterTestBase {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(ExecutionException.class)
                 .untilAsserted(() -> assertThat(target(alice, "bobby")).isEqualTo("carol"));
         assertThat(target(alice, "robert")).isEqualTo("bob");
+    }
+
+    private final DeviceIdentity bobKey = DeviceIdentity.ephemeral(DeviceId.of("bob"));
+
+    /** Bob ("bobby") on i2, alice on i1 having reached him by that alias (so i1 caches it); then bob leaves. */
+    private Peer aliceWithBobbyCachedOnI1() throws Exception {
+        Peer bob = peer(cluster.get(1), "bob", new Aliases(null, null, "bobby"), bobKey);
+        bob.onConnection(ClusterBrokeringTest::echo);
+        Peer alice = peer(cluster.get(0), "alice", Aliases.NONE, DeviceIdentity.ephemeral(DeviceId.of("alice")));
+        assertThat(target(alice, "bobby")).isEqualTo("bob");
+        bob.close();
+        return alice;
+    }
+
+    /** Bob comes back through i3 as "robert", releasing "bobby", which carol then takes there. */
+    private void bobRenamedAndBobbyTakenOnI3() throws Exception {
+        peer(cluster.get(2), "bob", new Aliases(null, null, "robert"), bobKey).onConnection(ClusterBrokeringTest::echo);
+        peer(cluster.get(2), "carol", new Aliases(null, null, "bobby"), DeviceIdentity.ephemeral(DeviceId.of("carol")))
+                .onConnection(ClusterBrokeringTest::echo);
     }
 
     /** Connects to {@code username} and says which device answered (echo checked). */
