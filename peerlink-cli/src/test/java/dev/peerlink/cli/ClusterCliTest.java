@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -66,9 +65,10 @@ class ClusterCliTest {
 
         RedisClient client = RedisClient.create(REDIS.uri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
-            Map<String, String> instances = c.sync().hgetall("pl:instances");
-            assertThat(instances).containsEntry("c1", "ws://127.0.0.1:" + one + "/v1/signal")
-                    .containsEntry("c2", "ws://127.0.0.1:" + two + "/v1/signal");
+            // membership: each live instance's key names the signalling URL it was started with
+            assertThat(c.sync().smembers("peerlink:instances")).contains("c1", "c2");
+            assertThat(c.sync().get("peerlink:instance:c1")).isEqualTo("ws://127.0.0.1:" + one + "/v1/signal");
+            assertThat(c.sync().get("peerlink:instance:c2")).isEqualTo("ws://127.0.0.1:" + two + "/v1/signal");
             assertThat(c.sync().get("pl:presence:pc")).isEqualTo("c1");
         } finally {
             client.shutdown();

@@ -168,21 +168,12 @@ public final class ClusterNode implements AutoCloseable {
         return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?…";
     }
 
-    /** Hash of the live instances: instance id → the signalling URL it advertises (devices and operators read it). */
-    public static final String INSTANCES = "pl:instances";
-
-    /** Advertises this instance's signalling URL under {@link #INSTANCES}; removed again on {@link #close()}. */
-    public void announce(String signalUrl) {
-        commands.sync().hset(INSTANCES, instanceId(), signalUrl);
-    }
-
     /**
-     * Joins {@code server} to the cluster's shared work once it runs: announces {@code signalUrl}, heartbeats this
-     * instance's membership, and (with a mapping monitor) takes its share of the mapping probes, so that every mapping
-     * is probed by one instance per interval. Undone by {@link #close()}.
+     * Joins {@code server} to the cluster's shared work once it runs: heartbeats this instance's membership with
+     * {@code signalUrl} (the one list of live instances, {@link #instances()}), and (with a mapping monitor) takes its
+     * share of the mapping probes, so that every mapping is probed by one instance per interval. Undone by {@link #close()}.
      */
     public synchronized void attach(SignalServer server, String signalUrl) {
-        announce(signalUrl);
         membership = new InstanceMembership(redis, instanceId(), signalUrl, MEMBERSHIP_HEARTBEAT);
         membership.start();
         server.mappingMonitor().ifPresent(monitor -> {
@@ -191,9 +182,13 @@ public final class ClusterNode implements AutoCloseable {
         });
     }
 
-    /** The instances that announced themselves: id → signalling URL. */
-    public java.util.Map<String, String> instances() {
-        return commands.sync().hgetall(INSTANCES);
+    /** The live instances as of this instance's last membership beat: id → signalling URL (empty before attach). */
+    public synchronized java.util.Map<String, String> instances() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        if (membership != null) {
+            membership.live().forEach(i -> out.put(i.id(), i.signallingUrl()));
+        }
+        return out;
     }
 
     /** What the server needs to run as this instance: {@code SignalServer.start(…, seams())}. */
@@ -226,11 +221,6 @@ public final class ClusterNode implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
-        try {
-            commands.async().hdel(INSTANCES, instanceId()).get(1, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("instance {} not withdrawn: {}", instanceId(), e.toString());
-        }
         subscription.close();
         commands.close();
         redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
