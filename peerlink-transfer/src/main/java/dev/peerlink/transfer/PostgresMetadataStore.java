@@ -25,7 +25,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     /** Advisory lock key of the transfer schema's migrations: the ASCII bytes of "pltransf". */
     private static final long MIGRATION_LOCK = 0x706C_7472_616E_7366L;
     static final SchemaMigrator MIGRATOR = new SchemaMigrator("/db/transfer-pg/",
-            List.of("V1__transfer.sql", "V2__delivery_names_usage.sql"), "transfer_schema_version",
+            List.of("V1__transfer.sql", "V2__delivery_names_usage.sql", "V3__pending_due_index.sql"), "transfer_schema_version",
             "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
     /** Manifests are decoded with this ceiling; the upload service enforces its own, lower, limits. */
     private static final long MANIFEST_SIZE_CEILING = Long.MAX_VALUE;

@@ -21,7 +21,7 @@ import java.util.Optional;
  * in {@code transfer_schema_version}. One connection, methods synchronized: SQLite serialises writers anyway.
  */
 public final class SqliteMetadataStore implements MetadataStore {
-    static final SchemaMigrator MIGRATOR = new SchemaMigrator("/db/transfer/", List.of("V1__transfer.sql", "V2__delivery_names_usage.sql"), "transfer_schema_version");
+    static final SchemaMigrator MIGRATOR = new SchemaMigrator("/db/transfer/", List.of("V1__transfer.sql", "V2__delivery_names_usage.sql", "V3__pending_due_index.sql"), "transfer_schema_version");
     /** Manifests are decoded with this ceiling; the upload service enforces its own, lower, limits. */
     private static final long MANIFEST_SIZE_CEILING = Long.MAX_VALUE;
 

@@ -54,13 +54,18 @@ class PostgresMetadataStoreContractTest extends MetadataStoreContract {
         PostgresMetadataStore.open(url, EmbeddedPostgres.SUPERUSER, null).close();
         PostgresMetadataStore.open(url, EmbeddedPostgres.SUPERUSER, null).close(); // already migrated: no-op
         try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.SUPERUSER, null); Statement st = c.createStatement()) {
-            assertThat(versions(st)).containsExactly("1 V1__transfer.sql", "2 V2__delivery_names_usage.sql");
+            assertThat(versions(st)).containsExactly("1 V1__transfer.sql", "2 V2__delivery_names_usage.sql",
+                    "3 V3__pending_due_index.sql");
+            try (ResultSet rs = st.executeQuery("SELECT indexdef FROM pg_indexes WHERE indexname = 'deliveries_pending_due'")) {
+                assertThat(rs.next()).as("the retry sweep's index").isTrue();
+                assertThat(rs.getString(1)).contains("(updated_at)", "WHERE", "pending");
+            }
             st.execute("UPDATE transfer_schema_version SET checksum = 'edited' WHERE version = 2");
         }
         assertThatThrownBy(() -> PostgresMetadataStore.open(url, EmbeddedPostgres.SUPERUSER, null))
                 .isInstanceOf(MetadataStore.StoreException.class).hasMessageContaining("checksum mismatch");
         try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.SUPERUSER, null); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO transfer_schema_version VALUES (3, 'V3__future.sql', 'x', 0)");
+            st.execute("INSERT INTO transfer_schema_version VALUES (4, 'V4__future.sql', 'x', 0)");
         }
         assertThatThrownBy(() -> PostgresMetadataStore.open(url, EmbeddedPostgres.SUPERUSER, null))
                 .isInstanceOf(MetadataStore.StoreException.class).hasMessageContaining("newer");
@@ -98,7 +103,8 @@ class PostgresMetadataStoreContractTest extends MetadataStoreContract {
             pool.shutdownNow();
         }
         try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.SUPERUSER, null); Statement st = c.createStatement()) {
-            assertThat(versions(st)).containsExactly("1 V1__transfer.sql", "2 V2__delivery_names_usage.sql");
+            assertThat(versions(st)).containsExactly("1 V1__transfer.sql", "2 V2__delivery_names_usage.sql",
+                    "3 V3__pending_due_index.sql");
         }
     }
 

@@ -93,7 +93,13 @@ class StoreTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(2);
             assertThat(rs.getString(2)).isEqualTo("V2__delivery_names_usage.sql");
-            st.execute("INSERT INTO transfer_schema_version VALUES (3, 'V3__future.sql', 'x', 0)");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(2)).isEqualTo("V3__pending_due_index.sql");
+            var plan = st.executeQuery("EXPLAIN QUERY PLAN SELECT id FROM deliveries WHERE state = 'pending' AND updated_at <= 5 "
+                    + "ORDER BY updated_at LIMIT 10");
+            assertThat(plan.next()).isTrue();
+            assertThat(plan.getString("detail")).as("the retry sweep's query plan").contains("deliveries_pending_due");
+            st.execute("INSERT INTO transfer_schema_version VALUES (4, 'V4__future.sql', 'x', 0)");
         }
         assertThatThrownBy(() -> SqliteMetadataStore.open(file)).hasMessageContaining("newer");
     }
