@@ -1,6 +1,7 @@
 package dev.peerlink.peer;
 
 import dev.peerlink.peer.internal.Backoff;
+import dev.peerlink.peer.internal.PendingReplies;
 import dev.peerlink.peer.internal.RegistrationWaiters;
 import dev.peerlink.peer.internal.ServerRotation;
 import dev.peerlink.protocol.Aliases;
@@ -10,7 +11,6 @@ import dev.peerlink.protocol.Identity;
 import dev.peerlink.protocol.JsonBlob;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.protocol.NetworkInfo;
-import dev.peerlink.protocol.PeerRef;
 import dev.peerlink.protocol.ProtocolException;
 import dev.peerlink.protocol.SignallingCodec;
 import dev.peerlink.protocol.internal.WebSocketConnection;
@@ -20,16 +20,13 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -68,7 +65,6 @@ public final class SignallingClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final Duration connectTimeout;
     private final SignallingCodec codec = SignallingCodec.standard();
-    private final AtomicLong rids = new AtomicLong();
 
     // confined to exec
     private State state = State.CONNECTING;
@@ -81,19 +77,10 @@ public final class SignallingClient implements AutoCloseable {
     private NetworkInfo network;
     private Message.Registered registered;
     private ScheduledFuture<?> heartbeat;
-    private final Map<String, Pending> pending = new HashMap<>();
+    private final PendingReplies pending;
+    private final PushHandlers handlers = new PushHandlers(this::answer);
     private CompletableFuture<Message.Registered> firstRegistration = new CompletableFuture<>();
-    private Consumer<IncomingRequest> incomingHandler = r -> r.reject("no handler");
-    private Consumer<Message.Signal> signalHandler = s -> {};
-    private Consumer<Message.Registered> registeredListener = r -> {};
-    private final List<Consumer<Message.Registered>> extraRegistered = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private Consumer<Message.Share> shareHandler = s -> LOG.debug("{} from the server, no sharing handler", s.kind());
-    private Consumer<Message.Delivery> deliveryHandler = d -> LOG.info("delivery {} from {} waits ({})", d.delivery(), d.from(),
-            d.server() != null ? d.server() : "this server");
-    private Consumer<Message.Remap> remapHandler = r -> LOG.info("remap of {} ordered but nothing keeps mappings", r.mapping().external());
     private String fatalCode;
-
-    private record Pending(CompletableFuture<Message> future, ScheduledFuture<?> timeout) {}
 
     private SignallingClient(Builder b) {
         if (b.servers == null || b.servers.isEmpty()) {
@@ -116,6 +103,7 @@ public final class SignallingClient implements AutoCloseable {
             return t;
         });
         this.waiters = new RegistrationWaiters(exec);
+        this.pending = new PendingReplies(exec);
         this.wsOptions = new WebSocketConnector.Options(connectTimeout, SignallingCodec.DEFAULT_MAX_BYTES, READ_AHEAD_BYTES,
                 b.sslContext, b.proxy);
     }
@@ -154,22 +142,22 @@ public final class SignallingClient implements AutoCloseable {
 
     /** Handles connect requests from other devices (pushed by the server). */
     public void onIncoming(Consumer<IncomingRequest> handler) {
-        exec.execute(() -> incomingHandler = Objects.requireNonNull(handler));
+        exec.execute(() -> handlers.incoming = Objects.requireNonNull(handler));
     }
 
     /** Receives signals from the other device of a session. */
     public void onSignal(Consumer<Message.Signal> handler) {
-        exec.execute(() -> signalHandler = Objects.requireNonNull(handler));
+        exec.execute(() -> handlers.signal = Objects.requireNonNull(handler));
     }
 
     /** Called after every (re-)registration. */
     public void onRegistered(Consumer<Message.Registered> listener) {
-        exec.execute(() -> registeredListener = Objects.requireNonNull(listener));
+        exec.execute(() -> handlers.registered = Objects.requireNonNull(listener));
     }
 
     /** Also called after every (re-)registration, beside {@link #onRegistered}'s listener (services add theirs). */
     public void addRegisteredListener(Consumer<Message.Registered> listener) {
-        extraRegistered.add(Objects.requireNonNull(listener));
+        handlers.extraRegistered.add(Objects.requireNonNull(listener));
     }
 
     /**
@@ -177,7 +165,7 @@ public final class SignallingClient implements AutoCloseable {
      * access). Called on the client's thread: hand long work off.
      */
     public void onShare(Consumer<Message.Share> handler) {
-        exec.execute(() -> shareHandler = Objects.requireNonNull(handler));
+        exec.execute(() -> handlers.share = Objects.requireNonNull(handler));
     }
 
     /**
@@ -205,12 +193,12 @@ public final class SignallingClient implements AutoCloseable {
      * protocol, so handlers must tolerate the same id twice. Called on the client's thread: hand long work off.
      */
     public void onDelivery(Consumer<Message.Delivery> handler) {
-        exec.execute(() -> deliveryHandler = Objects.requireNonNull(handler));
+        exec.execute(() -> handlers.delivery = Objects.requireNonNull(handler));
     }
 
     /** Receives the mapping monitor's {@code remap} orders (a {@link MappingKeeper} installs itself here). */
     public void onRemap(Consumer<Message.Remap> handler) {
-        exec.execute(() -> remapHandler = Objects.requireNonNull(handler));
+        exec.execute(() -> handlers.remap = Objects.requireNonNull(handler));
     }
 
     /**
@@ -320,7 +308,7 @@ public final class SignallingClient implements AutoCloseable {
                     }
                     List<IncomingRequest> items = new ArrayList<>();
                     for (Message.PendingItem i : ((Message.PendingList) m).items()) {
-                        items.add(new Request(i.session(), i.from(), i.offer()));
+                        items.add(handlers.request(i));
                     }
                     out.complete(items);
                 }));
@@ -450,6 +438,9 @@ public final class SignallingClient implements AutoCloseable {
             LOG.warn("{}: unreadable frame from server: {}", identity.deviceId(), e.getMessage());
             return;
         }
+        if (handlers.dispatch(m)) {
+            return;
+        }
         switch (m) {
             case Message.Challenge c -> {
                 ws = socket;
@@ -459,35 +450,6 @@ public final class SignallingClient implements AutoCloseable {
                 request(new Message.Register(rid(), identity.deviceId(), identity.publicKeyText(), sig, aliases, enrollToken, sent),
                         requestTimeout).whenComplete((r, e) -> onRegisterResult(socket, r, e, sent));
             }
-            case Message.Incoming i -> dispatchIncoming(new Request(i.session(), i.from(), i.offer()));
-            case Message.Signal s -> {
-                try {
-                    signalHandler.accept(s);
-                } catch (RuntimeException e) {
-                    LOG.warn("signal handler failed", e);
-                }
-            }
-            case Message.Delivery d -> {
-                try {
-                    deliveryHandler.accept(d);
-                } catch (RuntimeException e) {
-                    LOG.warn("delivery handler failed", e);
-                }
-            }
-            case Message.Remap r -> {
-                try {
-                    remapHandler.accept(r);
-                } catch (RuntimeException e) {
-                    LOG.warn("remap handler failed", e);
-                }
-            }
-            case Message.Share s when s.rid() == null -> {
-                try {
-                    shareHandler.accept(s);
-                } catch (RuntimeException e) {
-                    LOG.warn("sharing handler failed", e);
-                }
-            }
             case Message.Error e when e.rid() == null -> {
                 LOG.warn("{}: server error: {} {}", identity.deviceId(), e.code(), e.message());
                 if (FATAL.contains(e.code())) {
@@ -495,17 +457,8 @@ public final class SignallingClient implements AutoCloseable {
                 }
             }
             default -> {
-                String rid = ridOf(m);
-                Pending p = rid == null ? null : pending.remove(rid);
-                if (p == null) {
+                if (!pending.answer(m)) {
                     LOG.debug("{}: unmatched {}", identity.deviceId(), m.type());
-                    return;
-                }
-                p.timeout().cancel(false);
-                if (m instanceof Message.Error e) {
-                    p.future().completeExceptionally(new SignallingException(e.code(), e.message()));
-                } else {
-                    p.future().complete(m);
                 }
             }
         }
@@ -542,18 +495,7 @@ public final class SignallingClient implements AutoCloseable {
         }
         firstRegistration.complete(registered);
         waiters.registered();
-        try {
-            registeredListener.accept(registered);
-        } catch (RuntimeException ex) {
-            LOG.warn("registered listener failed", ex);
-        }
-        for (Consumer<Message.Registered> l : extraRegistered) {
-            try {
-                l.accept(registered);
-            } catch (RuntimeException ex) {
-                LOG.warn("registered listener failed", ex);
-            }
-        }
+        handlers.registered(registered);
     }
 
     /**
@@ -587,44 +529,12 @@ public final class SignallingClient implements AutoCloseable {
         }
     }
 
-    private void dispatchIncoming(IncomingRequest r) {
-        try {
-            incomingHandler.accept(r);
-        } catch (RuntimeException e) {
-            LOG.warn("incoming handler failed", e);
-            r.reject("handler failed");
-        }
-    }
-
-    private final class Request implements IncomingRequest {
-        private final String session;
-        private final PeerRef from;
-        private final JsonBlob offer;
-
-        Request(String session, PeerRef from, JsonBlob offer) {
-            this.session = session;
-            this.from = from;
-            this.offer = offer;
-        }
-
-        public String session() { return session; }
-        public PeerRef from() { return from; }
-        public JsonBlob offer() { return offer; }
-
-        public CompletableFuture<Void> accept(JsonBlob answer) {
-            return answer(true, answer, null);
-        }
-
-        public CompletableFuture<Void> reject(String reason) {
-            return answer(false, JsonBlob.EMPTY, reason);
-        }
-
-        private CompletableFuture<Void> answer(boolean accept, JsonBlob answer, String reason) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            exec.execute(() -> request(new Message.Answer(rid(), session, accept, answer, reason), requestTimeout)
-                    .whenComplete((m, e) -> complete(done, e)));
-            return done;
-        }
+    /** A pushed or listed request's answer (any thread). */
+    private CompletableFuture<Void> answer(String session, boolean accept, JsonBlob answer, String reason) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        exec.execute(() -> request(new Message.Answer(rid(), session, accept, answer, reason), requestTimeout)
+                .whenComplete((m, e) -> complete(done, e)));
+        return done;
     }
 
     // ---- requests -------------------------------------------------------------------------
@@ -655,19 +565,10 @@ public final class SignallingClient implements AutoCloseable {
 
     /** On exec: sends a request and waits for the answer carrying its rid. */
     private CompletableFuture<Message> request(Message m, Duration timeout) {
-        String rid = ridOf(m);
-        CompletableFuture<Message> f = new CompletableFuture<>();
         if (ws == null) {
-            f.completeExceptionally(new SignallingException(SignallingException.DISCONNECTED, "no connection"));
-            return f;
+            return CompletableFuture.failedFuture(new SignallingException(SignallingException.DISCONNECTED, "no connection"));
         }
-        ScheduledFuture<?> t = exec.schedule(() -> {
-            Pending p = pending.remove(rid);
-            if (p != null) {
-                p.future().completeExceptionally(new SignallingException(ErrorCode.TIMEOUT, "no answer to " + m.type() + " in " + timeout));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        pending.put(rid, new Pending(f, t));
+        CompletableFuture<Message> f = pending.expect(m, timeout);
         send(m);
         return f;
     }
@@ -681,11 +582,7 @@ public final class SignallingClient implements AutoCloseable {
     }
 
     private void failAll(SignallingException e) {
-        for (Pending p : pending.values()) {
-            p.timeout().cancel(false);
-            p.future().completeExceptionally(e);
-        }
-        pending.clear();
+        pending.failAll(e);
     }
 
     private void cancelHeartbeat() {
@@ -696,28 +593,7 @@ public final class SignallingClient implements AutoCloseable {
     }
 
     private String rid() {
-        return Long.toString(rids.incrementAndGet(), 36);
-    }
-
-    private static String ridOf(Message m) {
-        return switch (m) {
-            case Message.Register r -> r.rid();
-            case Message.Registered r -> r.rid();
-            case Message.Update u -> u.rid();
-            case Message.Ok o -> o.rid();
-            case Message.Ping p -> p.rid();
-            case Message.Pong p -> p.rid();
-            case Message.Connect c -> c.rid();
-            case Message.Answer a -> a.rid();
-            case Message.Answered a -> a.rid();
-            case Message.Signal s -> s.rid();
-            case Message.Pending p -> p.rid();
-            case Message.PendingList p -> p.rid();
-            case Message.Share s -> s.rid();
-            case Message.LadderReport r -> r.rid();
-            case Message.Error e -> e.rid();
-            default -> null;
-        };
+        return pending.nextRid();
     }
 
     public static String newSessionId() {
