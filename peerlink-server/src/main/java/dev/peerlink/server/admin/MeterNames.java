@@ -19,6 +19,7 @@ public final class MeterNames {
     public static final String TURN_RELAYED_BYTES = "peerlink.turn.relayed.bytes"; // direction=to-peer|to-client
     public static final String TURN_RELAYED_PACKETS = "peerlink.turn.relayed.packets"; // direction
     public static final String TURN_DROPPED_PACKETS = "peerlink.turn.dropped.packets"; // reason=bandwidth|no-permission
+    public static final String TURN_PAUSED_REQUESTS = "peerlink.turn.paused.requests"; // over TCP/TLS, rate limit
     public static final String TURN_REFUSALS = "peerlink.turn.refusals"; // reason (Refusal, lower case)
 
     public static final String DEVICES_ONLINE = "peerlink.devices.online";

@@ -19,6 +19,8 @@ public record TurnServerStats(
         long bytesToClients,
         long droppedBandwidth,
         long droppedNoPermission,
+        /** Requests over TCP/TLS the rate limit held back (paused, answered later), not refused. */
+        long requestsPaused,
         Map<Refusal, Long> refusals) {
 
     public TurnServerStats {

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,35 @@ class SafetyTest {
             }
             assertThat(answers).isBetween(20, 40);
             assertThat(server.stats().refusals(Refusal.RATE_LIMITED)).isEqualTo(200 - answers);
+        }
+    }
+
+    @Test
+    void requestFloodOverTcpIsPausedNotDropped() throws IOException {
+        // a stream client never retransmits: every request beyond the burst must still be answered, later, in order
+        int n = 60;
+        try (TurnServer server = TestServers.start(b -> b.requestRate(100, 10));
+             Socket s = new Socket()) {
+            s.connect(server.tcpAddress(), 2000);
+            s.setSoTimeout(5000);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            List<byte[]> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                StunMessage m = StunMessage.request(StunMethod.BINDING).build();
+                ids.add(m.transactionId().toByteArray());
+                all.writeBytes(StunEncoder.standard().encode(m));
+            }
+            s.getOutputStream().write(all.toByteArray()); // one burst: n requests in a few segments
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            for (int i = 0; i < n; i++) {
+                byte[] head = in.readNBytes(20);
+                assertThat(head).as("answer %d of %d", i + 1, n).hasSize(20);
+                assertThat(head[0] & 0xFF).as("Binding success response").isEqualTo(0x01);
+                assertThat(Arrays.copyOfRange(head, 8, 20)).as("answers in request order").isEqualTo(ids.get(i));
+                in.readNBytes(((head[2] & 0xFF) << 8) | (head[3] & 0xFF));
+            }
+            assertThat(server.stats().refusals(Refusal.RATE_LIMITED)).isZero();
+            assertThat(server.stats().requestsPaused()).isPositive();
         }
     }
 

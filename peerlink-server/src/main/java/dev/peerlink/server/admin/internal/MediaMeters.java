@@ -44,6 +44,8 @@ public final class MediaMeters {
         String dropped = "Relayed packets dropped, by reason";
         counter(r, TURN_DROPPED_PACKETS, dropped, turn, t -> t.stats().droppedBandwidth(), "reason", "bandwidth");
         counter(r, TURN_DROPPED_PACKETS, dropped, turn, t -> t.stats().droppedNoPermission(), "reason", "no-permission");
+        counter(r, TURN_PAUSED_REQUESTS, "TURN requests over TCP/TLS held back by the rate limit (answered later)", turn,
+                t -> t.stats().requestsPaused());
         for (Refusal why : Refusal.values()) {
             counter(r, TURN_REFUSALS, "TURN requests refused or dropped, by reason", turn, t -> t.stats().refusals(why),
                     "reason", why.name().toLowerCase(Locale.ROOT).replace('_', '-'));

@@ -19,6 +19,7 @@ public final class Counters {
     final LongAdder bytesToClients = new LongAdder();
     final LongAdder droppedBandwidth = new LongAdder();
     final LongAdder droppedNoPermission = new LongAdder();
+    final LongAdder requestsPaused = new LongAdder();
     private final LongAdder[] refusals = new LongAdder[Refusal.values().length];
 
     public Counters() {
@@ -31,6 +32,11 @@ public final class Counters {
         refusals[reason.ordinal()].increment();
     }
 
+    /** A request over TCP/TLS held back by the rate limit (its connection pauses reading instead of dropping it). */
+    public void deferred() {
+        requestsPaused.increment();
+    }
+
     public TurnServerStats snapshot() {
         Map<Refusal, Long> r = new EnumMap<>(Refusal.class);
         for (Refusal reason : Refusal.values()) {
@@ -41,6 +47,7 @@ public final class Counters {
         }
         return new TurnServerStats(allocationsActive.sum(), allocationsCreated.sum(), allocationsExpired.sum(),
                 permissionsActive.sum(), channelsActive.sum(), packetsToPeers.sum(), bytesToPeers.sum(),
-                packetsToClients.sum(), bytesToClients.sum(), droppedBandwidth.sum(), droppedNoPermission.sum(), r);
+                packetsToClients.sum(), bytesToClients.sum(), droppedBandwidth.sum(), droppedNoPermission.sum(),
+                requestsPaused.sum(), r);
     }
 }

@@ -30,7 +30,12 @@ public final class SourceRateLimiter {
         this.updated = new long[n];
     }
 
-    public synchronized boolean tryAcquire(InetAddress source, long nowNanos) {
+    public boolean tryAcquire(InetAddress source, long nowNanos) {
+        return acquireOrWait(source, nowNanos) == 0;
+    }
+
+    /** Takes a token (0), or says how many nanoseconds until one is there (nothing taken). */
+    public synchronized long acquireOrWait(InetAddress source, long nowNanos) {
         byte[] ip = source.getAddress();
         int h = Arrays.hashCode(ip) ^ seed;
         h ^= h >>> 16;
@@ -46,9 +51,9 @@ public final class SourceRateLimiter {
         updated[i] = nowNanos;
         if (t < 1) {
             tokens[i] = t;
-            return false;
+            return Math.max(1, (long) Math.ceil((1 - t) / perNano));
         }
         tokens[i] = t - 1;
-        return true;
+        return 0;
     }
 }

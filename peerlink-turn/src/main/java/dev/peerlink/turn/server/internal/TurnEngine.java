@@ -62,24 +62,29 @@ public final class TurnEngine {
         fromClient(link, content, dirty);
     }
 
-    /** One frame (STUN message or padded ChannelData) or datagram from a client. Does not release {@code content}. */
-    void fromClient(ClientLink link, ByteBuf content, List<Allocation> dirty) {
+    /**
+     * One frame (STUN message or padded ChannelData) or datagram from a client. Does not release {@code content}.
+     * Returns 0, or for a request over TCP/TLS that the rate limit holds back the nanoseconds until it may be handed
+     * in again: a stream client never retransmits (RFC 8489 §6.2.2), so a dropped request would cost it a 39.5 s
+     * timeout; it is paused instead. Over UDP the excess is dropped (and retransmitted by the client).
+     */
+    long fromClient(ClientLink link, ByteBuf content, List<Allocation> dirty) {
         int len = content.readableBytes();
         int kind = len == 0 ? -1 : content.getUnsignedByte(content.readerIndex()) & 0xC0;
         if (kind == 0x40) {
             data.channelDataFromClient(link, content, dirty);
-            return;
+            return 0;
         }
         if (kind != 0) {
             counters.refused(Refusal.GARBAGE);
-            return;
+            return 0;
         }
         StunMessage msg;
         try {
             msg = decoder.decode(ByteBufUtil.getBytes(content));
         } catch (StunDecodeException e) {
             counters.refused(Refusal.GARBAGE);
-            return;
+            return 0;
         }
         switch (msg.messageClass()) {
             case INDICATION -> {
@@ -87,18 +92,32 @@ public final class TurnEngine {
                     data.sendIndication(link, msg, dirty);
                 }
             }
-            case REQUEST -> request(link, msg);
+            case REQUEST -> {
+                return request(link, msg);
+            }
             default -> { } // responses and stray Data indications: nothing to do
         }
+        return 0;
     }
 
-    private void request(ClientLink link, StunMessage msg) {
+    /** Returns 0, or the pause before a rate-limited request over TCP may come again (see fromClient). */
+    private long request(ClientLink link, StunMessage msg) {
         long now = System.nanoTime();
         InetSocketAddress client = link.tuple.client();
-        if (!limiter.tryAcquire(client.getAddress(), now)) {
+        long wait = limiter.acquireOrWait(client.getAddress(), now);
+        if (wait > 0) {
+            if (link.isTcp()) {
+                counters.deferred();
+                return wait;
+            }
             counters.refused(Refusal.RATE_LIMITED);
-            return;
+            return 0;
         }
+        handle(link, msg, client, now);
+        return 0;
+    }
+
+    private void handle(ClientLink link, StunMessage msg, InetSocketAddress client, long now) {
         StunMethod method = msg.method();
         List<Integer> unknown = msg.unknownComprehensionRequired(TurnAttributes.REGISTRY);
         if (method.equals(StunMethod.BINDING)) {
