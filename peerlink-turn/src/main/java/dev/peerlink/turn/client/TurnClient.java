@@ -64,8 +64,10 @@ public final class TurnClient implements AutoCloseable {
     private static final int PEERS_PER_PERMISSION_REQUEST = 32;
 
     private final Builder config;
-    private final ServerLink link;
-    private final Transactor transactor;
+    private final ServerLink.Inbound inbound;
+    private volatile InetSocketAddress server;
+    private volatile ServerLink link; // replaced once, by a 300 Try Alternate during allocate()
+    private volatile Transactor transactor;
     private final Counters counters = new Counters();
     private final ScheduledExecutorService scheduler;
     private final ChannelNumbers channelNumbers = new ChannelNumbers();
@@ -82,7 +84,7 @@ public final class TurnClient implements AutoCloseable {
 
     private TurnClient(Builder config) throws IOException {
         this.config = config;
-        ServerLink.Inbound inbound = new ServerLink.Inbound() {
+        this.inbound = new ServerLink.Inbound() {
             @Override
             public void indication(StunMessage m) {
                 onIndication(m);
@@ -93,17 +95,8 @@ public final class TurnClient implements AutoCloseable {
                 onChannelData(d);
             }
         };
-        if (config.socketOwner != null) {
-            this.link = UdpServerLink.over(config.socketOwner, config.localAddress, config.server,
-                    config.retransmission, inbound);
-        } else {
-            this.link = switch (config.transport) {
-                case UDP -> UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound);
-                case TCP -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
-                case TLS -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound,
-                        config.tls.getSocketFactory());
-            };
-        }
+        this.server = config.server;
+        this.link = openLink(config.server);
         this.transactor = new Transactor(link, new LongTermAuth(config.credentials), counters);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "turn-refresh-" + link.localAddress().getPort());
@@ -123,6 +116,18 @@ public final class TurnClient implements AutoCloseable {
         return new Builder(server, credentials);
     }
 
+    private ServerLink openLink(InetSocketAddress to) throws IOException {
+        if (config.socketOwner != null) {
+            return UdpServerLink.over(config.socketOwner, config.localAddress, to, config.retransmission, inbound);
+        }
+        return switch (config.transport) {
+            case UDP -> UdpServerLink.open(config.localAddress, to, config.retransmission, inbound);
+            case TCP -> TcpServerLink.open(config.localAddress, to, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
+            case TLS -> TcpServerLink.open(config.localAddress, to, TcpServerLink.TRANSACTION_TIMEOUT, inbound,
+                    config.tls.getSocketFactory());
+        };
+    }
+
     /**
      * Creates the allocation: answers the 401 challenge (SHA-256 when the server offers it, MD5
      * otherwise), retries a stale nonce, and starts refreshing before the granted lifetime ends.
@@ -131,6 +136,8 @@ public final class TurnClient implements AutoCloseable {
      * @throws AllocationQuotaReachedException 486
      * @throws InsufficientCapacityException 508
      * @throws AllocationMismatchException 437 (the server already has an allocation for this 5-tuple)
+     * @throws TryAlternateException a 300 not followed (a second one, an unsigned one, or on a socket owned elsewhere);
+     *         a first 300 Try Alternate is followed: the Allocate is repeated on the ALTERNATE-SERVER ({@link #server()})
      */
     public TurnAllocation allocate() throws TurnException {
         synchronized (setupLock) {
@@ -138,12 +145,19 @@ public final class TurnClient implements AutoCloseable {
             if (allocation != null) {
                 throw new IllegalStateException("already allocated: " + allocation.relayedAddress());
             }
-            StunMessage r = transactor.run(StunMethod.ALLOCATE, b -> {
-                b.add(new RequestedTransport(RequestedTransport.UDP));
-                if (config.requestedLifetime != null) {
-                    b.add(new Lifetime(config.requestedLifetime.toSeconds()));
+            StunMessage r;
+            try {
+                r = requestAllocation();
+            } catch (TryAlternateException e) {
+                InetSocketAddress alternate = redirect(e);
+                try {
+                    r = requestAllocation();
+                } catch (TryAlternateException again) {
+                    throw new TryAlternateException("Allocate redirected again by " + alternate
+                            + again.alternate().map(a -> " (to " + a + ")").orElse("")
+                            + "; not followed: one redirect per allocation", again.alternate().orElse(null));
                 }
-            });
+            }
             InetSocketAddress relayed = r.attribute(XorRelayedAddress.class).map(XorRelayedAddress::address)
                     .orElseThrow(() -> new TurnException("Allocate success without XOR-RELAYED-ADDRESS", 0));
             InetSocketAddress mapped = r.attribute(XorMappedAddress.class).map(XorMappedAddress::address)
@@ -258,6 +272,11 @@ public final class TurnClient implements AutoCloseable {
         return counters.snapshot();
     }
 
+    /** The server holding the allocation: the one this client was built for, or where a 300 Try Alternate sent it. */
+    public InetSocketAddress server() {
+        return server;
+    }
+
     /** This end of the 5-tuple: the local UDP socket or TCP connection address. */
     public InetSocketAddress localAddress() {
         return link.localAddress();
@@ -286,10 +305,41 @@ public final class TurnClient implements AutoCloseable {
             } catch (AllocationMismatchException e) {
                 // already gone (expired, or a retransmitted delete found nothing): what we wanted
             } catch (TurnException e) {
-                log.debug("deallocation on {} failed; the server will expire it: {}", config.server, e.toString());
+                log.debug("deallocation on {} failed; the server will expire it: {}", server, e.toString());
             }
         }
         link.close();
+    }
+
+    private StunMessage requestAllocation() throws TurnException {
+        return transactor.run(StunMethod.ALLOCATE, b -> {
+            b.add(new RequestedTransport(RequestedTransport.UDP));
+            if (config.requestedLifetime != null) {
+                b.add(new Lifetime(config.requestedLifetime.toSeconds()));
+            }
+        });
+    }
+
+    /**
+     * Moves to the ALTERNATE-SERVER of a 300 (RFC 8656 §7.4, RFC 8489 §10): a new link over the same transport, and
+     * authentication from scratch with the same credentials, since the realm and nonce there are the alternate's own.
+     * A socket owned elsewhere stays where it is: its owner routes by server address and decides for itself.
+     */
+    private InetSocketAddress redirect(TryAlternateException e) throws TurnException {
+        InetSocketAddress alternate = e.alternate().orElseThrow(() -> e);
+        if (config.socketOwner != null) {
+            throw e;
+        }
+        log.debug("{}: 300 Try Alternate, allocating on {}", server, alternate);
+        link.close(); // first: a fixed local port is then free for the new link
+        try {
+            link = openLink(alternate);
+        } catch (IOException io) {
+            throw new TurnException("cannot reach the ALTERNATE-SERVER " + alternate + ": " + io.getMessage(), io);
+        }
+        transactor = new Transactor(link, new LongTermAuth(config.credentials), counters);
+        server = alternate;
+        return alternate;
     }
 
     private Duration refreshAllocation() throws TurnException {

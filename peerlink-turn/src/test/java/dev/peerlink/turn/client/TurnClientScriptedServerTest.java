@@ -8,6 +8,7 @@ import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunIntegrity;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
+import dev.peerlink.stun.attribute.AlternateServer;
 import dev.peerlink.stun.attribute.ErrorCode;
 import dev.peerlink.stun.attribute.Nonce;
 import dev.peerlink.stun.attribute.PasswordAlgorithm;
@@ -102,6 +103,22 @@ class TurnClientScriptedServerTest {
              TurnClient c = client(server)) {
             assertThatThrownBy(c::allocate).isExactlyInstanceOf(type)
                     .extracting(e -> ((TurnException) e).errorCode()).isEqualTo(code);
+        }
+    }
+
+    @Test
+    void anUnsignedTryAlternateToASignedAllocateIsNotFollowed() throws Exception {
+        try (ScriptedTurnServer elsewhere = new ScriptedTurnServer((req, from) -> challenge(req, 401, "n1"));
+             ScriptedTurnServer server = new ScriptedTurnServer((req, from) ->
+                     req.attribute(Username.class).isEmpty() ? challenge(req, 401, "n1")
+                             : new Reply(req.respond(StunClass.ERROR_RESPONSE).add(ErrorCode.of(300))
+                             .add(new AlternateServer(elsewhere.address())).build(), MessageProtection.NONE));
+             TurnClient c = client(server)) {
+            assertThatThrownBy(c::allocate).isInstanceOf(TryAlternateException.class)
+                    .hasMessageContaining("without MESSAGE-INTEGRITY")
+                    .satisfies(e -> assertThat(((TryAlternateException) e).alternate()).isEmpty());
+            assertThat(c.server()).isEqualTo(server.address());
+            assertThat(elsewhere.requests).isEmpty();
         }
     }
 
