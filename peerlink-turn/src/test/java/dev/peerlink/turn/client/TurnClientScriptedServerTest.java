@@ -24,6 +24,8 @@ import dev.peerlink.turn.client.fixture.ScriptedTurnServer;
 import dev.peerlink.turn.client.fixture.ScriptedTurnServer.Reply;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -119,6 +121,34 @@ class TurnClientScriptedServerTest {
                     .satisfies(e -> assertThat(((TryAlternateException) e).alternate()).isEmpty());
             assertThat(c.server()).isEqualTo(server.address());
             assertThat(elsewhere.requests).isEmpty();
+        }
+    }
+
+    @Test
+    void onASocketOwnedElsewhereATryAlternateIsReportedNotFollowed() throws Exception {
+        InetSocketAddress elsewhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        try (ScriptedTurnServer server = new ScriptedTurnServer((req, from) -> new Reply(req.respond(StunClass.ERROR_RESPONSE)
+                .add(ErrorCode.of(300)).add(new AlternateServer(elsewhere)).build(), MessageProtection.NONE));
+             DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             TurnClient c = TurnClient.builder(server.address(), ALICE).retransmission(QUICK).closeTimeout(Duration.ofMillis(200))
+                     .socketOwnedBy((datagram, to) -> socket.send(datagram, to), (InetSocketAddress) socket.getLocalAddress())
+                     .connect()) {
+            Thread.ofVirtual().start(() -> { // the owner's read loop
+                ByteBuffer b = ByteBuffer.allocate(2048);
+                try {
+                    while (true) {
+                        b.clear();
+                        InetSocketAddress from = (InetSocketAddress) socket.receive(b);
+                        c.receive(b.flip(), from);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+
+            assertThatThrownBy(c::allocate).isInstanceOf(TryAlternateException.class)
+                    .satisfies(e -> assertThat(((TryAlternateException) e).alternate()).contains(elsewhere));
+            assertThat(c.server()).isEqualTo(server.address());
         }
     }
 
