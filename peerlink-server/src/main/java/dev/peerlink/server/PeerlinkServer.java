@@ -171,6 +171,7 @@ public final class PeerlinkServer implements AutoCloseable {
             TurnServerConfig.Builder t = TurnServerConfig.builder().listen(r.listen()).relayIp(relayIp).realm(r.realm())
                     .secret(secret).classicStun(config.classicStun());
             r.allowPeers().forEach(t::allowPeer);
+            r.alternate().ifPresent(a -> t.alternateServer(a.server(), a.threshold()));
             PeerlinkServerConfig.TurnStreams streams = r.streams();
             if (streams.tcpPort() >= 0) {
                 t.tcpPort(streams.tcpPort());
