@@ -7,6 +7,8 @@ import dev.peerlink.testkit.netns.HostProcess;
 import dev.peerlink.testkit.netns.NatTestBed;
 import dev.peerlink.testkit.netns.NatType;
 import dev.peerlink.testkit.netns.TestBedAssumptions;
+import dev.peerlink.testkit.tools.Tinyproxy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 18 on the bed's hostile networks ({@code NatTestBed.builder().hostile()}): {@code peerlink connect} from a
  * host whose router drops all UDP reaches an open, a firewalled, a cone and a symmetric host — TCP direct where the
- * target takes inbound TCP, else the relay over TLS — and pipes 10 MB through (10 MB each way, SHA-256 compared).
+ * target takes inbound TCP, else the relay over TLS — and from a host whose only way out is an HTTP CONNECT proxy
+ * (tinyproxy with Basic auth on the bed's proxy host): signalling and the relay's TLS link both through the proxy. Each
+ * pair pipes 10 MB through (10 MB each way, SHA-256 compared).
  */
 @Tag("system")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -84,6 +88,39 @@ class HostileNetworksOnTestBedTest {
         }
         print("UDP-blocked host (router drops all UDP)", results);
         assertThat(problems).as("UDP-blocked problems").isEmpty();
+    }
+
+    @Test
+    void proxyOnlyHostConnectsThroughTinyproxyAndMoves10MegabytesEachWay() throws Exception {
+        Tinyproxy.assumeInstalled();
+        Host proxyHost = bed.proxyHost();
+        String ip = proxyHost.address().getHostAddress();
+        Path config = dir.resolve("tinyproxy.conf");
+        // Clients arrive NATed to the proxy-only router's WAN address; Basic auth as a corporate proxy would ask.
+        Files.writeString(config, "Port " + bed.proxyPort() + "\nListen " + ip + "\nTimeout 600\nLogLevel Info\n"
+                + "MaxClients 64\nAllow 203.0.113.0/24\nBasicAuth corp s3cret\n");
+        try (HostProcess proxy = proxyHost.start("tinyproxy", "-d", "-c", config.toString())) {
+            proxy.awaitOutput(Pattern.compile("Accepting connections"), LadderBed.STEP);
+            String url = "http://corp:s3cret@" + ip + ":" + bed.proxyPort();
+            Host only = bed.proxyOnlyHost();
+            HostProcess device = lb.startPeer(only, "proxy-only-peer", "--proxy", url);
+            assertThat(device.awaitOutput(READY_NAT, LadderBed.STEP).group(1)).isEqualTo("udp-blocked");
+            Path input = lb.payload(SIZE, 18);
+            Map<String, LadderBed.Outcome> results = new LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
+            for (String target : targets.keySet()) {
+                LadderBed.Outcome o = lb.connect(only, "proxy-only", target, input, Duration.ofSeconds(90), "--timing",
+                        "--proxy", url);
+                results.put("proxy-only -> " + target, o);
+                if (!o.intact() || !"relay".equals(o.path())) { // the router forwards nothing but TCP to the proxy
+                    problems.add(target + ": expected relay intact, got " + describe(o));
+                }
+            }
+            print("HTTP-proxy-only host (only TCP to tinyproxy " + ip + ":" + bed.proxyPort() + ")", results);
+            assertThat(problems).as("proxy-only problems").isEmpty();
+            // The relay's TLS port went through the proxy (the signalling server's port did too, to register).
+            assertThat(proxy.describeOutput()).contains("CONNECT " + bed.server().primaryAddress().getHostAddress() + ":443");
+        }
     }
 
     static String describe(LadderBed.Outcome o) {

@@ -99,9 +99,10 @@ public final class TurnClient implements AutoCloseable {
         } else {
             this.link = switch (config.transport) {
                 case UDP -> UdpServerLink.open(config.localAddress, config.server, config.retransmission, inbound);
-                case TCP -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
+                case TCP -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound,
+                        null, config.connector);
                 case TLS -> TcpServerLink.open(config.localAddress, config.server, TcpServerLink.TRANSACTION_TIMEOUT, inbound,
-                        config.tls.getSocketFactory());
+                        config.tls.getSocketFactory(), config.connector);
             };
         }
         this.transactor = new Transactor(link, new LongTermAuth(config.credentials), counters);
@@ -406,6 +407,7 @@ public final class TurnClient implements AutoCloseable {
         private Consumer<TurnException> onFailure = e -> {};
         private SSLContext tls;
         private dev.peerlink.stun.client.StunUdpClient.DatagramSender socketOwner;
+        private StreamConnector connector;
 
         private Builder(InetSocketAddress server, TurnCredentials credentials) {
             this.server = Objects.requireNonNull(server, "server");
@@ -437,6 +439,15 @@ public final class TurnClient implements AutoCloseable {
             this.socketOwner = Objects.requireNonNull(sender);
             this.localAddress = Objects.requireNonNull(local);
             this.transport = TurnTransport.UDP;
+            return this;
+        }
+
+        /**
+         * How a TCP or TLS client reaches its server (default: a direct connection from the local address), e.g. a
+         * CONNECT tunnel through an HTTP proxy; TLS then runs through it to the server.
+         */
+        public Builder connector(StreamConnector c) {
+            this.connector = Objects.requireNonNull(c);
             return this;
         }
 
@@ -523,6 +534,7 @@ public final class TurnClient implements AutoCloseable {
             b.onFailure = onFailure;
             b.tls = tls;
             b.socketOwner = socketOwner;
+            b.connector = connector;
             return b;
         }
 

@@ -154,7 +154,10 @@ public final class InitiatorLadder extends LadderSide {
         }
         boolean birthdayRuns = startBirthday();
         if (mine.relay() && cfg.allows("relay")) {
-            boolean hopeless = tcpOnly ? !PathPlan.tcpPathPossible(mine, theirs)
+            // Behind a proxy a TCP-only device's own dials most likely die unanswered (a proxy-only network): the relay
+            // through the proxy starts at once, and a direct path that still connects later takes over (a move).
+            boolean proxied = ctx.signalling().proxy() != null;
+            boolean hopeless = tcpOnly ? proxied || !PathPlan.tcpPathPossible(mine, theirs)
                     : PathPlan.punchImpossible(mine, theirs) && !reverse;
             // When a reverse connection is planned, the relay waits for it (and for the punch after it) a little longer.
             // Birthday punching runs first: the relay then joins at relayAfter (3 s ≈ the default probe budget)
@@ -245,7 +248,7 @@ public final class InitiatorLadder extends LadderSide {
             if (PathPlan.udpBlocked(mine)) { // straight to the relay's TCP/TLS servers: its UDP one cannot answer
                 grant = new RelayGrant(List.of(), grant.username(), grant.password(), grant.ttlSeconds(), grant.streamUrls());
             }
-            RelayPath r = RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5));
+            RelayPath r = RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5), ctx.signalling().proxy());
             relay = r;
             if (finished) {
                 r.close();
