@@ -147,6 +147,7 @@ public final class TurnClient implements AutoCloseable {
         private Consumer<TurnException> onFailure = e -> {};
         private SSLContext tls;
         private dev.peerlink.stun.client.StunUdpClient.DatagramSender socketOwner;
+        private StreamConnector connector;
 
         private Builder(InetSocketAddress server, TurnCredentials credentials) {
             this.server = Objects.requireNonNull(server, "server");
@@ -178,6 +179,15 @@ public final class TurnClient implements AutoCloseable {
             this.socketOwner = Objects.requireNonNull(sender);
             this.localAddress = Objects.requireNonNull(local);
             this.transport = TurnTransport.UDP;
+            return this;
+        }
+
+        /**
+         * How a TCP or TLS client reaches its server (default: a direct connection from the local address), e.g. a
+         * CONNECT tunnel through an HTTP proxy; TLS then runs through it to the server (and to an alternate server).
+         */
+        public Builder connector(StreamConnector c) {
+            this.connector = Objects.requireNonNull(c);
             return this;
         }
 
@@ -248,7 +258,7 @@ public final class TurnClient implements AutoCloseable {
                 }
             }
             ServerConnection.Endpoint endpoint = new ServerConnection.Endpoint(transport, localAddress, retransmission,
-                    context == null ? null : context.getSocketFactory(), socketOwner);
+                    context == null ? null : context.getSocketFactory(), socketOwner, connector);
             return new TurnClient(new AllocationSession(new AllocationSession.Settings(server, credentials, endpoint,
                     requestedLifetime, permissionLifetime, channelLifetime, refreshFraction, closeTimeout, onData,
                     onFailure)));

@@ -23,7 +23,8 @@ import javax.net.ssl.SSLSocketFactory;
 public final class ServerConnection implements AutoCloseable {
     /** How servers are reached, whichever server it is: transport, local address, and what each transport needs. */
     public record Endpoint(TurnTransport transport, InetSocketAddress local, RetransmissionPolicy retransmission,
-                           SSLSocketFactory tls, StunUdpClient.DatagramSender socketOwner) {}
+                           SSLSocketFactory tls, StunUdpClient.DatagramSender socketOwner,
+                           dev.peerlink.turn.client.StreamConnector connector) {}
 
     private final Endpoint endpoint;
     private final TurnCredentials credentials;
@@ -50,8 +51,10 @@ public final class ServerConnection implements AutoCloseable {
         }
         return switch (endpoint.transport()) {
             case UDP -> UdpServerLink.open(endpoint.local(), to, endpoint.retransmission(), inbound);
-            case TCP -> TcpServerLink.open(endpoint.local(), to, TcpServerLink.TRANSACTION_TIMEOUT, inbound);
-            case TLS -> TcpServerLink.open(endpoint.local(), to, TcpServerLink.TRANSACTION_TIMEOUT, inbound, endpoint.tls());
+            case TCP -> TcpServerLink.open(endpoint.local(), to, TcpServerLink.TRANSACTION_TIMEOUT, inbound, null,
+                    endpoint.connector());
+            case TLS -> TcpServerLink.open(endpoint.local(), to, TcpServerLink.TRANSACTION_TIMEOUT, inbound, endpoint.tls(),
+                    endpoint.connector());
         };
     }
 
