@@ -270,8 +270,12 @@ public final class InitiatorLadder extends LadderSide {
             if (permitted == 0) {
                 throw new IOException("the relay refused a permission for every address of " + target.deviceId());
             }
+            // QUIC listens on the relay's channel before the target learns the address: its first Initial, arriving
+            // before the codec joined the pipeline, would be lost and cost it a probe timeout (~1 s)
+            CompletableFuture<SecureSession> accepted = ctx.quic().accept(r.quicChannel(), ctx.self(), expected,
+                    ctx.config().session());
             sendSignal(target.deviceId(), "relay", "addr", Endpoints.format(r.relayedAddress()));
-            ctx.quic().accept(r.quicChannel(), ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
+            accepted.whenComplete((s, e) -> {
                 if (s == null) {
                     LOG.debug("{}: relayed QUIC failed: {}", session, String.valueOf(e));
                     return;
