@@ -51,7 +51,12 @@ final class TestServers {
         final DatagramSocket socket;
 
         Peer() throws IOException {
-            socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+            this(LOOPBACK);
+        }
+
+        /** On {@code ip}, e.g. ::1 for an IPv6 peer. */
+        Peer(InetAddress ip) throws IOException {
+            socket = new DatagramSocket(new InetSocketAddress(ip, 0));
         }
 
         InetSocketAddress address() {
