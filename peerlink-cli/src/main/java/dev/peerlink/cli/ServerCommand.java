@@ -172,6 +172,14 @@ final class ServerCommand implements Callable<Integer> {
             description = "Address relayed sockets bind to (default: the relay listen IP, or the first non-loopback IPv4).")
     InetAddress relayIp;
 
+    @Option(names = "--relay-ip6", paramLabel = "IP",
+            description = "IPv6 address relayed sockets also bind to: dual-stack allocations (RFC 8656 §7.2). Default: none.")
+    InetAddress relayIp6;
+
+    @Option(names = "--relay-listen6", paramLabel = "IP",
+            description = "Also serve the relay to IPv6 clients on this IPv6 address (e.g. ::), on the relay's ports.")
+    InetAddress relayListen6;
+
     @Option(names = "--realm", defaultValue = "peerlink", description = "TURN realm (default: ${DEFAULT-VALUE}).")
     String realm;
 
@@ -222,7 +230,8 @@ final class ServerCommand implements Callable<Integer> {
         Optional<PeerlinkServerConfig.Relay> r = noRelay ? Optional.empty() : Optional.of(new PeerlinkServerConfig.Relay(
                 relay, Optional.ofNullable(relayIp), realm, Optional.ofNullable(secret), allowPeers,
                 new PeerlinkServerConfig.TurnStreams(turnTcpPort == null ? -1 : turnTcpPort, turnTlsPort == null ? -1 : turnTlsPort,
-                        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey))));
+                        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)),
+                new PeerlinkServerConfig.RelayV6(Optional.ofNullable(relayIp6), Optional.ofNullable(relayListen6))));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }

@@ -171,6 +171,8 @@ public final class PeerlinkServer implements AutoCloseable {
             TurnServerConfig.Builder t = TurnServerConfig.builder().listen(r.listen()).relayIp(relayIp).realm(r.realm())
                     .secret(secret).classicStun(config.classicStun());
             r.allowPeers().forEach(t::allowPeer);
+            r.v6().relayIp6().ifPresent(t::relayIp6);
+            r.v6().listen6().ifPresent(t::listen6);
             PeerlinkServerConfig.TurnStreams streams = r.streams();
             if (streams.tcpPort() >= 0) {
                 t.tcpPort(streams.tcpPort());

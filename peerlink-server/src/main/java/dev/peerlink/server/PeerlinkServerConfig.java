@@ -44,9 +44,14 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
      * fingerprint is logged.
      */
     public record Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
-                        List<String> allowPeers, TurnStreams streams) {
+                        List<String> allowPeers, TurnStreams streams, RelayV6 v6) {
         public Relay {
             allowPeers = List.copyOf(allowPeers);
+        }
+
+        public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
+                     List<String> allowPeers, TurnStreams streams) {
+            this(listen, relayIp, realm, secret, allowPeers, streams, RelayV6.NONE);
         }
 
         public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
@@ -57,6 +62,14 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
         public static Relay defaults() {
             return new Relay(new InetSocketAddress(DEFAULT_RELAY_PORT), Optional.empty(), "peerlink", Optional.empty(), List.of());
         }
+    }
+
+    /**
+     * The relay's IPv6 side: {@code relayIp6} an IPv6 relay address beside the IPv4 one (dual-stack allocations,
+     * RFC 8656 §7.2), {@code listen6} an IPv6 address for listeners on the relay's ports (IPv6 clients).
+     */
+    public record RelayV6(Optional<InetAddress> relayIp6, Optional<InetAddress> listen6) {
+        public static final RelayV6 NONE = new RelayV6(Optional.empty(), Optional.empty());
     }
 
     /**

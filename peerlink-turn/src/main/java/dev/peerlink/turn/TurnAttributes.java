@@ -39,6 +39,10 @@ public final class TurnAttributes {
                 length(l == 4, "ADDITIONAL-ADDRESS-FAMILY", l);
                 return new RequestedAddressFamily(Bytes.u8(b, o), true);
             })
+            .with(ADDITIONAL_ADDRESS_FAMILY_DRAFT, (b, o, l) -> {
+                length(l == 4, "ADDITIONAL-ADDRESS-FAMILY", l);
+                return new RequestedAddressFamily(Bytes.u8(b, o), true);
+            })
             .with(ADDRESS_ERROR_CODE, (b, o, l) -> {
                 length(l >= 4, "ADDRESS-ERROR-CODE", l);
                 int code = (b[o + 2] & 0x07) * 100 + (b[o + 3] & 0xFF);

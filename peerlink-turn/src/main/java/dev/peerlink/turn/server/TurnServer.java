@@ -114,7 +114,7 @@ public final class TurnServer implements AutoCloseable {
             TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, tls, v6List,
                     transport.name());
             LOG.info("TURN relay on UDP {} TCP {} TLS {} (IPv6 {}), relaying from {} ports {}-{} ({}, realm {})", udp, tcp,
-                    tls, config.listen6().isPresent() ? v6List : "none", config.relayIps(), config.minPort(),
+                    tls, v6List.stream().filter(java.util.Objects::nonNull).toList(), config.relayIps(), config.minPort(),
                     config.maxPort(), transport.name(), config.realm());
             return server;
         } catch (IOException | RuntimeException | Error e) {

@@ -4,10 +4,13 @@ import static dev.peerlink.turn.server.TestServers.PASSWORD;
 import static dev.peerlink.turn.server.TestServers.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peerlink.stun.StunAttribute;
 import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
 import dev.peerlink.stun.attribute.XorMappedAddress;
+import dev.peerlink.stun.internal.ByteSink;
+import dev.peerlink.turn.TurnAttributeType;
 import dev.peerlink.turn.attribute.AddressErrorCode;
 import dev.peerlink.turn.attribute.Lifetime;
 import dev.peerlink.turn.attribute.RequestedAddressFamily;
@@ -32,18 +35,10 @@ import org.junit.jupiter.api.Test;
  * clients. Skipped when the machine has no ::1.
  */
 class DualStackTest {
-    private static final InetAddress V6 = v6Loopback();
+    private static final InetAddress V6 = TestServers.LOOPBACK6;
     private static final RequestedAddressFamily ADD_V6 = new RequestedAddressFamily(RequestedAddressFamily.IPV6, true);
     private static final RequestedAddressFamily WANT_V4 = new RequestedAddressFamily(RequestedAddressFamily.IPV4, false);
     private static final RequestedAddressFamily WANT_V6 = new RequestedAddressFamily(RequestedAddressFamily.IPV6, false);
-
-    private static InetAddress v6Loopback() {
-        try {
-            return InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     @BeforeAll
     static void needsIpv6Loopback() {
@@ -127,6 +122,28 @@ class DualStackTest {
             TurnTestClient.Received back = c.receiveData(5000);
             assertThat(back.channel()).isEqualTo(0x4001);
             assertThat(new String(back.data(), StandardCharsets.UTF_8)).isEqualTo("channel back");
+        }
+    }
+
+    /** coturn 4.6's clients send ADDITIONAL-ADDRESS-FAMILY under its draft code 0x8032: it is honoured too. */
+    @Test
+    void theDraftCodeOfAdditionalAddressFamilyAllocatesBoth() throws IOException {
+        StunAttribute draft = new StunAttribute() {
+            @Override
+            public int type() {
+                return TurnAttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT;
+            }
+
+            @Override
+            public void writeValue(ByteSink out, byte[] header) {
+                out.u8(RequestedAddressFamily.IPV6);
+                out.fill(0, 3);
+            }
+        };
+        try (TurnServer server = dualServer(b -> { });
+             TurnTestClient c = TurnTestClient.udp(server.udpAddress()).credentials(USER, PASSWORD)) {
+            StunMessage r = c.authed(StunMethod.ALLOCATE, b -> b.add(new RequestedTransport(RequestedTransport.UDP)).add(draft));
+            assertThat(relayed(r)).extracting(InetSocketAddress::getAddress).containsExactly(TestServers.LOOPBACK, V6);
         }
     }
 

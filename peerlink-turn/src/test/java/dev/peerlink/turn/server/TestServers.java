@@ -16,6 +16,16 @@ final class TestServers {
     static final String PASSWORD = "wonderland";
     static final String REALM = "peerlink.test";
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** ::1, whether or not the machine has it (check by binding). */
+    static final InetAddress LOOPBACK6 = loopback6();
+
+    private static InetAddress loopback6() {
+        try {
+            return InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private TestServers() {}
 
