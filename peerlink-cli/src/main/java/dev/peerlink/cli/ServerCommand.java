@@ -153,6 +153,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "STUN primary address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress stun;
 
+    @Option(names = "--stun-listen6", paramLabel = "IP",
+            description = "Also answer STUN on this IPv6 address (e.g. ::), on the STUN port: IPv6 reflexive addresses.")
+    InetAddress stunListen6;
+
     @Option(names = "--stun-alternate", paramLabel = "IP:PORT",
             description = "STUN alternate address (a second IP) to enable RFC 5780 behaviour discovery.")
     InetSocketAddress stunAlternate;
@@ -256,7 +260,8 @@ final class ServerCommand implements Callable<Integer> {
             signal = Optional.of(sb.build());
         }
         PeerlinkServerConfig config = new PeerlinkServerConfig(stun, Optional.ofNullable(stunAlternate), r, signal,
-                Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()), !noClassicStun);
+                Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()), !noClassicStun,
+                Optional.ofNullable(stunListen6));
         if ((cluster == null) != (registry == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster and --registry go together");
         }

@@ -159,6 +159,7 @@ public final class PeerlinkServer implements AutoCloseable {
         StunServerConfig.Builder b = StunServerConfig.builder().primary(config.stunPrimary()).software("peerlink")
                 .classic(config.classicStun());
         config.stunAlternate().ifPresent(b::alternate);
+        config.stunListen6().ifPresent(b::listen6);
         StunServer stun = StunServer.start(b.build());
         MediaMeters.bindStun(meters, stun);
         if (config.relay().isEmpty()) {

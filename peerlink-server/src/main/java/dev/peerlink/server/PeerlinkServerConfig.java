@@ -15,11 +15,18 @@ import java.util.Optional;
  * none when empty. {@code dataDir}: where generated secrets are kept ({@code relay.secret}, {@code admin.token});
  * empty: the signalling data directory, else nowhere (generated secrets then last as long as the process).
  * {@code classicStun}: whether STUN and the relay answer RFC 3489 Binding requests (default true).
+ * {@code stunListen6}: an IPv6 address STUN also answers on, on the primary port (IPv6 reflexive addresses).
  */
 public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate,
                                    Optional<Relay> relay, Optional<SignalServerConfig> signal,
                                    Optional<InetAddress> advertise, Optional<AdminConfig> admin, Optional<Path> dataDir,
-                                   boolean classicStun) {
+                                   boolean classicStun, Optional<InetAddress> stunListen6) {
+    public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay,
+                                Optional<SignalServerConfig> signal, Optional<InetAddress> advertise, Optional<AdminConfig> admin,
+                                Optional<Path> dataDir, boolean classicStun) {
+        this(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, classicStun, Optional.empty());
+    }
+
     public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay,
                                 Optional<SignalServerConfig> signal, Optional<InetAddress> advertise, Optional<AdminConfig> admin,
                                 Optional<Path> dataDir) {
@@ -93,16 +100,21 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
 
     public PeerlinkServerConfig withAdmin(AdminConfig a) {
         return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, Optional.ofNullable(a), dataDir,
-                classicStun);
+                classicStun, stunListen6);
     }
 
     public PeerlinkServerConfig withDataDir(Path dir) {
         return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, Optional.ofNullable(dir),
-                classicStun);
+                classicStun, stunListen6);
     }
 
     public PeerlinkServerConfig withClassicStun(boolean on) {
-        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, on);
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, on, stunListen6);
+    }
+
+    public PeerlinkServerConfig withStunListen6(InetAddress ip) {
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, classicStun,
+                Optional.ofNullable(ip));
     }
 
     /** Where generated secrets are kept: {@link #dataDir()}, else the signalling data directory. */

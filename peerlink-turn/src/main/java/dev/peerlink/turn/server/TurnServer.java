@@ -144,13 +144,13 @@ public final class TurnServer implements AutoCloseable {
         InetSocketAddress wanted = new InetSocketAddress(config.listen().getAddress(), port);
         Channel ch;
         try {
-            ch = await(transport.v6only(transport.tcpListener(group, init), wanted).bind(wanted), "TCP " + wanted);
+            ch = await(transport.tcpListener(group, init, wanted).bind(wanted), "TCP " + wanted);
         } catch (IOException e) {
             if (config.listen().getPort() != 0) {
                 throw e;
             }
             // Any port was asked for: the UDP port is taken for TCP by someone else, take another.
-            ch = await(transport.v6only(transport.tcpListener(group, init), wanted).bind(config.listen()),
+            ch = await(transport.tcpListener(group, init, wanted).bind(config.listen()),
                     "TCP " + config.listen());
         }
         out.add(ch);
@@ -160,7 +160,7 @@ public final class TurnServer implements AutoCloseable {
     private static InetSocketAddress bindStream(TurnTransport transport, MultiThreadIoEventLoopGroup group,
                                                 TcpInitializer init, InetSocketAddress address, List<Channel> out)
             throws IOException {
-        Channel ch = await(transport.v6only(transport.tcpListener(group, init), address).bind(address), "TCP " + address);
+        Channel ch = await(transport.tcpListener(group, init, address).bind(address), "TCP " + address);
         out.add(ch);
         return (InetSocketAddress) ch.localAddress();
     }

@@ -171,6 +171,24 @@ class DualStackTest {
         }
     }
 
+    /** 0.0.0.0 and :: on the same ports: with epoll the IPv6 listeners are IPv6-only, so both bind and each family is served. */
+    @Test
+    void wildcardListenersForBothFamiliesSitSideBySide() throws IOException {
+        try (TurnServer server = dualServer(b -> b.listen(new InetSocketAddress("0.0.0.0", 0)).listen6(TestServers.wildcard6()))) {
+            int udp = server.udpAddress().getPort();
+            assertThat(server.udpAddress6().getPort()).isEqualTo(udp);
+            for (InetAddress client : List.of(TestServers.LOOPBACK, V6)) {
+                try (TurnTestClient c = TurnTestClient.udpFrom(client, new InetSocketAddress(client, udp));
+                     TurnTestClient t = TurnTestClient.tcp(new InetSocketAddress(client, server.tcpAddress6().getPort()))) {
+                    for (TurnTestClient x : List.of(c, t)) {
+                        StunMessage binding = x.request(StunMethod.BINDING, b -> { });
+                        assertThat(binding.attribute(XorMappedAddress.class).orElseThrow().address()).isEqualTo(x.localAddress());
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aPeerOfAFamilyTheAllocationLacksIsRefusedWith443() throws IOException {
         try (TurnServer server = dualServer(b -> { });

@@ -20,8 +20,17 @@ final class TestServers {
     static final InetAddress LOOPBACK6 = loopback6();
 
     private static InetAddress loopback6() {
+        return v6(1);
+    }
+
+    /** The IPv6 wildcard, ::. */
+    static InetAddress wildcard6() {
+        return v6(0);
+    }
+
+    private static InetAddress v6(int last) {
         try {
-            return InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+            return InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) last});
         } catch (java.net.UnknownHostException e) {
             throw new AssertionError(e);
         }

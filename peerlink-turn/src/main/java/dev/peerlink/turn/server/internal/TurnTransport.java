@@ -194,12 +194,16 @@ public final class TurnTransport {
                 : b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
 
-    public ServerBootstrap tcpListener(EventLoopGroup group, TcpInitializer init) {
-        return new ServerBootstrap()
+    /** A client-facing TCP/TLS listener for {@code address}: a socket of its family (IPv6 ones IPv6-only, see {@link #v6only}). */
+    public ServerBootstrap tcpListener(EventLoopGroup group, TcpInitializer init, InetSocketAddress address) {
+        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .childHandler(init)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true);
+        b.channelFactory(epoll ? () -> new EpollServerSocketChannel(family)
+                : () -> new NioServerSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family));
+        return v6only(b, address);
     }
 }
