@@ -66,8 +66,9 @@ public final class StunServer implements AutoCloseable {
                 }
             }
             StunServer server = new StunServer(transport, group, opened.sockets(), sockets6, counters);
-            LOG.info("STUN server on UDP {} TCP {} IPv6 UDP {} TCP {} ({}, {} IO threads)", server.udpAddresses,
-                    server.tcpAddresses, server.udpAddresses6(), server.tcpAddresses6(), transport.name(), config.ioThreads());
+            LOG.info("STUN server on UDP {} TCP {}{} ({}, {} IO threads)", server.udpAddresses, server.tcpAddresses,
+                    sockets6 == null ? "" : " IPv6 UDP " + server.udpAddresses6() + " TCP " + server.tcpAddresses6(),
+                    transport.name(), config.ioThreads());
             return server;
         } catch (IOException | RuntimeException | Error e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

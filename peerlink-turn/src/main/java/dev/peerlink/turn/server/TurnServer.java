@@ -113,8 +113,9 @@ public final class TurnServer implements AutoCloseable {
             List<InetSocketAddress> v6List = java.util.Arrays.asList(v6);
             TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, tls, v6List,
                     transport.name());
-            LOG.info("TURN relay on UDP {} TCP {} TLS {} (IPv6 {}), relaying from {} ports {}-{} ({}, realm {})", udp, tcp,
-                    tls, v6List.stream().filter(java.util.Objects::nonNull).toList(), config.relayIps(), config.minPort(),
+            LOG.info("TURN relay on UDP {} TCP {} TLS {}{}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp, tls,
+                    config.listen6().isEmpty() ? "" : " IPv6 " + v6List.stream().filter(java.util.Objects::nonNull).toList(),
+                    config.relayIps(), config.minPort(),
                     config.maxPort(), transport.name(), config.realm());
             return server;
         } catch (IOException | RuntimeException | Error e) {
