@@ -203,6 +203,15 @@ final class ServerCommand implements Callable<Integer> {
                     + " --tls-cert/--tls-key when given, else self-signed.")
     Integer turnTlsPort;
 
+    @Option(names = "--alternate-server", paramLabel = "HOST:PORT",
+            description = "Shed load to another relay instance with the same --secret: new allocations get 300 Try Alternate"
+                    + " naming it once --alternate-threshold are active.")
+    InetSocketAddress alternateServer;
+
+    @Option(names = "--alternate-threshold", paramLabel = "N", defaultValue = "0",
+            description = "Active allocations from which --alternate-server takes new ones (default: ${DEFAULT-VALUE}: all).")
+    int alternateThreshold;
+
     /** The defaults, with probe timeout and scheduler tick scaled down for intervals shorter than the default. */
     static MonitorConfig monitorConfig(Duration interval) {
         MonitorConfig d = MonitorConfig.defaults();
@@ -231,10 +240,14 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (alternateThreshold < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--alternate-threshold must be at least 0");
+        }
         Optional<PeerlinkServerConfig.Relay> r = noRelay ? Optional.empty() : Optional.of(new PeerlinkServerConfig.Relay(
                 relay, Optional.ofNullable(relayIp), realm, Optional.ofNullable(secret), allowPeers,
                 new PeerlinkServerConfig.TurnStreams(turnTcpPort == null ? -1 : turnTcpPort, turnTlsPort == null ? -1 : turnTlsPort,
                         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)),
+                Optional.ofNullable(alternateServer).map(a -> new PeerlinkServerConfig.Alternate(a, alternateThreshold)),
                 new PeerlinkServerConfig.RelayV6(Optional.ofNullable(relayIp6), Optional.ofNullable(relayListen6))));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");

@@ -16,12 +16,18 @@ import dev.peerlink.protocol.ErrorCode;
 import dev.peerlink.protocol.Identity;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.secure.SecureStream;
+import dev.peerlink.testkit.db.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -153,6 +159,43 @@ class ClusterBrokeringTest extends ClusterTestBase {
         try (WireDevice newcomer = new WireDevice("newcomer")) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(newcomer.register(cluster.get(2).url(), Aliases.NONE)).isInstanceOf(Message.Registered.class));
+        }
+    }
+
+    @Test
+    void aRegistrationWaitingOnTheDatabaseHoldsUpNoOther() throws Exception {
+        String url = cluster.get(2).url();
+        try (WireDevice renamer = new WireDevice("renamer"); WireDevice known = new WireDevice("known")) {
+            assertThat(renamer.register(url, Aliases.NONE)).isInstanceOf(Message.Registered.class);
+            assertThat(known.register(url, Aliases.NONE)).isInstanceOf(Message.Registered.class);
+            try (Connection db = DriverManager.getConnection(cluster.jdbcUrl(), EmbeddedPostgres.SUPERUSER, null);
+                 Statement st = db.createStatement()) {
+                // the database stalls: the alias table locked by a transaction left open
+                db.setAutoCommit(false);
+                st.execute("LOCK TABLE registry_aliases IN ACCESS EXCLUSIVE MODE");
+                CompletableFuture<Message> renaming = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return renamer.register(url, new Aliases(null, null, "renamed"));
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }, r -> Thread.ofVirtual().start(r)); // not the common pool: the JDK's WebSocket handshakes need it
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> waitingOnLocks(st) > 0);
+
+                // a cached device with nothing new to store registers meanwhile, on the same instance
+                assertThat(known.register(url, Aliases.NONE)).isInstanceOf(Message.Registered.class);
+                assertThat(renaming).as("the renaming still waits on the database").isNotDone();
+
+                db.rollback(); // the database is back
+                assertThat(renaming.get(10, TimeUnit.SECONDS)).isInstanceOf(Message.Registered.class);
+            }
+        }
+    }
+
+    private static int waitingOnLocks(Statement st) throws Exception {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -82,6 +82,11 @@ final class ClusterHarness implements AutoCloseable {
         }
     }
 
+    /** The registry database the instances share. */
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
     Instance get(int i) {
         return instances.get(i);
     }

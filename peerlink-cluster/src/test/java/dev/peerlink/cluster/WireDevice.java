@@ -37,13 +37,23 @@ final class WireDevice implements WebSocket.Listener, AutoCloseable {
         this.key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     }
 
-    /** Connects to {@code url}, answers the challenge, and returns the server's answer (registered or error). */
+    /**
+     * Connects to {@code url} (leaving an earlier connection to the server, which replaces it), answers the challenge,
+     * and returns the server's answer to the registration (registered or error).
+     */
     Message register(String url, Aliases aliases) throws Exception {
         ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), this).get(5, TimeUnit.SECONDS);
         Message.Challenge challenge = next(Message.Challenge.class, Duration.ofSeconds(5));
         String signature = Ed25519.signRegistration(key.getPrivate(), Ed25519.unb64(challenge.nonce()), id);
         send(new Message.Register("reg", id, Ed25519.encodePublicKey(key.getPublic()), signature, aliases, null, NetworkInfo.EMPTY));
-        return next(Message.class, Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            // what the earlier connection hears (its replacement) is not the answer
+            Message m = next(Message.class, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (m instanceof Message.Registered || m instanceof Message.Error e && "reg".equals(e.rid())) {
+                return m;
+            }
+        }
     }
 
     void send(Message m) {

@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Peer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+    /**
+     * How long a Binding to the server's STUN may go unanswered before the network counts as UDP-blocked (three sends;
+     * a UDP-capable network answers within one round trip, while discovery alone would wait ~2 s for test I).
+     */
+    static final java.time.Duration UDP_PROBE = java.time.Duration.ofMillis(1000);
     /** Ladder runs (each a listener, a UDP socket, timers) this device serves at once; more are refused. */
     static final int MAX_LADDER_RUNS = 64;
 
@@ -334,8 +339,13 @@ public final class Peer implements AutoCloseable {
         Message.Registered r = signalling.registration();
         if (r != null && !r.stun().isEmpty()) {
             try {
-                NatReport report = NetworkMonitor.discover(Endpoints.parse(r.stun().get(0)));
-                Learned now = new Learned(report.publicAddress().orElse(null), NetworkMonitor.nat(report));
+                Learned now;
+                if (NetworkMonitor.udpBlocked(r.stun().stream().map(Endpoints::parse).toList(), UDP_PROBE)) {
+                    now = new Learned(null, NetworkMonitor.UDP_BLOCKED); // the ladder skips its UDP rungs
+                } else {
+                    NatReport report = NetworkMonitor.discover(Endpoints.parse(r.stun().get(0)));
+                    now = new Learned(report.publicAddress().orElse(null), NetworkMonitor.nat(report));
+                }
                 Learned before = learned;
                 learned = now;
                 verified = true;

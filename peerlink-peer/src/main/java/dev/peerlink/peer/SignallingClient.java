@@ -112,6 +112,11 @@ public final class SignallingClient implements AutoCloseable {
         return new Builder();
     }
 
+    /** The HTTP proxy given to the builder, or null (then {@code HTTPS_PROXY}/{@code HTTP_PROXY} apply per target). */
+    public dev.peerlink.protocol.HttpProxy proxy() {
+        return wsOptions.proxy();
+    }
+
     /** Connects and registers; the future completes at the first successful registration. */
     public CompletableFuture<Message.Registered> start() {
         exec.execute(this::open);

@@ -499,6 +499,29 @@ class SignallingTest {
         assertThat(n.publicAddress()).isNull();
     }
 
+    @Test
+    void aStunServerThatNeverAnswersOverUdpMeansUdpBlocked() throws Exception {
+        try (java.nio.channels.DatagramChannel silent = java.nio.channels.DatagramChannel.open()) {
+            silent.bind(new InetSocketAddress(loopback(), 0)); // bound, never read: UDP dropped on the way
+            String stun = "127.0.0.1:" + ((InetSocketAddress) silent.getLocalAddress()).getPort();
+            SignalServer s = SignalServer.start(SignalServerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build(),
+                    List.of(stun), id -> Optional.empty());
+            toClose.add(s);
+            Peer p = Peer.builder().id("pc").server(s.url()).home(tmp.resolve("pc")).backoff(Duration.ofMillis(50), Duration.ofMillis(400))
+                    .build();
+            toClose.add(p);
+            p.start().get(5, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            NetworkInfo n = p.discovered().get(10, TimeUnit.SECONDS);
+            System.out.printf("[udp-blocked] reported %d ms after registration (probe bound %d ms)%n",
+                    (System.nanoTime() - t0) / 1_000_000, Peer.UDP_PROBE.toMillis());
+            assertThat(n.nat().type()).isEqualTo("udp-blocked");
+            assertThat(n.publicAddress()).isNull();
+            // announced: the server's NAT mix counts it
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.natMix().getOrDefault("udp-blocked", 0) == 1);
+        }
+    }
+
     static InetAddress loopback() {
         return InetAddress.getLoopbackAddress();
     }

@@ -87,6 +87,14 @@ public record HttpProxy(String host, int port, String username, String password)
         return new InetSocketAddress(host, port);
     }
 
+    /**
+     * A blocking CONNECT tunnel to {@code host:port} through this proxy, for plain-socket clients (the TURN client's
+     * TCP/TLS link); the connect and the proxy's answer must both come within {@code timeout}.
+     */
+    public java.net.Socket tunnel(String host, int port, java.time.Duration timeout) throws java.io.IOException {
+        return dev.peerlink.protocol.internal.ConnectTunnel.open(this, host, port, timeout);
+    }
+
     public boolean hasCredentials() {
         return username != null;
     }

@@ -174,6 +174,7 @@ public final class PeerlinkServer implements AutoCloseable {
             r.allowPeers().forEach(t::allowPeer);
             r.v6().relayIp6().ifPresent(t::relayIp6);
             r.v6().listen6().ifPresent(t::listen6);
+            r.alternate().ifPresent(a -> t.alternateServer(a.server(), a.threshold()));
             PeerlinkServerConfig.TurnStreams streams = r.streams();
             if (streams.tcpPort() >= 0) {
                 t.tcpPort(streams.tcpPort());

@@ -48,17 +48,22 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
      * The TURN relay next to STUN. {@code relayIp} empty: the listen IP, or the host's first
      * non-loopback IPv4 address when listening on a wildcard. {@code secret} empty: a random one, kept in the data
      * directory ({@code relay.secret}, owner-only) so credentials handed to devices survive a restart; only its
-     * fingerprint is logged.
+     * fingerprint is logged. {@code alternate}: where new allocations are sent when this relay sheds load.
      */
     public record Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
-                        List<String> allowPeers, TurnStreams streams, RelayV6 v6) {
+                        List<String> allowPeers, TurnStreams streams, Optional<Alternate> alternate, RelayV6 v6) {
         public Relay {
             allowPeers = List.copyOf(allowPeers);
         }
 
         public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
                      List<String> allowPeers, TurnStreams streams) {
-            this(listen, relayIp, realm, secret, allowPeers, streams, RelayV6.NONE);
+            this(listen, relayIp, realm, secret, allowPeers, streams, Optional.empty(), RelayV6.NONE);
+        }
+
+        public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
+                     List<String> allowPeers, TurnStreams streams, Optional<Alternate> alternate) {
+            this(listen, relayIp, realm, secret, allowPeers, streams, alternate, RelayV6.NONE);
         }
 
         public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
@@ -77,6 +82,19 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
      */
     public record RelayV6(Optional<InetAddress> relayIp6, Optional<InetAddress> listen6) {
         public static final RelayV6 NONE = new RelayV6(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Load shedding to another relay instance: once {@code threshold} allocations are active (0: always, to drain this
+     * one), a new Allocate is answered 300 Try Alternate with ALTERNATE-SERVER {@code server}. That relay must accept
+     * the same credentials (the same secret).
+     */
+    public record Alternate(InetSocketAddress server, int threshold) {
+        public Alternate {
+            if (threshold < 0) {
+                throw new IllegalArgumentException("alternate threshold must be >= 0: " + threshold);
+            }
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ class DualStackServerTest {
             Assumptions.abort("no ::1");
         }
         PeerlinkServerConfig.Relay relay = new PeerlinkServerConfig.Relay(new InetSocketAddress(LO, 0), Optional.of(LO), "peerlink",
-                Optional.of("dual-stack-secret"), List.of(), PeerlinkServerConfig.TurnStreams.DEFAULT,
+                Optional.of("dual-stack-secret"), List.of(), PeerlinkServerConfig.TurnStreams.DEFAULT, Optional.empty(),
                 new PeerlinkServerConfig.RelayV6(Optional.of(v6), Optional.of(v6)));
         PeerlinkServerConfig config = new PeerlinkServerConfig(new InetSocketAddress(LO, 0), Optional.empty(), Optional.of(relay),
                 Optional.empty(), Optional.empty()).withStunListen6(v6);

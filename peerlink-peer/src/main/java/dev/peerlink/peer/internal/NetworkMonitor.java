@@ -43,6 +43,24 @@ public final class NetworkMonitor {
         return out;
     }
 
+    /** The NAT report of a network that lets no UDP through ({@link #udpBlocked}): no public address, nothing else known. */
+    public static final NetworkInfo.Nat UDP_BLOCKED = new NetworkInfo.Nat(NatType.UDP_BLOCKED.label(), null, null, null, null, null);
+
+    /**
+     * Whether no STUN server of {@code servers} answers a Binding request over UDP within {@code bound} (sent to all at
+     * once, at 0, 200 and 500 ms). Called while the signalling connection (TCP) works, silence then means UDP is
+     * dropped on the way — said after {@code bound}, not after discovery's full retransmission schedule.
+     */
+    public static boolean udpBlocked(List<InetSocketAddress> servers, java.time.Duration bound) throws java.io.IOException {
+        try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open();
+             java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
+            ch.bind(new InetSocketAddress(0));
+            ch.configureBlocking(false);
+            ch.register(sel, java.nio.channels.SelectionKey.OP_READ);
+            return StunBinding.mapped(ch, sel, servers, bound).isEmpty();
+        }
+    }
+
     /**
      * Runs RFC 5780 discovery against {@code stun} (lifetime test off: it takes minutes). Retransmission is brisker
      * than RFC 8489's defaults (RTO 150 ms, 4 transmissions): the filtering tests expect silence, and a device should

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** One STUN Binding exchange on a non-blocking channel registered with {@code selector} (retransmits at 0, 200, 500 ms). */
@@ -21,6 +22,12 @@ public final class StunBinding {
 
     public static Optional<InetSocketAddress> mapped(DatagramChannel channel, Selector selector, InetSocketAddress stun,
                                               Duration timeout) throws IOException {
+        return mapped(channel, selector, List.of(stun), timeout);
+    }
+
+    /** The same request to every server of {@code servers} at once; the first answer wins. */
+    public static Optional<InetSocketAddress> mapped(DatagramChannel channel, Selector selector,
+                                                     List<InetSocketAddress> servers, Duration timeout) throws IOException {
         StunMessage req = StunMessage.request(StunMethod.BINDING).build();
         byte[] wire = StunEncoder.standard().encode(req);
         ByteBuffer buf = ByteBuffer.allocate(1500);
@@ -31,7 +38,9 @@ public final class StunBinding {
         while (System.nanoTime() < deadline) {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             if (sent < sendAt.length && elapsedMs >= sendAt[sent]) {
-                channel.send(ByteBuffer.wrap(wire), stun);
+                for (InetSocketAddress stun : servers) {
+                    channel.send(ByteBuffer.wrap(wire), stun);
+                }
                 sent++;
             }
             selector.select(20);
@@ -44,7 +53,7 @@ public final class StunBinding {
                     break;
                 }
                 buf.flip();
-                if (!from.equals(stun) || !StunDecoder.looksLikeStun(buf.array(), 0, buf.limit())) {
+                if (!servers.contains(from) || !StunDecoder.looksLikeStun(buf.array(), 0, buf.limit())) {
                     continue;
                 }
                 try {

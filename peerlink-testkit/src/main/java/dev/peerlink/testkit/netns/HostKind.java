@@ -24,7 +24,13 @@ public enum HostKind {
     /** On the home LAN behind the full-cone home router, accepts inbound ({@code bed.lanPhone()}). */
     LAN_PHONE("lan-phone", NatType.FULL_CONE),
     /** On the home LAN, its own input firewall drops inbound it did not ask for ({@code bed.lanPc()}). */
-    LAN_PC("lan-pc", NatType.FULL_CONE);
+    LAN_PC("lan-pc", NatType.FULL_CONE),
+    /** Behind a port-restricted cone router that drops all UDP ({@code builder().hostile()}, {@code bed.udpBlockedHost()}). */
+    UDP_BLOCKED("udp-blocked", NatType.PORT_RESTRICTED_CONE),
+    /** Behind a router that forwards only TCP to the bed's HTTP proxy host ({@code bed.proxyOnlyHost()}). */
+    PROXY_ONLY("proxy-only", NatType.PORT_RESTRICTED_CONE),
+    /** The public host the proxy-only router lets its LAN reach ({@code bed.proxyHost()}); runs the test's proxy. */
+    PROXY("proxy", null);
 
     /** The kinds of the connection matrix, in matrix order. */
     public static final List<HostKind> MATRIX = List.of(OPEN, FIREWALLED, FULL_CONE, RESTRICTED_CONE,

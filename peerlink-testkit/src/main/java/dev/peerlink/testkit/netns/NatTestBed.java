@@ -42,6 +42,8 @@ public final class NatTestBed implements AutoCloseable {
     public static final String OPEN_HOST_2 = "203.0.113.21";
     /** Matrix bed only: the second firewalled host ({@code firewalledHost(1)}). */
     public static final String FIREWALLED_HOST_2 = "203.0.113.31";
+    /** Hostile bed only: the public host the proxy-only network may reach ({@code proxyHost()}). */
+    public static final String PROXY_HOST = "203.0.113.40";
     private static final int PUBLIC_PREFIX = 24;
     /** Default ports of the {@link NatType#SYMMETRIC_SEQUENTIAL} router: 40000, 40001, ..., 49999, then 40000 again. */
     public static final PortRange DEFAULT_SEQUENTIAL_PORTS = new PortRange(40000, 49999);
@@ -78,6 +80,9 @@ public final class NatTestBed implements AutoCloseable {
     private Router homeRouter;
     private Host lanPhone;
     private Host lanPc;
+    private Host udpBlocked;
+    private Host proxyHost;
+    private Host proxyOnly;
     private boolean closed;
 
     private NatTestBed(Builder options) {
@@ -95,6 +100,7 @@ public final class NatTestBed implements AutoCloseable {
         private PortRange sequentialPorts = DEFAULT_SEQUENTIAL_PORTS;
         private int sequentialDelta = 1;
         private boolean matrix;
+        private boolean hostile;
 
         private Builder() {
         }
@@ -107,6 +113,17 @@ public final class NatTestBed implements AutoCloseable {
          */
         public Builder matrix() {
             this.matrix = true;
+            return this;
+        }
+
+        /**
+         * Also builds the hostile networks (issue 18), after everything else: a UDP-blocked site (a port-restricted
+         * cone router that drops all UDP, {@link NatTestBed#udpBlockedHost()}), a public proxy host
+         * ({@value NatTestBed#PROXY_HOST}, {@link NatTestBed#proxyHost()}) and a proxy-only site whose router forwards
+         * nothing but TCP to that host's port {@value HostileRules#PROXY_PORT} ({@link NatTestBed#proxyOnlyHost()}).
+         */
+        public Builder hostile() {
+            this.hostile = true;
             return this;
         }
 
@@ -251,8 +268,24 @@ public final class NatTestBed implements AutoCloseable {
                     buildNatSite(type, index, n++);
                 }
             }
-            buildHomeLan(n);
+            buildHomeLan(n++);
         }
+        if (options.hostile) {
+            udpBlocked = buildHostileSite("udpb", HostKind.UDP_BLOCKED, n++, HostileRules.udpBlocked());
+            proxyHost = new Host("proxy", newPublicHost("proxy", "proxy", PROXY_HOST), addr(PROXY_HOST), HostKind.PROXY,
+                    HostKind.PROXY.label(), new Host.Wire(internet, "proxy"));
+            proxyOnly = buildHostileSite("proxy", HostKind.PROXY_ONLY, n, HostileRules.proxyOnly(PROXY_HOST));
+        }
+    }
+
+    /** A port-restricted cone site (WAN .100+n, LAN 10.0.n.0/24, client .2) whose router also loads {@code extra}. */
+    private Host buildHostileSite(String role, HostKind kind, int n, String extra) {
+        String wan = "203.0.113." + (100 + n);
+        String lan = "10.0." + n + ".1";
+        Netns r = newRouter("r-" + role, "r-" + role, wan, lan);
+        r.nft(NatRules.ruleset(NatType.PORT_RESTRICTED_CONE, wan, "10.0." + n + ".0/24", null, options.sequentialDelta));
+        r.nft(extra);
+        return newLanClient(r, "client-" + kind.label(), "c-" + role, "lan-c1", "10.0." + n + ".2", lan, kind, kind.label());
     }
 
     private void buildOpenHost(int index, String role, String port, String address) {
@@ -462,6 +495,33 @@ public final class NatTestBed implements AutoCloseable {
         return matrixOnly(lanPc, "lanPc()");
     }
 
+    /** Hostile bed only: the host behind a router that drops every UDP packet (TCP passes, NATed like a port-restricted cone). */
+    public Host udpBlockedHost() {
+        return hostileOnly(udpBlocked, "udpBlockedHost()");
+    }
+
+    /** Hostile bed only: the public host ({@value #PROXY_HOST}) where a test runs the proxy, on {@link #proxyPort()}. */
+    public Host proxyHost() {
+        return hostileOnly(proxyHost, "proxyHost()");
+    }
+
+    /** The only port the proxy-only router forwards to ({@link #proxyHost()}). */
+    public int proxyPort() {
+        return HostileRules.PROXY_PORT;
+    }
+
+    /** Hostile bed only: the host whose router forwards nothing but TCP to {@link #proxyHost()}:{@link #proxyPort()}. */
+    public Host proxyOnlyHost() {
+        return hostileOnly(proxyOnly, "proxyOnlyHost()");
+    }
+
+    private static Host hostileOnly(Host value, String what) {
+        if (value == null) {
+            throw new IllegalStateException(what + " exists only in a bed built with NatTestBed.builder().hostile()");
+        }
+        return value;
+    }
+
     private <T> T matrixOnly(T value, String what) {
         if (value == null) {
             throw new IllegalStateException(what + " exists only in a bed built with NatTestBed.builder().matrix()");
@@ -476,6 +536,7 @@ public final class NatTestBed implements AutoCloseable {
             case FIREWALLED -> firewalledHosts.size();
             case SERVER -> 1;
             case LAN_PHONE, LAN_PC -> options.matrix ? 1 : 0;
+            case UDP_BLOCKED, PROXY_ONLY, PROXY -> options.hostile ? 1 : 0;
             default -> clients.getOrDefault(kind.natType().orElseThrow(), List.of()).size();
         };
     }
@@ -491,6 +552,9 @@ public final class NatTestBed implements AutoCloseable {
             case SERVER -> indexed(List.of(server), index, "server");
             case LAN_PHONE -> indexed(List.of(lanPhone()), index, "lan phone");
             case LAN_PC -> indexed(List.of(lanPc()), index, "lan pc");
+            case UDP_BLOCKED -> indexed(List.of(udpBlockedHost()), index, "UDP-blocked host");
+            case PROXY_ONLY -> indexed(List.of(proxyOnlyHost()), index, "proxy-only host");
+            case PROXY -> indexed(List.of(proxyHost()), index, "proxy host");
             default -> client(kind.natType().orElseThrow(), index);
         };
     }

@@ -264,6 +264,39 @@ abstract class TurnClientContract {
     }
 
     @ParameterizedTest
+    @EnumSource(TurnTransport.class)
+    void followsTryAlternateToAServerInAnotherRealm(TurnTransport transport) throws Exception {
+        TurnServerUnderTest alternate = start(TurnServerSpec.longTerm("alternate." + REALM, ALICE.username(), ALICE.password()));
+        TurnServerUnderTest draining = start(TurnServerSpec.longTerm(REALM, ALICE.username(), ALICE.password())
+                .withAlternate(alternate.address(transport)));
+        Inbox inbox = new Inbox();
+        try (TurnClient c = client(draining, transport, ALICE, inbox).connect()) {
+            c.allocate();
+
+            assertThat(c.server()).isEqualTo(alternate.address(transport));
+            c.bindChannel(echo.address());
+            assertEchoes(c, inbox, echo.address(), bytes("relayed by the alternate"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TurnTransport.class)
+    void aSecondTryAlternateIsATypedErrorNotALoop(TurnTransport transport) throws Exception {
+        InetSocketAddress nowhere = new InetSocketAddress(LOOPBACK, 9);
+        TurnServerUnderTest second = start(TurnServerSpec.longTerm(REALM, ALICE.username(), ALICE.password())
+                .withAlternate(nowhere));
+        TurnServerUnderTest first = start(TurnServerSpec.longTerm(REALM, ALICE.username(), ALICE.password())
+                .withAlternate(second.address(transport)));
+        try (TurnClient c = client(first, transport, ALICE, new Inbox()).connect()) {
+            assertThatThrownBy(c::allocate).isInstanceOf(TryAlternateException.class)
+                    .hasMessageContaining("one redirect per allocation")
+                    .satisfies(e -> assertThat(((TryAlternateException) e).alternate()).contains(nowhere));
+            assertThat(c.server()).isEqualTo(second.address(transport));
+            assertThat(c.allocation()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = TurnTransport.class, names = "UDP")
     void withoutRefreshesTheShortLivedServerDropsTheAllocation(TurnTransport transport) throws Exception {
         // The control for the refresh test: the same server, an allocation nobody refreshes.

@@ -8,6 +8,7 @@ import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunIntegrity;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
+import dev.peerlink.stun.attribute.AlternateServer;
 import dev.peerlink.stun.attribute.ErrorCode;
 import dev.peerlink.stun.attribute.Nonce;
 import dev.peerlink.stun.attribute.PasswordAlgorithm;
@@ -23,6 +24,8 @@ import dev.peerlink.turn.client.fixture.ScriptedTurnServer;
 import dev.peerlink.turn.client.fixture.ScriptedTurnServer.Reply;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,6 +105,50 @@ class TurnClientScriptedServerTest {
              TurnClient c = client(server)) {
             assertThatThrownBy(c::allocate).isExactlyInstanceOf(type)
                     .extracting(e -> ((TurnException) e).errorCode()).isEqualTo(code);
+        }
+    }
+
+    @Test
+    void anUnsignedTryAlternateToASignedAllocateIsNotFollowed() throws Exception {
+        try (ScriptedTurnServer elsewhere = new ScriptedTurnServer((req, from) -> challenge(req, 401, "n1"));
+             ScriptedTurnServer server = new ScriptedTurnServer((req, from) ->
+                     req.attribute(Username.class).isEmpty() ? challenge(req, 401, "n1")
+                             : new Reply(req.respond(StunClass.ERROR_RESPONSE).add(ErrorCode.of(300))
+                             .add(new AlternateServer(elsewhere.address())).build(), MessageProtection.NONE));
+             TurnClient c = client(server)) {
+            assertThatThrownBy(c::allocate).isInstanceOf(TryAlternateException.class)
+                    .hasMessageContaining("without MESSAGE-INTEGRITY")
+                    .satisfies(e -> assertThat(((TryAlternateException) e).alternate()).isEmpty());
+            assertThat(c.server()).isEqualTo(server.address());
+            assertThat(elsewhere.requests).isEmpty();
+        }
+    }
+
+    @Test
+    void onASocketOwnedElsewhereATryAlternateIsReportedNotFollowed() throws Exception {
+        InetSocketAddress elsewhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        try (ScriptedTurnServer server = new ScriptedTurnServer((req, from) -> new Reply(req.respond(StunClass.ERROR_RESPONSE)
+                .add(ErrorCode.of(300)).add(new AlternateServer(elsewhere)).build(), MessageProtection.NONE));
+             DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             TurnClient c = TurnClient.builder(server.address(), ALICE).retransmission(QUICK).closeTimeout(Duration.ofMillis(200))
+                     .socketOwnedBy((datagram, to) -> socket.send(datagram, to), (InetSocketAddress) socket.getLocalAddress())
+                     .connect()) {
+            Thread.ofVirtual().start(() -> { // the owner's read loop
+                ByteBuffer b = ByteBuffer.allocate(2048);
+                try {
+                    while (true) {
+                        b.clear();
+                        InetSocketAddress from = (InetSocketAddress) socket.receive(b);
+                        c.receive(b.flip(), from);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+
+            assertThatThrownBy(c::allocate).isInstanceOf(TryAlternateException.class)
+                    .satisfies(e -> assertThat(((TryAlternateException) e).alternate()).contains(elsewhere));
+            assertThat(c.server()).isEqualTo(server.address());
         }
     }
 

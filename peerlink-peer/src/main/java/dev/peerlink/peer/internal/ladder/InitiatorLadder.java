@@ -114,8 +114,10 @@ public final class InitiatorLadder extends LadderSide {
         if (reverse) {
             startAccepting();
         }
+        // A UDP-blocked side (issue 18): no UDP checks, punch or birthday; TCP paths and the relay over TCP/TLS only.
+        boolean tcpOnly = PathPlan.tcpOnly(mine, theirs);
         // UDP: our checks to every candidate of the target from now on (direct); the target joins at the punch start.
-        List<InetSocketAddress> udpTargets = theirs.udp().stream().filter(this::allowedNow).toList();
+        List<InetSocketAddress> udpTargets = tcpOnly ? List.of() : theirs.udp().stream().filter(this::allowedNow).toList();
         udp.addTargets(udpTargets);
         udp.start();
         if (!udpTargets.isEmpty()) {
@@ -132,6 +134,9 @@ public final class InitiatorLadder extends LadderSide {
                     || e instanceof CompletionException ce && ce.getCause() instanceof TcpDialer.DialException de2 && de2.refused()) {
                 askReverse();
             }
+            if (d == null && tcpOnly && !reverse) {
+                startRelay(); // nothing else is left to wait for
+            }
         });
         // mapped: the target's gateway TCP mappings of its persistent listener, at once, alongside lan/direct.
         List<InetSocketAddress> mappedTargets = cfg.allows("mapped") ? theirs.mapped() : List.of();
@@ -144,12 +149,16 @@ public final class InitiatorLadder extends LadderSide {
             });
         }
         schedule(cfg.reverseAfter().minus(elapsed()), this::askReverse);
-        if (!reverse) {
+        if (!reverse && !tcpOnly) {
             schedule(cfg.punchAfter().minus(elapsed()), this::startPunch);
         }
         boolean birthdayRuns = startBirthday();
         if (mine.relay() && cfg.allows("relay")) {
-            boolean hopeless = PathPlan.punchImpossible(mine, theirs) && !reverse;
+            // Behind a proxy a TCP-only device's own dials most likely die unanswered (a proxy-only network): the relay
+            // through the proxy starts at once, and a direct path that still connects later takes over (a move).
+            boolean proxied = ctx.signalling().proxy() != null;
+            boolean hopeless = tcpOnly ? proxied || !PathPlan.tcpPathPossible(mine, theirs)
+                    : PathPlan.punchImpossible(mine, theirs) && !reverse;
             // When a reverse connection is planned, the relay waits for it (and for the punch after it) a little longer.
             // Birthday punching runs first: the relay then joins at relayAfter (3 s ≈ the default probe budget)
             // instead of at once; a later hit still moves the connection off the relay.
@@ -175,7 +184,7 @@ public final class InitiatorLadder extends LadderSide {
     }
 
     private void startPunch() {
-        if (!ctx.config().allows("punch") || settled() || !punchStarted.compareAndSet(false, true)) {
+        if (!ctx.config().allows("punch") || PathPlan.tcpOnly(mine, theirs) || settled() || !punchStarted.compareAndSet(false, true)) {
             return;
         }
         udp.addTargets(theirs.udp());
@@ -236,7 +245,10 @@ public final class InitiatorLadder extends LadderSide {
             return;
         }
         try {
-            RelayPath r = RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5));
+            if (PathPlan.udpBlocked(mine)) { // straight to the relay's TCP/TLS servers: its UDP one cannot answer
+                grant = new RelayGrant(List.of(), grant.username(), grant.password(), grant.ttlSeconds(), grant.streamUrls());
+            }
+            RelayPath r = RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5), ctx.signalling().proxy());
             relay = r;
             if (finished) {
                 r.close();
@@ -258,8 +270,12 @@ public final class InitiatorLadder extends LadderSide {
             if (permitted == 0) {
                 throw new IOException("the relay refused a permission for every address of " + target.deviceId());
             }
+            // QUIC listens on the relay's channel before the target learns the address: its first Initial, arriving
+            // before the codec joined the pipeline, would be lost and cost it a probe timeout (~1 s)
+            CompletableFuture<SecureSession> accepted = ctx.quic().accept(r.quicChannel(), ctx.self(), expected,
+                    ctx.config().session());
             sendSignal(target.deviceId(), "relay", "addr", Endpoints.format(r.relayedAddress()));
-            ctx.quic().accept(r.quicChannel(), ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
+            accepted.whenComplete((s, e) -> {
                 if (s == null) {
                     LOG.debug("{}: relayed QUIC failed: {}", session, String.valueOf(e));
                     return;

@@ -68,7 +68,8 @@ public abstract class LadderSide {
         NetworkInfo net = ctx.network().get();
         Optional<InetSocketAddress> mapped = Optional.empty();
         Message.Registered reg = ctx.signalling().registration();
-        if (reg != null && !reg.stun().isEmpty()) {
+        boolean udpBlocked = net.nat() != null && PathPlan.UDP_BLOCKED.equals(net.nat().type());
+        if (reg != null && !reg.stun().isEmpty() && !udpBlocked) { // a blocked network would only wait out the timeout
             mapped = udp.stunMapped(Endpoints.parse(reg.stun().get(0)), Duration.ofMillis(1200));
         }
         Set<InetAddress> ips = new LinkedHashSet<>();
@@ -82,7 +83,9 @@ public abstract class LadderSide {
         List<InetSocketAddress> udpCands = new ArrayList<>();
         for (InetAddress ip : ips) {
             tcp.add(new InetSocketAddress(ip, ss.getLocalPort()));
-            udpCands.add(new InetSocketAddress(ip, udp.localPort()));
+            if (!udpBlocked) {
+                udpCands.add(new InetSocketAddress(ip, udp.localPort()));
+            }
         }
         mapped.filter(m -> !udpCands.contains(m)).ifPresent(udpCands::add);
         InetAddress publicIp = mapped.map(InetSocketAddress::getAddress)
@@ -169,7 +172,7 @@ public abstract class LadderSide {
      */
     protected boolean startBirthday() {
         Message.Registered reg = ctx.signalling().registration();
-        if (!ctx.config().allows("birthday") || !PathPlan.birthdayUseful(mine, theirs) || reg == null || reg.stun().isEmpty()) {
+        if (!ctx.config().allows("birthday") || PathPlan.tcpOnly(mine, theirs) || !PathPlan.birthdayUseful(mine, theirs) || reg == null || reg.stun().isEmpty()) {
             return false;
         }
         InetSocketAddress stun = Endpoints.parse(reg.stun().get(0));

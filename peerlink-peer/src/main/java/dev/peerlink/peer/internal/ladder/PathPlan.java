@@ -86,6 +86,30 @@ public final class PathPlan {
                 || "symmetric".equals(b.nat()) && BIRTHDAY_EASY.contains(a.nat());
     }
 
+    /** What discovery reports for a network that lets no UDP through (no STUN answer while signalling works). */
+    public static final String UDP_BLOCKED = "udp-blocked";
+
+    /** Whether the device behind {@code o} cannot send or receive UDP at all. */
+    public static boolean udpBlocked(LadderOffer o) {
+        return UDP_BLOCKED.equals(o.nat());
+    }
+
+    /** Whether only TCP can carry this pair's paths: UDP checks, punching and birthday probes are skipped. */
+    public static boolean tcpOnly(LadderOffer a, LadderOffer b) {
+        return udpBlocked(a) || udpBlocked(b);
+    }
+
+    /**
+     * Whether a TCP path (lan, direct, mapped or reverse) may open between the two: the same site, a public TCP
+     * candidate on a target without a host firewall, a gateway mapping on the target, or a dial-back that can work.
+     * Without one, a TCP-only initiator starts the relay (over TCP/TLS) at once.
+     */
+    public static boolean tcpPathPossible(LadderOffer initiator, LadderOffer target) {
+        boolean publicListener = !FIREWALLED.equals(target.nat())
+                && target.tcp().stream().anyMatch(a -> !isPrivate(a.getAddress()));
+        return sameSite(initiator, target) || !target.mapped().isEmpty() || publicListener || reverseUseful(initiator, target);
+    }
+
     /** Rank for moves: a connection only ever moves to a better (lower) rank. */
     public static int rank(String path) {
         return switch (path) {

@@ -102,7 +102,7 @@ public final class ResponderLadder extends LadderSide {
     }
 
     private void punch() {
-        if (!settled() && ctx.config().allows("punch")) {
+        if (!settled() && ctx.config().allows("punch") && !PathPlan.tcpOnly(mine, theirs)) {
             udp.startSending();
         }
     }

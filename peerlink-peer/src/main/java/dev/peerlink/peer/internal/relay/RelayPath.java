@@ -1,9 +1,11 @@
 package dev.peerlink.peer.internal.relay;
 
+import dev.peerlink.protocol.HttpProxy;
 import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.TurnUri;
 import dev.peerlink.secure.QuicTransport;
 import dev.peerlink.turn.TurnCredentials;
+import dev.peerlink.turn.client.StreamConnector;
 import dev.peerlink.turn.client.TurnClient;
 import dev.peerlink.turn.client.TurnException;
 import dev.peerlink.turn.client.TurnTimeoutException;
@@ -86,7 +88,7 @@ public final class RelayPath implements AutoCloseable {
     private volatile boolean closeRequested;
 
     private RelayPath(QuicTransport quic, InetSocketAddress server, TurnTransport transport, TurnCredentials credentials,
-                      Duration timeout) throws IOException {
+                      Duration timeout, StreamConnector connector) throws IOException {
         this.server = server;
         boolean udp = transport == TurnTransport.UDP;
         // QUIC's remote is the TURN server's address: stable while the peer's transport address may change
@@ -104,6 +106,9 @@ public final class RelayPath implements AutoCloseable {
                 // turns: is for reachability: TURN's MESSAGE-INTEGRITY authenticates the relay and what crosses it
                 // is QUIC, encrypted end to end to the pinned peer; relays mostly run self-signed certificates.
                 b.transport(transport).tls(TurnTls.anyCertificate());
+                if (connector != null) {
+                    b.connector(connector);
+                }
             }
             client = b.closeTimeout(Duration.ofSeconds(1))
                     .onData(framing::fromIndication)
@@ -133,6 +138,15 @@ public final class RelayPath implements AutoCloseable {
      * and, after them, the grant's {@code streamUrls} ({@link TurnUri}: TCP or TLS, for networks that block UDP).
      */
     public static RelayPath open(QuicTransport quic, RelayGrant grant, Duration timeout) throws IOException {
+        return open(quic, grant, timeout, null);
+    }
+
+    /**
+     * As {@link #open(QuicTransport, RelayGrant, Duration)}, the TCP/TLS servers reached through {@code proxy} (a
+     * CONNECT tunnel; TLS runs through it to the relay) — or, when null, through the proxy {@code HTTPS_PROXY} names
+     * for the relay ({@code NO_PROXY} honoured), else directly.
+     */
+    public static RelayPath open(QuicTransport quic, RelayGrant grant, Duration timeout, HttpProxy proxy) throws IOException {
         if (grant.urls().isEmpty() && grant.streamUrls().isEmpty()) {
             throw new IOException("relay grant names no TURN server");
         }
@@ -152,7 +166,8 @@ public final class RelayPath implements AutoCloseable {
             try {
                 TurnUri uri = TurnUri.parse(url);
                 TurnTransport transport = uri.tls() ? TurnTransport.TLS : uri.tcp() ? TurnTransport.TCP : TurnTransport.UDP;
-                return new RelayPath(quic, uri.server(), transport, TurnCredentials.of(grant.username(), grant.password()), budget);
+                StreamConnector via = transport == TurnTransport.UDP ? null : RelayProxy.connector(uri.server(), proxy);
+                return new RelayPath(quic, uri.server(), transport, TurnCredentials.of(grant.username(), grant.password()), budget, via);
             } catch (IOException | IllegalArgumentException e) {
                 IOException io = e instanceof IOException x ? x
                         : new IOException("unusable relay URL " + url + ": " + e.getMessage(), e);
@@ -172,7 +187,7 @@ public final class RelayPath implements AutoCloseable {
      */
     public static RelayPath open(QuicTransport quic, InetSocketAddress server, TurnCredentials credentials,
                                  Duration timeout) throws IOException {
-        return new RelayPath(quic, Objects.requireNonNull(server), TurnTransport.UDP, Objects.requireNonNull(credentials), timeout);
+        return new RelayPath(quic, Objects.requireNonNull(server), TurnTransport.UDP, Objects.requireNonNull(credentials), timeout, null);
     }
 
     /** Where the peer sends: the relayed transport address of the allocation. */

@@ -132,6 +132,25 @@ class LadderCodecsTest {
         assertThat(PathPlan.rank("punch")).isLessThan(PathPlan.rank("relay"));
     }
 
+    @Test
+    void udpBlockedPairsPlanTcpOnly() throws Exception {
+        LadderOffer blocked = new LadderOffer(List.of(new InetSocketAddress("10.0.7.2", 4000)), List.of(), null,
+                PathPlan.UDP_BLOCKED, true);
+        LadderOffer cone = offer("10.0.1.2", InetAddress.getByName("203.0.113.101"), "full-cone");
+        LadderOffer open = offer("203.0.113.20", InetAddress.getByName("203.0.113.20"), "open-internet");
+        assertThat(PathPlan.tcpOnly(blocked, cone)).isTrue();
+        assertThat(PathPlan.tcpOnly(cone, blocked)).isTrue();
+        assertThat(PathPlan.tcpOnly(cone, open)).isFalse();
+        assertThat(PathPlan.tcpPathPossible(blocked, open)).as("the open host's public TCP candidate").isTrue();
+        assertThat(PathPlan.tcpPathPossible(blocked, cone)).as("only private TCP candidates: relay at once").isFalse();
+        LadderOffer fw = offer("203.0.113.30", InetAddress.getByName("203.0.113.30"), "symmetric-udp-firewall");
+        assertThat(PathPlan.tcpPathPossible(blocked, fw)).as("a host firewall drops the SYN").isFalse();
+        LadderOffer mappedCone = new LadderOffer(cone.tcp(), cone.udp(), cone.publicIp(), cone.nat(), true,
+                List.of(new InetSocketAddress("203.0.113.101", 7001)));
+        assertThat(PathPlan.tcpPathPossible(blocked, mappedCone)).as("a gateway mapping").isTrue();
+        assertThat(PathPlan.tcpPathPossible(open, blocked)).as("the open initiator can be dialled back").isTrue();
+    }
+
     static LadderOffer offer(String host, InetAddress publicIp, String nat) {
         return new LadderOffer(List.of(new InetSocketAddress(host, 4000)), List.of(new InetSocketAddress(host, 5000)),
                 publicIp, nat, true);

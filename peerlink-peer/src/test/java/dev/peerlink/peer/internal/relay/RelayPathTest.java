@@ -156,14 +156,7 @@ class RelayPathTest {
                 p.publicIdentity(), FAST);
         SecureSession rSession = rs.get(20, TimeUnit.SECONDS);
         SecureSession pSession = ps.get(20, TimeUnit.SECONDS);
-        pSession.onStream(st -> {
-            try (st) {
-                st.output().write(st.input().readAllBytes());
-                st.output().close();
-            } catch (IOException e) {
-                st.reset();
-            }
-        });
+        echoStreams(pSession);
         byte[] msg = random(300_000, 3);
         SecureStream st = rSession.openStream();
         writeAndFin(st.output(), msg);
@@ -361,14 +354,7 @@ class RelayPathTest {
                 r.publicIdentity(), FAST);
         SecureSession pSession = ps.get(20, TimeUnit.SECONDS);
         SecureSession rSession = rs.get(20, TimeUnit.SECONDS);
-        rSession.onStream(st -> {
-            try (st) {
-                st.output().write(st.input().readAllBytes());
-                st.output().close();
-            } catch (IOException e) {
-                st.reset();
-            }
-        });
+        echoStreams(rSession);
         byte[] msg = random(1 << 20, 4);
         SecureStream st = pSession.openStream();
         Thread w = Thread.ofVirtual().start(() -> writeAndFin(st.output(), msg));
@@ -422,7 +408,7 @@ class RelayPathTest {
         }
     }
 
-    private static DatagramChannel plainSocket(InetAddress ip) throws IOException {
+    static DatagramChannel plainSocket(InetAddress ip) throws IOException {
         DatagramChannel c = DatagramChannel.open();
         c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
         c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
@@ -447,7 +433,7 @@ class RelayPathTest {
         return got.get(5, TimeUnit.SECONDS);
     }
 
-    private static void writeAndFin(OutputStream out, byte[] data) {
+    static void writeAndFin(OutputStream out, byte[] data) {
         try {
             for (int off = 0; off < data.length; off += 100_000) {
                 out.write(data, off, Math.min(100_000, data.length - off));
@@ -458,13 +444,25 @@ class RelayPathTest {
         }
     }
 
-    private static byte[] random(int n, long seed) {
+    /** Every stream the session accepts is echoed back whole, then finished. */
+    static void echoStreams(SecureSession s) {
+        s.onStream(st -> {
+            try (st) {
+                st.output().write(st.input().readAllBytes());
+                st.output().close();
+            } catch (IOException e) {
+                st.reset();
+            }
+        });
+    }
+
+    static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    private static byte[] sha256(byte[] b) throws Exception {
+    static byte[] sha256(byte[] b) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(b);
     }
 }

@@ -10,6 +10,8 @@ public abstract class Conn {
     final InetAddress ip;
     /** Set once registered; guarded by the broker's lock. */
     DeviceId deviceId;
+    /** A registration of this connection is writing to the registry; guarded by the registrar's lock. */
+    boolean registering;
     int protocolErrors;
 
     protected Conn(byte[] nonce, InetAddress ip) {

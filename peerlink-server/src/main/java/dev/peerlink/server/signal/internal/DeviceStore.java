@@ -32,6 +32,8 @@ public final class DeviceStore implements DeviceRegistry {
     private static final SchemaMigrator MIGRATOR =
             new SchemaMigrator("/db/migration/", List.of("V1__devices.sql"), "schema_version");
 
+    /** SQLite's primary result code for a broken constraint (extended codes keep it in their low byte). */
+    private static final int SQLITE_CONSTRAINT = 19;
     private final Connection db;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "signal-db");
@@ -94,13 +96,16 @@ public final class DeviceStore implements DeviceRegistry {
         db.setAutoCommit(false);
         try {
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO devices(device_id, public_key, created_at, last_seen, network_json) "
-                    + "VALUES (?,?,?,?,?) ON CONFLICT(device_id) DO UPDATE SET last_seen = excluded.last_seen, network_json = excluded.network_json")) {
+                    + "VALUES (?,?,?,?,?) ON CONFLICT(device_id) DO UPDATE SET last_seen = excluded.last_seen, network_json = excluded.network_json "
+                    + "WHERE devices.public_key = excluded.public_key")) {
                 ps.setString(1, id.value());
                 ps.setString(2, publicKey);
                 ps.setLong(3, createdAt);
                 ps.setLong(4, lastSeen);
                 ps.setString(5, networkJson);
-                ps.executeUpdate();
+                if (ps.executeUpdate() != 1) { // registrations race outside the registrar's lock: never rebind a key
+                    throw new SQLException("device " + id + " is bound to another key");
+                }
             }
             try (PreparedStatement ps = db.prepareStatement("DELETE FROM aliases WHERE device_id = ?")) {
                 ps.setString(1, id.value());
@@ -118,6 +123,10 @@ public final class DeviceStore implements DeviceRegistry {
             db.commit();
         } catch (SQLException e) {
             db.rollback();
+            if ((e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT) {
+                // the only constraint a bind can break: another device holds one of the aliases
+                throw new DeviceRegistry.AliasTaken("an alias of " + id + " is held by another device", e);
+            }
             throw e;
         } finally {
             db.setAutoCommit(true);

@@ -92,9 +92,12 @@ final class Registrar {
             return true;
         }
         long now = clock.getAsLong();
-        Conn replaced;
+        // 1. checked against the cache, under the lock (quick)
+        boolean fresh;
+        boolean aliasesChanged;
+        long createdAt;
         synchronized (this) {
-            if (c.deviceId != null) {
+            if (c.deviceId != null || c.registering) {
                 stats.registration("already-registered");
                 return false;
             }
@@ -117,26 +120,43 @@ final class Registrar {
                     return true;
                 }
             }
-            boolean fresh = d == null;
-            boolean aliasesChanged = fresh || !d.aliases.equals(r.aliases());
-            if (fresh || aliasesChanged) {
-                try {
-                    cache.registry().bind(r.deviceId(), r.publicKey(), fresh ? now : d.createdAt, now, codec.encodeNetwork(r.network()), r.aliases());
-                } catch (DeviceRegistry.AliasTaken e) {
-                    aliasTaken(c, r, r.aliases().identities().getFirst());
-                    return true;
-                } catch (SQLException e) {
-                    LOG.error("cannot store registration of {}: {}", r.deviceId(), e.toString());
-                    stats.registration("registry-unavailable");
-                    c.sendAndClose(new Message.Error(r.rid(), ErrorCode.REGISTRY_UNAVAILABLE, "registry unavailable"));
-                    return true;
-                }
+            fresh = d == null;
+            aliasesChanged = fresh || !d.aliases.equals(r.aliases());
+            createdAt = fresh ? now : d.createdAt;
+            c.registering = fresh || aliasesChanged;
+        }
+        // 2. the durable write, outside the lock: a slow or unreachable database holds up this registration only,
+        // never the event loops registering cached devices (the registry's unique keys settle races on aliases)
+        if (fresh || aliasesChanged) {
+            try {
+                cache.registry().bind(r.deviceId(), r.publicKey(), createdAt, now, codec.encodeNetwork(r.network()), r.aliases());
+            } catch (DeviceRegistry.AliasTaken e) {
+                done(c);
+                aliasTaken(c, r, r.aliases().identities().getFirst());
+                return true;
+            } catch (SQLException e) {
+                done(c);
+                LOG.error("cannot store registration of {}: {}", r.deviceId(), e.toString());
+                stats.registration("registry-unavailable");
+                c.sendAndClose(new Message.Error(r.rid(), ErrorCode.REGISTRY_UNAVAILABLE, "registry unavailable"));
+                return true;
             }
-            if (fresh) {
-                d = new Device(r.deviceId(), r.publicKey(), now, r.aliases());
+        }
+        // 3. into the cache and the routes, under the lock again (what changed meanwhile is read again)
+        Conn replaced;
+        synchronized (this) {
+            c.registering = false;
+            Device d = cache.cached(r.deviceId());
+            if (d != null && !d.publicKey.equals(r.publicKey())) { // bound by another connection meanwhile
+                stats.registration("key-mismatch");
+                c.sendAndClose(new Message.Error(r.rid(), ErrorCode.KEY_MISMATCH, "device " + r.deviceId() + " is bound to another key"));
+                return true;
+            }
+            if (d == null) {
+                d = new Device(r.deviceId(), r.publicKey(), createdAt, r.aliases());
                 cache.put(d);
                 LOG.info("device {} bound to its key (first registration)", d.id);
-            } else if (aliasesChanged) {
+            } else if (!d.aliases.equals(r.aliases())) {
                 cache.setAliases(d, r.aliases());
                 if (routes.clustered()) {
                     routes.broadcast(new ClusterMessage(ClusterMessage.Kind.ALIASES, routes.instanceId(), d.id.value(),
@@ -163,6 +183,10 @@ final class Registrar {
                 relayGrants.apply(r.deviceId()).orElse(null), now));
         registeredListener.accept(r.deviceId());
         return true;
+    }
+
+    private synchronized void done(Conn c) {
+        c.registering = false;
     }
 
     private void aliasTaken(Conn c, Message.Register r, Identity alias) {

@@ -8,6 +8,7 @@ import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.TransactionId;
 import dev.peerlink.turn.ChannelData;
 import dev.peerlink.turn.TurnAttributes;
+import dev.peerlink.turn.client.StreamConnector;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -59,12 +60,20 @@ public final class TcpServerLink implements ServerLink {
      */
     public static TcpServerLink open(InetSocketAddress local, InetSocketAddress server, Duration timeout,
                                      Inbound inbound, SSLSocketFactory tls) throws IOException {
-        Socket s = new Socket();
+        return open(local, server, timeout, inbound, tls, null);
+    }
+
+    /** As above, the TCP connection opened by {@code connector} (e.g. through a proxy) when non-null. */
+    public static TcpServerLink open(InetSocketAddress local, InetSocketAddress server, Duration timeout,
+                                     Inbound inbound, SSLSocketFactory tls, StreamConnector connector) throws IOException {
         int connectMillis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
+        Socket s = connector == null ? new Socket() : connector.connect(server, timeout);
         try {
             s.setTcpNoDelay(true); // small requests and ChannelData must not wait for Nagle
-            s.bind(local);
-            s.connect(server, connectMillis);
+            if (connector == null) {
+                s.bind(local);
+                s.connect(server, connectMillis);
+            }
             if (tls == null) {
                 return new TcpServerLink(s, inbound, timeout);
             }

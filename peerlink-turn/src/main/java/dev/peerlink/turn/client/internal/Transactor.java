@@ -1,9 +1,11 @@
 package dev.peerlink.turn.client.internal;
 
+import dev.peerlink.stun.AttributeType;
 import dev.peerlink.stun.MessageProtection;
 import dev.peerlink.stun.StunClass;
 import dev.peerlink.stun.StunMessage;
 import dev.peerlink.stun.StunMethod;
+import dev.peerlink.stun.attribute.AlternateServer;
 import dev.peerlink.stun.attribute.ErrorCode;
 import dev.peerlink.stun.client.StunTimeoutException;
 import dev.peerlink.turn.TurnErrors;
@@ -12,6 +14,7 @@ import dev.peerlink.turn.client.AllocationQuotaReachedException;
 import dev.peerlink.turn.client.InsufficientCapacityException;
 import dev.peerlink.turn.client.TurnAuthenticationException;
 import dev.peerlink.turn.client.TurnException;
+import dev.peerlink.turn.client.TryAlternateException;
 import dev.peerlink.turn.client.TurnTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -71,13 +74,14 @@ public final class Transactor {
                 counters.staleNonceRetries.incrementAndGet();
                 continue;
             }
-            throw exception(method, error);
+            throw exception(method, error, response, credentialed);
         }
     }
 
-    static TurnException exception(StunMethod method, ErrorCode error) {
+    static TurnException exception(StunMethod method, ErrorCode error, StunMessage response, boolean credentialed) {
         String msg = method + " failed: " + error.code() + " " + error.reason();
         return switch (error.code()) {
+            case TurnErrors.TRY_ALTERNATE -> tryAlternate(msg, response, credentialed);
             case TurnErrors.UNAUTHENTICATED, TurnErrors.WRONG_CREDENTIALS ->
                     new TurnAuthenticationException(msg, error.code());
             case TurnErrors.ALLOCATION_MISMATCH -> new AllocationMismatchException(msg);
@@ -85,6 +89,22 @@ public final class Transactor {
             case TurnErrors.INSUFFICIENT_CAPACITY -> new InsufficientCapacityException(msg);
             default -> new TurnException(msg, error.code());
         };
+    }
+
+    /**
+     * A 300's ALTERNATE-SERVER is trusted when the response passed the integrity check, or when our request was bare
+     * (coturn redirects the first, unauthenticated Allocate, before any challenge). A 300 without integrity to a signed
+     * request is what an off-path forger would send (RFC 8489 §10): reported without an address.
+     */
+    private static TryAlternateException tryAlternate(String msg, StunMessage response, boolean credentialed) {
+        boolean trusted = !credentialed || response.has(AttributeType.MESSAGE_INTEGRITY)
+                || response.has(AttributeType.MESSAGE_INTEGRITY_SHA256);
+        var alternate = response.attribute(AlternateServer.class).map(AlternateServer::address);
+        if (alternate.isPresent() && !trusted) {
+            return new TryAlternateException(msg + " (ALTERNATE-SERVER without MESSAGE-INTEGRITY ignored)", null);
+        }
+        return new TryAlternateException(msg + alternate.map(a -> " to " + a).orElse(" without ALTERNATE-SERVER"),
+                alternate.orElse(null));
     }
 
     private static StunMessage await(StunMethod method, CompletableFuture<StunMessage> f, Duration maxWait)
