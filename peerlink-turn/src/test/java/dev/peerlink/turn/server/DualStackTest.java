@@ -235,6 +235,20 @@ class DualStackTest {
         }
     }
 
+    /** RFC 6062 TCP allocations hold one family: REQUESTED-ADDRESS-FAMILY picks it, a dual request gets IPv4 and 440. */
+    @Test
+    void tcpAllocationsStaySingleFamily() throws IOException {
+        try (TurnServer server = dualServer(b -> { });
+             TurnTestClient v6 = TurnTestClient.tcp(server.tcpAddress()).credentials(USER, PASSWORD);
+             TurnTestClient dual = TurnTestClient.tcp(server.tcpAddress()).credentials(USER, PASSWORD)) {
+            StunMessage r = v6.authed(StunMethod.ALLOCATE, b -> b.add(new RequestedTransport(RequestedTransport.TCP)).add(WANT_V6));
+            assertThat(relayed(r)).extracting(InetSocketAddress::getAddress).containsExactly(V6);
+            StunMessage d = dual.authed(StunMethod.ALLOCATE, b -> b.add(new RequestedTransport(RequestedTransport.TCP)).add(ADD_V6));
+            assertThat(relayed(d)).extracting(InetSocketAddress::getAddress).containsExactly(TestServers.LOOPBACK);
+            assertThat(d.attribute(AddressErrorCode.class).orElseThrow().code()).isEqualTo(440);
+        }
+    }
+
     @Test
     void whenTheSecondFamilyHasNoPortTheFirstIsStillGivenWith508ForTheOther() throws IOException {
         try (TurnServer server = dualServer(b -> b.portRange(31200, 31200));

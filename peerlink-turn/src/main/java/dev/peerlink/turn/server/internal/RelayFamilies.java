@@ -47,7 +47,7 @@ final class RelayFamilies {
      * {@code wanted} alone (REQUESTED-ADDRESS-FAMILY, IPv4 when absent), or with {@code dual} IPv4 and IPv6
      * (ADDITIONAL-ADDRESS-FAMILY). Null when no asked-for family is relayed here (440). A dual request on a
      * one-family server gets that family and ADDRESS-ERROR-CODE 440 for the other; {@code secondAllowed} false
-     * (TCP allocations, reservation tokens) does the same for IPv6.
+     * (RFC 6062 TCP allocations) does the same for IPv6.
      */
     Plan plan(int wanted, boolean dual, boolean secondAllowed) {
         List<Integer> asked = dual ? List.of(RequestedAddressFamily.IPV4, RequestedAddressFamily.IPV6) : List.of(wanted);
