@@ -24,6 +24,15 @@ final class RelayCommand implements Callable<Integer> {
             description = "Address relayed sockets bind to and advertise (default: the listen IP; required with 0.0.0.0).")
     InetAddress relayIp;
 
+    @Option(names = "--relay-ip6", paramLabel = "IP",
+            description = "IPv6 address relayed sockets also bind to, beside an IPv4 --relay-ip: clients pick the family"
+                    + " (REQUESTED-ADDRESS-FAMILY) or get both (ADDITIONAL-ADDRESS-FAMILY, RFC 8656 §7.2). Default: none.")
+    InetAddress relayIp6;
+
+    @Option(names = "--listen6", paramLabel = "IP",
+            description = "Also listen on this IPv6 address (e.g. :: or ::1), on the same ports, for IPv6 clients.")
+    InetAddress listen6;
+
     @Option(names = "--realm", required = true, paramLabel = "R", description = "Authentication realm.")
     String realm;
 
@@ -126,6 +135,12 @@ final class RelayCommand implements Callable<Integer> {
             if (tlsCert != null) {
                 b.tlsCertificate(tlsCert, tlsKey);
             }
+            if (relayIp6 != null) {
+                b.relayIp6(relayIp6);
+            }
+            if (listen6 != null) {
+                b.listen6(listen6);
+            }
             allowPeers.forEach(b::allowPeer);
             denyPeers.forEach(b::denyPeer);
             config = b.build();
@@ -136,7 +151,10 @@ final class RelayCommand implements Callable<Integer> {
         try (TurnServer server = TurnServer.start(config)) {
             System.out.println("TURN relay on UDP " + server.udpAddress() + (noTcp ? "" : " TCP " + server.tcpAddress())
                     + (server.tlsAddress() == null ? "" : " TLS " + server.tlsAddress())
-                    + " relaying from " + config.relayIp().getHostAddress() + " ports " + minPort + "-" + maxPort
+                    + (server.udpAddress6() == null ? "" : " UDP " + server.udpAddress6())
+                    + (server.tcpAddress6() == null ? "" : " TCP " + server.tcpAddress6())
+                    + " relaying from " + String.join(" and ", config.relayIps().stream().map(InetAddress::getHostAddress).toList())
+                    + " ports " + minPort + "-" + maxPort
                     + " (" + server.transportName() + ")");
             System.out.flush();
             Shutdown.awaitSignal();

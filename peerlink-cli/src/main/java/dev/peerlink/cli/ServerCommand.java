@@ -153,6 +153,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "STUN primary address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress stun;
 
+    @Option(names = "--stun-listen6", paramLabel = "IP",
+            description = "Also answer STUN on this IPv6 address (e.g. ::), on the STUN port: IPv6 reflexive addresses.")
+    InetAddress stunListen6;
+
     @Option(names = "--stun-alternate", paramLabel = "IP:PORT",
             description = "STUN alternate address (a second IP) to enable RFC 5780 behaviour discovery.")
     InetSocketAddress stunAlternate;
@@ -171,6 +175,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--relay-ip", paramLabel = "IP",
             description = "Address relayed sockets bind to (default: the relay listen IP, or the first non-loopback IPv4).")
     InetAddress relayIp;
+
+    @Option(names = "--relay-ip6", paramLabel = "IP",
+            description = "IPv6 address relayed sockets also bind to: dual-stack allocations (RFC 8656 §7.2). Default: none.")
+    InetAddress relayIp6;
+
+    @Option(names = "--relay-listen6", paramLabel = "IP",
+            description = "Also serve the relay to IPv6 clients on this IPv6 address (e.g. ::), on the relay's ports.")
+    InetAddress relayListen6;
 
     @Option(names = "--realm", defaultValue = "peerlink", description = "TURN realm (default: ${DEFAULT-VALUE}).")
     String realm;
@@ -235,7 +247,8 @@ final class ServerCommand implements Callable<Integer> {
                 relay, Optional.ofNullable(relayIp), realm, Optional.ofNullable(secret), allowPeers,
                 new PeerlinkServerConfig.TurnStreams(turnTcpPort == null ? -1 : turnTcpPort, turnTlsPort == null ? -1 : turnTlsPort,
                         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)),
-                Optional.ofNullable(alternateServer).map(a -> new PeerlinkServerConfig.Alternate(a, alternateThreshold))));
+                Optional.ofNullable(alternateServer).map(a -> new PeerlinkServerConfig.Alternate(a, alternateThreshold)),
+                new PeerlinkServerConfig.RelayV6(Optional.ofNullable(relayIp6), Optional.ofNullable(relayListen6))));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
@@ -260,7 +273,8 @@ final class ServerCommand implements Callable<Integer> {
             signal = Optional.of(sb.build());
         }
         PeerlinkServerConfig config = new PeerlinkServerConfig(stun, Optional.ofNullable(stunAlternate), r, signal,
-                Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()), !noClassicStun);
+                Optional.ofNullable(advertise), adminConfig(), Optional.of(data != null ? data : defaultDataDir()), !noClassicStun,
+                Optional.ofNullable(stunListen6));
         if ((cluster == null) != (registry == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster and --registry go together");
         }

@@ -159,6 +159,7 @@ public final class PeerlinkServer implements AutoCloseable {
         StunServerConfig.Builder b = StunServerConfig.builder().primary(config.stunPrimary()).software("peerlink")
                 .classic(config.classicStun());
         config.stunAlternate().ifPresent(b::alternate);
+        config.stunListen6().ifPresent(b::listen6);
         StunServer stun = StunServer.start(b.build());
         MediaMeters.bindStun(meters, stun);
         if (config.relay().isEmpty()) {
@@ -171,6 +172,8 @@ public final class PeerlinkServer implements AutoCloseable {
             TurnServerConfig.Builder t = TurnServerConfig.builder().listen(r.listen()).relayIp(relayIp).realm(r.realm())
                     .secret(secret).classicStun(config.classicStun());
             r.allowPeers().forEach(t::allowPeer);
+            r.v6().relayIp6().ifPresent(t::relayIp6);
+            r.v6().listen6().ifPresent(t::listen6);
             r.alternate().ifPresent(a -> t.alternateServer(a.server(), a.threshold()));
             PeerlinkServerConfig.TurnStreams streams = r.streams();
             if (streams.tcpPort() >= 0) {

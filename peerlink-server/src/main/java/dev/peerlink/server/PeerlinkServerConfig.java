@@ -15,11 +15,18 @@ import java.util.Optional;
  * none when empty. {@code dataDir}: where generated secrets are kept ({@code relay.secret}, {@code admin.token});
  * empty: the signalling data directory, else nowhere (generated secrets then last as long as the process).
  * {@code classicStun}: whether STUN and the relay answer RFC 3489 Binding requests (default true).
+ * {@code stunListen6}: an IPv6 address STUN also answers on, on the primary port (IPv6 reflexive addresses).
  */
 public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate,
                                    Optional<Relay> relay, Optional<SignalServerConfig> signal,
                                    Optional<InetAddress> advertise, Optional<AdminConfig> admin, Optional<Path> dataDir,
-                                   boolean classicStun) {
+                                   boolean classicStun, Optional<InetAddress> stunListen6) {
+    public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay,
+                                Optional<SignalServerConfig> signal, Optional<InetAddress> advertise, Optional<AdminConfig> admin,
+                                Optional<Path> dataDir, boolean classicStun) {
+        this(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, classicStun, Optional.empty());
+    }
+
     public PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetSocketAddress> stunAlternate, Optional<Relay> relay,
                                 Optional<SignalServerConfig> signal, Optional<InetAddress> advertise, Optional<AdminConfig> admin,
                                 Optional<Path> dataDir) {
@@ -44,14 +51,19 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
      * fingerprint is logged. {@code alternate}: where new allocations are sent when this relay sheds load.
      */
     public record Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
-                        List<String> allowPeers, TurnStreams streams, Optional<Alternate> alternate) {
+                        List<String> allowPeers, TurnStreams streams, Optional<Alternate> alternate, RelayV6 v6) {
         public Relay {
             allowPeers = List.copyOf(allowPeers);
         }
 
         public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
                      List<String> allowPeers, TurnStreams streams) {
-            this(listen, relayIp, realm, secret, allowPeers, streams, Optional.empty());
+            this(listen, relayIp, realm, secret, allowPeers, streams, Optional.empty(), RelayV6.NONE);
+        }
+
+        public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
+                     List<String> allowPeers, TurnStreams streams, Optional<Alternate> alternate) {
+            this(listen, relayIp, realm, secret, allowPeers, streams, alternate, RelayV6.NONE);
         }
 
         public Relay(InetSocketAddress listen, Optional<InetAddress> relayIp, String realm, Optional<String> secret,
@@ -62,6 +74,14 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
         public static Relay defaults() {
             return new Relay(new InetSocketAddress(DEFAULT_RELAY_PORT), Optional.empty(), "peerlink", Optional.empty(), List.of());
         }
+    }
+
+    /**
+     * The relay's IPv6 side: {@code relayIp6} an IPv6 relay address beside the IPv4 one (dual-stack allocations,
+     * RFC 8656 §7.2), {@code listen6} an IPv6 address for listeners on the relay's ports (IPv6 clients).
+     */
+    public record RelayV6(Optional<InetAddress> relayIp6, Optional<InetAddress> listen6) {
+        public static final RelayV6 NONE = new RelayV6(Optional.empty(), Optional.empty());
     }
 
     /**
@@ -98,16 +118,21 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
 
     public PeerlinkServerConfig withAdmin(AdminConfig a) {
         return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, Optional.ofNullable(a), dataDir,
-                classicStun);
+                classicStun, stunListen6);
     }
 
     public PeerlinkServerConfig withDataDir(Path dir) {
         return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, Optional.ofNullable(dir),
-                classicStun);
+                classicStun, stunListen6);
     }
 
     public PeerlinkServerConfig withClassicStun(boolean on) {
-        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, on);
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, on, stunListen6);
+    }
+
+    public PeerlinkServerConfig withStunListen6(InetAddress ip) {
+        return new PeerlinkServerConfig(stunPrimary, stunAlternate, relay, signal, advertise, admin, dataDir, classicStun,
+                Optional.ofNullable(ip));
     }
 
     /** Where generated secrets are kept: {@link #dataDir()}, else the signalling data directory. */

@@ -16,6 +16,11 @@ public final class TurnAttributeType {
     public static final int RESERVATION_TOKEN = 0x0022;
     public static final int CONNECTION_ID = 0x002A; // RFC 6062
     public static final int ADDITIONAL_ADDRESS_FAMILY = 0x8000;
+    /**
+     * ADDITIONAL-ADDRESS-FAMILY's code in the turnbis drafts, still sent by coturn 4.6 clients ({@code
+     * turnutils_uclient -Z}); decoded as ADDITIONAL-ADDRESS-FAMILY, never sent.
+     */
+    public static final int ADDITIONAL_ADDRESS_FAMILY_DRAFT = 0x8032;
     public static final int ADDRESS_ERROR_CODE = 0x8001;
     public static final int ICMP = 0x8004;
 }

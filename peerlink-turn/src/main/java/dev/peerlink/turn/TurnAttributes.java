@@ -39,6 +39,17 @@ public final class TurnAttributes {
                 length(l == 4, "ADDITIONAL-ADDRESS-FAMILY", l);
                 return new RequestedAddressFamily(Bytes.u8(b, o), true);
             })
+            .with(ADDITIONAL_ADDRESS_FAMILY_DRAFT, (b, o, l) -> {
+                length(l == 4, "ADDITIONAL-ADDRESS-FAMILY", l);
+                return new RequestedAddressFamily(Bytes.u8(b, o), true);
+            })
+            .with(ADDRESS_ERROR_CODE, (b, o, l) -> {
+                length(l >= 4, "ADDRESS-ERROR-CODE", l);
+                int code = (b[o + 2] & 0x07) * 100 + (b[o + 3] & 0xFF);
+                length(code >= 300 && code <= 699, "ADDRESS-ERROR-CODE", l);
+                return new AddressErrorCode(Bytes.u8(b, o), code,
+                        new String(b, o + 4, l - 4, java.nio.charset.StandardCharsets.UTF_8));
+            })
             .with(EVEN_PORT, (b, o, l) -> {
                 length(l == 1, "EVEN-PORT", l);
                 return new EvenPort((b[o] & 0x80) != 0);

@@ -3,6 +3,8 @@ package dev.peerlink.stun.server;
 import dev.peerlink.stun.server.internal.NettyTransport;
 import dev.peerlink.stun.server.internal.ServerCounters;
 import dev.peerlink.stun.server.internal.ServerSockets;
+import dev.peerlink.stun.server.internal.SocketLayout;
+import dev.peerlink.stun.server.internal.StunEngine;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,16 +23,18 @@ public final class StunServer implements AutoCloseable {
     private final NettyTransport transport;
     private final MultiThreadIoEventLoopGroup group;
     private final ServerSockets sockets;
+    private final ServerSockets sockets6; // on listen6, or null
     private final ServerCounters counters;
     private final List<InetSocketAddress> udpAddresses;
     private final List<InetSocketAddress> tcpAddresses;
     private boolean closed;
 
     private StunServer(NettyTransport transport, MultiThreadIoEventLoopGroup group, ServerSockets sockets,
-                       ServerCounters counters) {
+                       ServerSockets sockets6, ServerCounters counters) {
         this.transport = transport;
         this.group = group;
         this.sockets = sockets;
+        this.sockets6 = sockets6;
         this.counters = counters;
         this.udpAddresses = List.copyOf(sockets.udpBound());
         this.tcpAddresses = List.copyOf(sockets.tcpBound());
@@ -49,8 +53,21 @@ public final class StunServer implements AutoCloseable {
         ServerCounters counters = new ServerCounters();
         try {
             ServerSockets.Opened opened = ServerSockets.openConfigured(config, transport, group, counters);
-            StunServer server = new StunServer(transport, group, opened.sockets(), counters);
-            LOG.info("STUN server on UDP {} TCP {} ({}, {} IO threads)", server.udpAddresses, server.tcpAddresses,
+            ServerSockets sockets6 = null;
+            if (config.listen6().isPresent()) {
+                // The primary's port again, on IPv6; no RFC 5780 there (its alternate is of the primary's family).
+                SocketLayout layout6 = SocketLayout.of(new InetSocketAddress(config.listen6().get(),
+                        opened.layout().address(0).getPort()), null);
+                try {
+                    sockets6 = ServerSockets.open(config, layout6, transport, group, new StunEngine(config, layout6, counters));
+                } catch (IOException | RuntimeException e) {
+                    opened.sockets().close();
+                    throw e;
+                }
+            }
+            StunServer server = new StunServer(transport, group, opened.sockets(), sockets6, counters);
+            LOG.info("STUN server on UDP {} TCP {}{} ({}, {} IO threads)", server.udpAddresses, server.tcpAddresses,
+                    sockets6 == null ? "" : " IPv6 UDP " + server.udpAddresses6() + " TCP " + server.tcpAddresses6(),
                     transport.name(), config.ioThreads());
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -72,6 +89,16 @@ public final class StunServer implements AutoCloseable {
         return tcpAddresses;
     }
 
+    /** The UDP address on {@code listen6} (one, the primary's port), or empty without one. */
+    public List<InetSocketAddress> udpAddresses6() {
+        return sockets6 == null ? List.of() : sockets6.udpBound();
+    }
+
+    /** The TCP listener on {@code listen6}, or empty without one. */
+    public List<InetSocketAddress> tcpAddresses6() {
+        return sockets6 == null ? List.of() : sockets6.tcpBound();
+    }
+
     /** "epoll" or "nio". */
     public String transportName() {
         return transport.name();
@@ -88,6 +115,9 @@ public final class StunServer implements AutoCloseable {
         }
         closed = true;
         sockets.close();
+        if (sockets6 != null) {
+            sockets6.close();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -22,6 +22,7 @@ public final class StunServerConfig {
 
     private final InetSocketAddress primary;
     private final InetSocketAddress alternate;
+    private final InetAddress listen6;
     private final boolean udp;
     private final boolean tcp;
     private final boolean classic;
@@ -40,6 +41,7 @@ public final class StunServerConfig {
     private StunServerConfig(Builder b) {
         this.primary = b.primary;
         this.alternate = b.alternate;
+        this.listen6 = b.listen6;
         this.udp = b.udp;
         this.tcp = b.tcp;
         this.classic = b.classic;
@@ -62,6 +64,8 @@ public final class StunServerConfig {
 
     public InetSocketAddress primary() { return primary; }
     public Optional<InetSocketAddress> alternate() { return Optional.ofNullable(alternate); }
+    /** An IPv6 address also served, on the primary port (IPv6 clients learn IPv6 reflexive addresses). */
+    public Optional<InetAddress> listen6() { return Optional.ofNullable(listen6); }
     public boolean udp() { return udp; }
     public boolean tcp() { return tcp; }
     /** Whether RFC 3489 Binding requests (no magic cookie) are answered; see {@link Builder#classic}. */
@@ -84,6 +88,7 @@ public final class StunServerConfig {
     public static final class Builder {
         private InetSocketAddress primary;
         private InetSocketAddress alternate;
+        private InetAddress listen6;
         private boolean udp = true;
         private boolean tcp = true;
         private boolean classic = true;
@@ -124,6 +129,19 @@ public final class StunServerConfig {
         /** The alternate address on {@link #DEFAULT_ALTERNATE_PORT}. */
         public Builder alternate(InetAddress address) {
             return alternate(new InetSocketAddress(address, DEFAULT_ALTERNATE_PORT));
+        }
+
+        /**
+         * Also answers on this IPv6 address (e.g. :: or ::1), on the primary port, beside an IPv4 primary: IPv6
+         * clients get an IPv6 XOR-MAPPED-ADDRESS. RFC 5780 (the alternate) stays on the primary's family. With
+         * epoll a wildcard is IPv6-only (IPV6_V6ONLY), so {@code ::} sits beside {@code 0.0.0.0}.
+         */
+        public Builder listen6(InetAddress address) {
+            if (!(Objects.requireNonNull(address) instanceof java.net.Inet6Address)) {
+                throw new IllegalArgumentException("listen6 must be an IPv6 address: " + address.getHostAddress());
+            }
+            this.listen6 = address;
+            return this;
         }
 
         public Builder udp(boolean enabled) {
@@ -238,6 +256,9 @@ public final class StunServerConfig {
             }
             if (!udp && !tcp) {
                 throw new IllegalStateException("enable UDP, TCP or both");
+            }
+            if (listen6 != null && !(primary.getAddress() instanceof Inet4Address)) {
+                throw new IllegalStateException("listen6 goes beside an IPv4 primary, not " + primary.getAddress().getHostAddress());
             }
             if (alternate != null) {
                 InetAddress a1 = primary.getAddress();

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,12 +35,13 @@ public final class TurnServer implements AutoCloseable {
     private final InetSocketAddress udpAddress;
     private final InetSocketAddress tcpAddress;
     private final InetSocketAddress tlsAddress;
+    private final List<InetSocketAddress> v6Addresses;
     private final String transportName;
     private boolean closed;
 
     private TurnServer(MultiThreadIoEventLoopGroup group, TurnEngine engine, Counters counters, List<Channel> listeners,
                        InetSocketAddress udpAddress, InetSocketAddress tcpAddress, InetSocketAddress tlsAddress,
-                       String transportName) {
+                       List<InetSocketAddress> v6Addresses, String transportName) {
         this.group = group;
         this.engine = engine;
         this.counters = counters;
@@ -47,6 +49,7 @@ public final class TurnServer implements AutoCloseable {
         this.udpAddress = udpAddress;
         this.tcpAddress = tcpAddress;
         this.tlsAddress = tlsAddress;
+        this.v6Addresses = v6Addresses;
         this.transportName = transportName;
     }
 
@@ -68,7 +71,7 @@ public final class TurnServer implements AutoCloseable {
             InetSocketAddress tls = null;
             int port = config.listen().getPort();
             if (config.udp()) {
-                udp = bindUdp(config, transport, group, engine, listeners);
+                udp = bindUdp(config, transport, group, engine, config.listen(), listeners);
                 port = udp.getPort();
             }
             ConnectionLimits limits = new ConnectionLimits(config.maxTcpConnections(), config.maxTcpConnectionsPerIp());
@@ -83,16 +86,37 @@ public final class TurnServer implements AutoCloseable {
                         TlsContexts.server(config.tlsCertificate(), config.tlsKey()));
                 tls = bindStream(transport, group, init, new InetSocketAddress(config.listen().getAddress(), config.tlsPort()), listeners);
             }
+            // IPv6 clients: the same listeners again on listen6, on the same ports.
+            InetSocketAddress[] v6 = new InetSocketAddress[3];
+            if (config.listen6().isPresent()) {
+                InetAddress ip6 = config.listen6().get();
+                if (udp != null) {
+                    v6[0] = bindUdp(config, transport, group, engine, new InetSocketAddress(ip6, udp.getPort()), listeners);
+                }
+                if (tcp != null) {
+                    v6[1] = bindStream(transport, group, new TcpInitializer(engine, counters, config.tcpIdleTimeout(), limits,
+                            null), new InetSocketAddress(ip6, tcp.getPort()), listeners);
+                }
+                if (tls != null) {
+                    v6[2] = bindStream(transport, group, new TcpInitializer(engine, counters, config.tcpIdleTimeout(), limits,
+                            TlsContexts.server(config.tlsCertificate(), config.tlsKey())),
+                            new InetSocketAddress(ip6, tls.getPort()), listeners);
+                }
+            }
             Set<InetSocketAddress> own = new HashSet<>();
-            for (InetSocketAddress a : new InetSocketAddress[] {udp, tcp, tls}) {
+            for (InetSocketAddress a : new InetSocketAddress[] {udp, tcp, tls, v6[0], v6[1], v6[2]}) {
                 if (a != null) {
                     own.add(a);
                 }
             }
             engine.ownSockets(config, own);
-            TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, tls, transport.name());
-            LOG.info("TURN relay on UDP {} TCP {} TLS {}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp, tls,
-                    config.relayIp().getHostAddress(), config.minPort(), config.maxPort(), transport.name(), config.realm());
+            List<InetSocketAddress> v6List = java.util.Arrays.asList(v6);
+            TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, tls, v6List,
+                    transport.name());
+            LOG.info("TURN relay on UDP {} TCP {} TLS {}{}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp, tls,
+                    config.listen6().isEmpty() ? "" : " IPv6 " + v6List.stream().filter(java.util.Objects::nonNull).toList(),
+                    config.relayIps(), config.minPort(),
+                    config.maxPort(), transport.name(), config.realm());
             return server;
         } catch (IOException | RuntimeException | Error e) {
             listeners.forEach(Channel::close);
@@ -103,10 +127,9 @@ public final class TurnServer implements AutoCloseable {
 
     /** With epoll, one SO_REUSEPORT socket per IO thread on the same address; with NIO, one socket. */
     private static InetSocketAddress bindUdp(TurnServerConfig config, TurnTransport transport,
-                                             MultiThreadIoEventLoopGroup group, TurnEngine engine, List<Channel> out)
-            throws IOException {
+                                             MultiThreadIoEventLoopGroup group, TurnEngine engine,
+                                             InetSocketAddress address, List<Channel> out) throws IOException {
         int sockets = transport.reusePort() ? config.ioThreads() : 1;
-        InetSocketAddress address = config.listen();
         for (int i = 0; i < sockets; i++) {
             Channel ch = await(transport.udpListener(group, engine, sockets > 1, address).bind(address), "UDP " + address);
             out.add(ch);
@@ -122,13 +145,14 @@ public final class TurnServer implements AutoCloseable {
         InetSocketAddress wanted = new InetSocketAddress(config.listen().getAddress(), port);
         Channel ch;
         try {
-            ch = await(transport.tcpListener(group, init).bind(wanted), "TCP " + wanted);
+            ch = await(transport.tcpListener(group, init, wanted).bind(wanted), "TCP " + wanted);
         } catch (IOException e) {
             if (config.listen().getPort() != 0) {
                 throw e;
             }
             // Any port was asked for: the UDP port is taken for TCP by someone else, take another.
-            ch = await(transport.tcpListener(group, init).bind(config.listen()), "TCP " + config.listen());
+            ch = await(transport.tcpListener(group, init, wanted).bind(config.listen()),
+                    "TCP " + config.listen());
         }
         out.add(ch);
         return (InetSocketAddress) ch.localAddress();
@@ -137,7 +161,7 @@ public final class TurnServer implements AutoCloseable {
     private static InetSocketAddress bindStream(TurnTransport transport, MultiThreadIoEventLoopGroup group,
                                                 TcpInitializer init, InetSocketAddress address, List<Channel> out)
             throws IOException {
-        Channel ch = await(transport.tcpListener(group, init).bind(address), "TCP " + address);
+        Channel ch = await(transport.tcpListener(group, init, address).bind(address), "TCP " + address);
         out.add(ch);
         return (InetSocketAddress) ch.localAddress();
     }
@@ -163,6 +187,21 @@ public final class TurnServer implements AutoCloseable {
     /** The TLS listener's address ({@code turns:}), or null when TLS is not configured. */
     public InetSocketAddress tlsAddress() {
         return tlsAddress;
+    }
+
+    /** The UDP listener on {@code listen6} (IPv6 clients), or null without one. */
+    public InetSocketAddress udpAddress6() {
+        return v6Addresses.get(0);
+    }
+
+    /** The TCP listener on {@code listen6}, or null without one. */
+    public InetSocketAddress tcpAddress6() {
+        return v6Addresses.get(1);
+    }
+
+    /** The TLS listener on {@code listen6}, or null without one. */
+    public InetSocketAddress tlsAddress6() {
+        return v6Addresses.get(2);
     }
 
     /** "epoll" or "nio". */

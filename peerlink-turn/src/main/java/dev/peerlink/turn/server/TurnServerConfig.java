@@ -6,6 +6,8 @@ import dev.peerlink.stun.server.Transport;
 import dev.peerlink.turn.server.internal.Cidr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,8 @@ public final class TurnServerConfig {
     private final boolean udp;
     private final boolean tcp;
     private final InetAddress relayIp;
+    private final InetAddress relayIp6;
+    private final InetAddress listen6;
     private final int minPort;
     private final int maxPort;
     private final String realm;
@@ -70,6 +74,8 @@ public final class TurnServerConfig {
         udp = b.udp;
         tcp = b.tcp;
         relayIp = b.relayIp != null ? b.relayIp : b.listen.getAddress();
+        relayIp6 = b.relayIp6;
+        listen6 = b.listen6;
         minPort = b.minPort;
         maxPort = b.maxPort;
         realm = b.realm;
@@ -112,7 +118,14 @@ public final class TurnServerConfig {
     public InetSocketAddress listen() { return listen; }
     public boolean udp() { return udp; }
     public boolean tcp() { return tcp; }
+    /** The relay IP of the first family (IPv4, or IPv6 on a v6-only relay). */
     public InetAddress relayIp() { return relayIp; }
+    /** The IPv6 relay IP beside an IPv4 {@link #relayIp()}: the server is dual-stack (RFC 8656 §7.2). */
+    public Optional<InetAddress> relayIp6() { return Optional.ofNullable(relayIp6); }
+    /** Every relay IP, one per family, the first family first. */
+    public List<InetAddress> relayIps() { return relayIp6 == null ? List.of(relayIp) : List.of(relayIp, relayIp6); }
+    /** IPv6 address of a second set of listeners (same ports as the first), for IPv6 clients. */
+    public Optional<InetAddress> listen6() { return Optional.ofNullable(listen6); }
     public int minPort() { return minPort; }
     public int maxPort() { return maxPort; }
     public String realm() { return realm; }
@@ -180,6 +193,8 @@ public final class TurnServerConfig {
         private boolean udp = true;
         private boolean tcp = true;
         private InetAddress relayIp;
+        private InetAddress relayIp6;
+        private InetAddress listen6;
         private int minPort = 49152;
         private int maxPort = 65535;
         private String realm;
@@ -228,6 +243,31 @@ public final class TurnServerConfig {
         /** IP the relayed sockets bind to and advertise. Defaults to the listen IP if that is not a wildcard. */
         public Builder relayIp(InetAddress ip) {
             this.relayIp = Objects.requireNonNull(ip);
+            return this;
+        }
+
+        /**
+         * A second relay IP, IPv6, beside an IPv4 {@link #relayIp}: clients then choose the family with
+         * REQUESTED-ADDRESS-FAMILY or get both with ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §7.2).
+         */
+        public Builder relayIp6(InetAddress ip) {
+            if (!(Objects.requireNonNull(ip) instanceof Inet6Address) || ip.isAnyLocalAddress()) {
+                throw new IllegalArgumentException("relayIp6 must be a specific IPv6 address: " + ip.getHostAddress());
+            }
+            this.relayIp6 = ip;
+            return this;
+        }
+
+        /**
+         * Also listens on this IPv6 address (e.g. :: or ::1), on the ports of the first listeners, for
+         * clients that reach the server over IPv6. With epoll a wildcard is IPv6-only (IPV6_V6ONLY), so it
+         * can sit beside 0.0.0.0.
+         */
+        public Builder listen6(InetAddress ip) {
+            if (!(Objects.requireNonNull(ip) instanceof Inet6Address)) {
+                throw new IllegalArgumentException("listen6 must be an IPv6 address: " + ip.getHostAddress());
+            }
+            this.listen6 = ip;
             return this;
         }
 
@@ -400,6 +440,12 @@ public final class TurnServerConfig {
             InetAddress relay = relayIp != null ? relayIp : listen.getAddress();
             if (relay.isAnyLocalAddress()) {
                 throw new IllegalStateException("listening on a wildcard address: set relayIp to the address peers reach");
+            }
+            if (relayIp6 != null && !(relay instanceof Inet4Address)) {
+                throw new IllegalStateException("relayIp6 goes beside an IPv4 relayIp, not " + relay.getHostAddress());
+            }
+            if (listen6 != null && listen.getAddress() instanceof Inet6Address) {
+                throw new IllegalStateException("listen6 goes beside an IPv4 listen address, not " + listen.getAddress().getHostAddress());
             }
             return new TurnServerConfig(this);
         }

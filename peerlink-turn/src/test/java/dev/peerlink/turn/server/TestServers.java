@@ -16,6 +16,25 @@ final class TestServers {
     static final String PASSWORD = "wonderland";
     static final String REALM = "peerlink.test";
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** ::1, whether or not the machine has it (check by binding). */
+    static final InetAddress LOOPBACK6 = loopback6();
+
+    private static InetAddress loopback6() {
+        return v6(1);
+    }
+
+    /** The IPv6 wildcard, ::. */
+    static InetAddress wildcard6() {
+        return v6(0);
+    }
+
+    private static InetAddress v6(int last) {
+        try {
+            return InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) last});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private TestServers() {}
 
@@ -51,7 +70,12 @@ final class TestServers {
         final DatagramSocket socket;
 
         Peer() throws IOException {
-            socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+            this(LOOPBACK);
+        }
+
+        /** On {@code ip}, e.g. ::1 for an IPv6 peer. */
+        Peer(InetAddress ip) throws IOException {
+            socket = new DatagramSocket(new InetSocketAddress(ip, 0));
         }
 
         InetSocketAddress address() {

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class UclientInteropTest {
     private static final String SECRET = "interop-secret";
     private static Process peer;
+    private static Process peer6; // on ::1, null when the machine has none
     private static int peerPort;
 
     /** Parsed from uclient's summary lines. */
@@ -48,12 +49,22 @@ class UclientInteropTest {
         }
         peer = new ProcessBuilder("turnutils_peer", "-L", "127.0.0.1", "-p", String.valueOf(peerPort))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(TestServers.LOOPBACK6, peerPort))) {
+            s.close(); // the same port is free on ::1 too: the IPv6 echo takes it
+            peer6 = new ProcessBuilder("turnutils_peer", "-L", "::1", "-p", String.valueOf(peerPort))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            System.out.println("uclient interop: no IPv6 peer on ::1 (" + e + "); the IPv6 cases will be skipped");
+        }
     }
 
     @AfterAll
     static void stopPeer() {
         if (peer != null) {
             peer.destroy();
+        }
+        if (peer6 != null) {
+            peer6.destroy();
         }
     }
 
@@ -142,6 +153,37 @@ class UclientInteropTest {
         }
     }
 
+    /**
+     * A dual-stack server (relayIp6 ::1, listeners on ::1): uclient asks for an IPv6 relayed address (-x) or a dual
+     * allocation (-Z, ADDITIONAL-ADDRESS-FAMILY; coturn 4.6 sends the draft code 0x8032) and relays to the IPv6 echo
+     * peer, from an IPv4 or an IPv6 client.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "IPv6 relay from an IPv4 client,        -x,    127.0.0.1",
+            "IPv6 relay from an IPv6 client,        -x,    ::1",
+            "IPv6 relay over TCP from IPv6,         -x -t, ::1",
+            "dual allocation to the IPv6 peer,      -Z,    127.0.0.1",
+    })
+    void relaysToAnIpv6Peer(String name, String flags, String serverIp) throws Exception {
+        if (peer6 == null) {
+            System.out.println("SKIPPED (uclient " + name + "): no ::1 on this machine");
+            Assumptions.abort("no ::1");
+        }
+        try (TurnServer server = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8").allowPeer("::1/128")
+                .relayIp6(TestServers.LOOPBACK6).listen6(TestServers.LOOPBACK6)
+                .secret(SECRET).maxAllocationsPerUser(100))) {
+            List<String> cmd = new ArrayList<>(List.of("-v"));
+            cmd.addAll(List.of(flags.trim().split("\\s+")));
+            cmd.addAll(List.of("-u", TestServers.USER, "-w", TestServers.PASSWORD));
+            Result r = run(cmd, "::1", 200, 120, port(server, cmd), serverIp, false);
+            assertDelivered(name, r);
+            assertThat(r.output).contains("IPv6. Received relay addr: ::1");
+            // -Z refreshes with a random REQUESTED-ADDRESS-FAMILY: both families are in the allocation.
+            assertThat(server.stats().refusals(Refusal.ADDRESS_FAMILY)).as(r.output).isZero();
+        }
+    }
+
     private static void assertDelivered(String name, Result r) {
         System.out.printf("uclient %s: sent %d, received %d, lost %d%n", name, r.sent, r.received, r.lost);
         assertThat(r.sent).as(r.output).isGreaterThan(0);
@@ -156,14 +198,20 @@ class UclientInteropTest {
 
     private static Result uclient(TurnServer server, List<String> flags, List<String> creds, int messages, int length,
                                   boolean rtcp) throws Exception {
+        List<String> args = new ArrayList<>(flags);
+        args.addAll(creds);
+        return run(args, "127.0.0.1", messages, length, port(server, flags), "127.0.0.1", rtcp);
+    }
+
+    private static Result run(List<String> args, String peerIp, int messages, int length, int serverPort, String serverIp,
+                              boolean rtcp) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("turnutils_uclient"));
-        cmd.addAll(flags);
-        cmd.addAll(creds);
+        cmd.addAll(args);
         if (!rtcp) {
             cmd.add("-c");
         }
-        cmd.addAll(List.of("-e", "127.0.0.1", "-r", String.valueOf(peerPort), "-n", String.valueOf(messages),
-                "-l", String.valueOf(length), "-z", "5", "-p", String.valueOf(port(server, flags)), "127.0.0.1"));
+        cmd.addAll(List.of("-e", peerIp, "-r", String.valueOf(peerPort), "-n", String.valueOf(messages),
+                "-l", String.valueOf(length), "-z", "5", "-p", String.valueOf(serverPort), serverIp));
         Path log = Files.createTempFile("uclient", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -1,6 +1,7 @@
 package dev.peerlink.stun.server.internal;
 
 import dev.peerlink.stun.server.Transport;
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -18,6 +19,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -95,6 +97,14 @@ public final class NettyTransport {
         }
         b.option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true);
+    }
+
+    /** IPV6_V6ONLY on an IPv6 socket (epoll only; NIO keeps the kernel default), so {@code ::} can sit beside 0.0.0.0. */
+    public <B extends AbstractBootstrap<B, ?>> B v6only(B b) {
+        if (epoll) {
+            b.option(new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26), 1); // IPPROTO_IPV6, IPV6_V6ONLY
+        }
+        return b;
     }
 
     private static SocketProtocolFamily family(InetSocketAddress address) {

@@ -32,6 +32,7 @@ public final class ServerSockets {
         int threads = loops.size();
         UdpSockets matrix = new UdpSockets(layout.size(), threads);
         AtomicInteger tcpOpen = new AtomicInteger();
+        boolean v6only = config.listen6().isPresent() && layout.address(0).getAddress().equals(config.listen6().get());
         ServerSockets s = new ServerSockets();
         try {
             for (int a = 0; a < layout.size(); a++) {
@@ -41,6 +42,9 @@ public final class ServerSockets {
                         Bootstrap b = new Bootstrap().group(loops.get(t))
                                 .handler(new UdpStunHandler(engine, matrix, a, t));
                         transport.configureUdp(b, address, threads > 1, config.maxMessageSize());
+                        if (v6only) {
+                            transport.v6only(b);
+                        }
                         Channel ch = b.bind(address).sync().channel();
                         s.udp.add(ch);
                         matrix.set(a, t, ch);
@@ -51,6 +55,9 @@ public final class ServerSockets {
                             .childHandler(new TcpChannelInitializer(engine, a, config.tcpIdleTimeout(),
                                     config.tcpMaxConnections(), tcpOpen));
                     transport.configureTcp(b, address);
+                    if (v6only) {
+                        transport.v6only(b);
+                    }
                     s.tcp.add(b.bind(address).sync().channel());
                 }
             }

@@ -42,13 +42,17 @@ final class Allocation {
     Channel relay; // a UDP socket, or for RFC 6062 allocations the relayed TCP listener
     TcpRelay tcpRelay; // RFC 6062 allocations only
     InetSocketAddress relayed;
+    // The second family of a dual allocation (ADDITIONAL-ADDRESS-FAMILY, RFC 8656 §7.2): its own UDP socket.
+    Channel relay2;
+    InetSocketAddress relayed2;
     int port = -1;
     byte[] allocateResponse; // resent verbatim to a retransmitted Allocate
     long expiresAt;
     ScheduledFuture<?> expiryTimer;
     ScheduledFuture<?> sweepTimer;
     boolean relayDirty;
-    final GsoRun run = new GsoRun(); // datagrams to peers not yet written to the relayed socket
+    GsoRun run = new GsoRun(); // datagrams to peers not yet written to the relayed socket
+    GsoRun run2 = new GsoRun(); // the same for relay2
 
     private final Map<InetAddress, Long> permissions = new HashMap<>();
     private final Map<Integer, Binding> channelsByNumber = new HashMap<>();
@@ -67,6 +71,63 @@ final class Allocation {
 
     boolean isActive() {
         return state == State.ACTIVE;
+    }
+
+    /** The relayed socket of {@code peer}'s address family, or null when the allocation has none of that family. */
+    Channel relayFor(InetAddress peer) {
+        if (sameFamily(relayed, peer)) {
+            return relay;
+        }
+        return sameFamily(relayed2, peer) ? relay2 : null;
+    }
+
+    /** The pending send run of {@code socket} (one of {@link #relay}, {@link #relay2}). */
+    GsoRun runOf(Channel socket) {
+        return socket == relay ? run : run2;
+    }
+
+    /** Whether a relayed address of the allocation has {@code peer}'s family (else 443, RFC 8656 §10.2/§11.2). */
+    boolean hasFamilyOf(InetAddress peer) {
+        return sameFamily(relayed, peer) || sameFamily(relayed2, peer);
+    }
+
+    /** Whether the allocation relays in {@code family} (RequestedAddressFamily.IPV4 or IPV6). */
+    boolean hasFamily(int family) {
+        return relayed != null && RelayFamilies.of(relayed.getAddress()) == family
+                || relayed2 != null && RelayFamilies.of(relayed2.getAddress()) == family;
+    }
+
+    /**
+     * Closes the relayed socket of {@code family} in a dual allocation (Refresh with lifetime 0 and
+     * REQUESTED-ADDRESS-FAMILY); the other becomes the only one. False when that would leave none.
+     */
+    boolean dropFamily(int family) {
+        if (relay2 == null) {
+            return false;
+        }
+        Channel gone;
+        GsoRun goneRun;
+        if (RelayFamilies.of(relayed2.getAddress()) == family) {
+            gone = relay2;
+            goneRun = run2;
+        } else {
+            gone = relay;
+            goneRun = run;
+            relay = relay2;
+            relayed = relayed2;
+            port = relayed2.getPort();
+            run = run2;
+            run2 = goneRun;
+        }
+        goneRun.drain(gone);
+        gone.close();
+        relay2 = null;
+        relayed2 = null;
+        return true;
+    }
+
+    private static boolean sameFamily(InetSocketAddress relayed, InetAddress peer) {
+        return relayed != null && relayed.getAddress().getAddress().length == peer.getAddress().length;
     }
 
     void permit(InetAddress peer, long expiresAt) {
@@ -147,6 +208,10 @@ final class Allocation {
             run.drain(relay); // written to a closing channel: released, not leaked
             relay.close();
         }
+        if (relay2 != null) {
+            run2.drain(relay2);
+            relay2.close();
+        }
         if (tcpRelay != null) {
             tcpRelay.close();
         }
@@ -159,6 +224,7 @@ final class Allocation {
 
     @Override
     public String toString() {
-        return "allocation " + tuple + " relayed " + relayed + " user " + username;
+        return "allocation " + tuple + " relayed " + relayed + (relayed2 != null ? " and " + relayed2 : "")
+                + " user " + username;
     }
 }

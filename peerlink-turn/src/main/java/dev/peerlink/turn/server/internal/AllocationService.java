@@ -6,6 +6,7 @@ import dev.peerlink.stun.attribute.UnknownAttributes;
 import dev.peerlink.stun.attribute.XorMappedAddress;
 import dev.peerlink.turn.TurnAttributeType;
 import dev.peerlink.turn.TurnErrors;
+import dev.peerlink.turn.attribute.AddressErrorCode;
 import dev.peerlink.turn.attribute.EvenPort;
 import dev.peerlink.turn.attribute.Lifetime;
 import dev.peerlink.turn.attribute.RequestedAddressFamily;
@@ -15,7 +16,7 @@ import dev.peerlink.turn.attribute.XorRelayedAddress;
 import dev.peerlink.turn.server.Refusal;
 import dev.peerlink.turn.server.TurnServerConfig;
 import io.netty.channel.Channel;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +28,10 @@ final class AllocationService {
     private final TurnServerConfig config;
     private final AllocationTable table;
     private final Counters counters;
-    private final RelayBinder binder;
+    private final RelayFamilies families;
     private final TurnTransport relayTransport;
     private final Reservations reservations;
     private final TcpRelayService tcp;
-    private final int relayFamily;
     private final long defaultLifetime;
     private final long maxLifetime;
     private final long sweepPeriod;
@@ -45,9 +45,8 @@ final class AllocationService {
         this.counters = counters;
         this.relayTransport = transport;
         RelayPorts ports = new RelayPorts(config.minPort(), config.maxPort());
-        this.binder = new RelayBinder(transport, config.relayIp(), ports, data);
+        this.families = new RelayFamilies(config.relayIps(), transport, ports, data);
         this.reservations = new Reservations(ports);
-        this.relayFamily = config.relayIp() instanceof Inet4Address ? RequestedAddressFamily.IPV4 : RequestedAddressFamily.IPV6;
         this.defaultLifetime = config.defaultLifetime().toNanos();
         this.maxLifetime = config.maxLifetime().toNanos();
         long shortest = Math.min(config.permissionLifetime().toNanos(), config.channelLifetime().toNanos());
@@ -87,7 +86,7 @@ final class AllocationService {
         Optional<RequestedAddressFamily> additional = req.all(RequestedAddressFamily.class).stream()
                 .filter(RequestedAddressFamily::additional).findFirst();
         Optional<ReservationToken> token = req.msg.attribute(ReservationToken.class);
-        if (token.isPresent() && (even.isPresent() || family.isPresent())
+        if (token.isPresent() && (even.isPresent() || family.isPresent() || additional.isPresent())
                 || additional.isPresent() && (additional.get().family() == RequestedAddressFamily.IPV4 || family.isPresent())) {
             req.fail(TurnErrors.BAD_REQUEST, Refusal.BAD_REQUEST);
             return;
@@ -98,8 +97,12 @@ final class AllocationService {
                     List.of(new AlternateServer(config.alternateServer().orElseThrow())));
             return;
         }
-        int wanted = family.map(RequestedAddressFamily::family).orElse(RequestedAddressFamily.IPV4);
-        if (wanted != relayFamily) {
+        // A token names its port and with it the family the reservation was made in.
+        InetAddress reservedIp = token.map(t -> reservations.ip(t.token())).orElse(null);
+        int wanted = reservedIp != null ? RelayFamilies.of(reservedIp)
+                : family.map(RequestedAddressFamily::family).orElse(RequestedAddressFamily.IPV4);
+        RelayFamilies.Plan plan = families.plan(wanted, additional.isPresent(), !tcpRelay);
+        if (plan == null) {
             req.fail(TurnErrors.ADDRESS_FAMILY_NOT_SUPPORTED, Refusal.ADDRESS_FAMILY);
             return;
         }
@@ -116,19 +119,31 @@ final class AllocationService {
             }
             return;
         }
-        boolean dontFragment = req.msg.has(TurnAttributeType.DONT_FRAGMENT);
+        Pending p = new Pending(req, a, plan, lifetime, req.msg.has(TurnAttributeType.DONT_FRAGMENT) && !tcpRelay);
+        RelayBinder binder = families.binder(plan.primary());
         if (tcpRelay) {
-            tcp.bind(a, relay -> activate(req, a, relay, lifetime, false, null));
+            tcp.bind(a, families.ip(plan.primary()), relay -> activate(p, relay, null, null));
         } else if (token.isPresent()) {
             // Unknown or expired (30 s) tokens: 508, as for a port we cannot give (RFC 8656 §7.2).
-            binder.bindReserved(a, reservations.take(token.get().token()),
-                    relay -> activate(req, a, relay, lifetime, dontFragment, null));
+            binder.bindReserved(a, reservations.take(token.get().token()), relay -> activate(p, relay, null, null));
         } else if (even.isPresent() && even.get().reserveNext()) {
-            binder.bindPair(a, pair -> activate(req, a, pair == null ? null : pair.relay(), lifetime, dontFragment,
-                    pair == null ? null : pair.placeholder()));
+            binder.bindPair(a, pair -> bindSecond(p, pair == null ? null : pair.relay(),
+                    pair == null ? null : pair.placeholder(), even.isPresent()));
         } else {
-            binder.bind(a, even.isPresent(), relay -> activate(req, a, relay, lifetime, dontFragment, null));
+            binder.bind(a, even.isPresent(), relay -> bindSecond(p, relay, null, even.isPresent()));
         }
+    }
+
+    /** An Allocate whose relayed sockets are being bound. */
+    private record Pending(Request req, Allocation a, RelayFamilies.Plan plan, long lifetime, boolean dontFragment) {}
+
+    /** The primary socket is bound (or not): binds the second family's of a dual allocation, then activates. */
+    private void bindSecond(Pending p, Channel relay, Channel placeholder, boolean evenPort) {
+        if (relay == null || p.plan.second() == 0 || p.a.state != Allocation.State.PENDING || shutdown) {
+            activate(p, relay, null, placeholder);
+            return;
+        }
+        families.binder(p.plan.second()).bind(p.a, evenPort, relay2 -> activate(p, relay, relay2, placeholder));
     }
 
     private void discard(Allocation a, Channel placeholder) {
@@ -146,22 +161,31 @@ final class AllocationService {
      * {@code placeholder}: the socket holding the next port for EVEN-PORT's R bit, turned into a
      * reservation here.
      */
-    private void activate(Request req, Allocation a, Channel relay, long lifetime, boolean dontFragment,
-                          Channel placeholder) {
+    private void activate(Pending p, Channel relay, Channel relay2, Channel placeholder) {
+        Request req = p.req;
+        Allocation a = p.a;
         if (relay == null) {
             table.remove(a);
             a.close();
             req.fail(TurnErrors.INSUFFICIENT_CAPACITY, Refusal.CAPACITY);
             return;
         }
+        a.port = ((InetSocketAddress) relay.localAddress()).getPort();
         if (a.state != Allocation.State.PENDING || shutdown) {
             relay.close(); // the client's TCP connection closed, or the server stopped, while we bound
+            if (relay2 != null) {
+                relay2.close();
+            }
             discard(a, placeholder);
             return;
         }
-        if (dontFragment && !relayTransport.setDontFragment(relay)) {
+        if (p.dontFragment && !(relayTransport.setDontFragment(relay)
+                && (relay2 == null || relayTransport.setDontFragment(relay2)))) {
             // RFC 8656 §7.2: a server that cannot set DF treats DONT-FRAGMENT as unknown.
             relay.close();
+            if (relay2 != null) {
+                relay2.close();
+            }
             discard(a, placeholder);
             table.remove(a);
             a.close();
@@ -170,7 +194,15 @@ final class AllocationService {
             return;
         }
         a.relay = relay;
-        a.relayed = new InetSocketAddress(config.relayIp(), ((InetSocketAddress) relay.localAddress()).getPort());
+        a.relayed = new InetSocketAddress(families.ip(p.plan.primary()), a.port);
+        List<StunAttribute> attributes = new ArrayList<>(List.of(new XorRelayedAddress(a.relayed)));
+        if (relay2 != null) {
+            a.relay2 = relay2;
+            a.relayed2 = new InetSocketAddress(families.ip(p.plan.second()),
+                    ((InetSocketAddress) relay2.localAddress()).getPort());
+            attributes.add(new XorRelayedAddress(a.relayed2));
+        }
+        long lifetime = p.lifetime;
         a.state = Allocation.State.ACTIVE;
         counters.allocationsCreated.increment();
         counters.allocationsActive.increment();
@@ -178,10 +210,16 @@ final class AllocationService {
         extend(a, now, lifetime);
         a.sweepTimer = a.link.eventLoop().scheduleAtFixedRate(() -> a.sweep(System.nanoTime()),
                 sweepPeriod, sweepPeriod, TimeUnit.NANOSECONDS);
-        List<StunAttribute> attributes = new ArrayList<>(List.of(new XorRelayedAddress(a.relayed),
-                new Lifetime(seconds(lifetime)), new XorMappedAddress(a.tuple.client())));
+        attributes.add(new Lifetime(seconds(lifetime)));
+        attributes.add(new XorMappedAddress(a.tuple.client()));
         if (placeholder != null) {
             attributes.add(new ReservationToken(reservations.reserve(a.port + 1, placeholder)));
+        }
+        attributes.addAll(p.plan.errors());
+        if (p.plan.second() != 0 && relay2 == null) {
+            // The second family had no free port: the first is still given (RFC 8656 §7.2).
+            attributes.add(new AddressErrorCode(p.plan.second(), TurnErrors.INSUFFICIENT_CAPACITY,
+                    TurnErrors.reason(TurnErrors.INSUFFICIENT_CAPACITY)));
         }
         a.allocateResponse = Replies.success(req.msg, req.auth.protection(), attributes.toArray(StunAttribute[]::new));
         req.reply(a.allocateResponse.clone());
@@ -192,14 +230,18 @@ final class AllocationService {
         if (a == null) {
             return;
         }
-        Optional<RequestedAddressFamily> family = req.msg.attribute(RequestedAddressFamily.class);
-        if (family.isPresent() && family.get().family() != relayFamily) {
+        Optional<RequestedAddressFamily> family = req.all(RequestedAddressFamily.class).stream()
+                .filter(f -> !f.additional()).findFirst();
+        if (family.isPresent() && !a.hasFamily(family.get().family())) {
             req.fail(TurnErrors.PEER_ADDRESS_FAMILY_MISMATCH, Refusal.ADDRESS_FAMILY);
             return;
         }
         Optional<Lifetime> requested = req.msg.attribute(Lifetime.class);
         if (requested.isPresent() && requested.get().seconds() == 0) {
-            delete(a);
+            // With a family named, only that relayed address goes while the allocation holds another (§8).
+            if (family.isEmpty() || !a.dropFamily(family.get().family())) {
+                delete(a);
+            }
             req.succeed(new Lifetime(0));
             return;
         }

@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -76,15 +77,16 @@ final class DataPath {
             return; // a TCP allocation's data goes over its data connections, never as datagrams
         }
         long now = System.nanoTime();
-        if (!a.permitted(peer.getAddress(), now)) {
-            counters.droppedNoPermission.increment();
+        Channel relay = a.relayFor(peer.getAddress());
+        if (relay == null || !a.permitted(peer.getAddress(), now)) {
+            counters.droppedNoPermission.increment(); // no permission can exist for a family the allocation lacks
             return;
         }
         if (a.bucket != null && !a.bucket.tryTake(n, now)) {
             counters.droppedBandwidth.increment();
             return;
         }
-        a.run.append(a.relay, peer, n).writeBytes(src, index, n);
+        a.runOf(relay).append(relay, peer, n).writeBytes(src, index, n);
         if (!a.relayDirty) {
             a.relayDirty = true;
             dirty.add(a);

@@ -14,6 +14,10 @@ final class Flushing {
                 a.run.drain(a.relay);
                 a.relay.flush();
             }
+            if (a.relay2 != null) {
+                a.run2.drain(a.relay2);
+                a.relay2.flush();
+            }
         }
         dirty.clear();
     }

@@ -80,7 +80,7 @@ final class PermissionService {
 
     /** Address family and peer policy; answers 443 or 403 and returns false when refused. */
     boolean checkPeer(Request req, Allocation a, InetSocketAddress peer) {
-        if (peer.getAddress().getAddress().length != a.relayed.getAddress().getAddress().length) {
+        if (!a.hasFamilyOf(peer.getAddress())) {
             req.fail(TurnErrors.PEER_ADDRESS_FAMILY_MISMATCH, Refusal.ADDRESS_FAMILY);
             return false;
         }

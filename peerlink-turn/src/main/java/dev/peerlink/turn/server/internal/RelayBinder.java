@@ -120,7 +120,6 @@ final class RelayBinder {
     }
 
     private Channel adopt(Allocation a, int port, Channel relay) {
-        a.port = port;
         relay.closeFuture().addListener(c -> ports.release(port));
         return relay;
     }

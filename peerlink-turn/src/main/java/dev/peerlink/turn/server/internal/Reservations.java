@@ -58,6 +58,12 @@ final class Reservations {
         return e.reserved;
     }
 
+    /** The IP of {@code token}'s reserved port (its address family), or null when unknown or expired. */
+    java.net.InetAddress ip(long token) {
+        Entry e = byToken.get(token);
+        return e == null ? null : ((java.net.InetSocketAddress) e.reserved.placeholder.localAddress()).getAddress();
+    }
+
     /** Gives a reserved port up: closes its placeholder and releases the claim. */
     void discard(Reserved r) {
         r.placeholder.close().addListener(f -> ports.release(r.port));

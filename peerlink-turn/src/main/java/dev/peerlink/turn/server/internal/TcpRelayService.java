@@ -44,7 +44,6 @@ final class TcpRelayService {
     private static final int MAX_PORT_ATTEMPTS = 32;
 
     private final TurnTransport transport;
-    private final InetAddress relayIp;
     private final RelayPorts ports;
     private final Counters counters;
     private final PermissionService permissions;
@@ -54,7 +53,6 @@ final class TcpRelayService {
 
     TcpRelayService(TurnServerConfig config, TurnTransport transport, Counters counters, PermissionService permissions) {
         this.transport = transport;
-        this.relayIp = config.relayIp();
         // TCP ports are their own namespace: a UDP allocation may hold the same number.
         this.ports = new RelayPorts(config.minPort(), config.maxPort());
         this.counters = counters;
@@ -77,11 +75,11 @@ final class TcpRelayService {
     }
 
     /** Binds the allocation's relayed TCP listener; {@code done} gets it, or null when no port could be had. */
-    void bind(Allocation a, Consumer<Channel> done) {
-        attempt(a, new HashSet<>(), done);
+    void bind(Allocation a, InetAddress relayIp, Consumer<Channel> done) {
+        attempt(a, relayIp, new HashSet<>(), done);
     }
 
-    private void attempt(Allocation a, Set<Integer> tried, Consumer<Channel> done) {
+    private void attempt(Allocation a, InetAddress relayIp, Set<Integer> tried, Consumer<Channel> done) {
         int port = tried.size() < MAX_PORT_ATTEMPTS ? ports.claim(false, tried) : -1;
         if (port < 0) {
             done.accept(null);
@@ -105,7 +103,7 @@ final class TcpRelayService {
                 done.accept(f.channel());
             } else {
                 ports.release(port);
-                attempt(a, tried, done);
+                attempt(a, relayIp, tried, done);
             }
         });
     }

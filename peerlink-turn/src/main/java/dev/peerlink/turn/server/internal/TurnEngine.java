@@ -41,8 +41,8 @@ public final class TurnEngine {
         this.table = new AllocationTable(config.maxAllocations(), config.maxAllocationsPerUser());
         this.limiter = new SourceRateLimiter(config.requestsPerSecond(), config.requestBurst(), 1 << 16);
         this.data = new DataPath(table, counters);
-        PeerPolicy initial = new PeerPolicy(config.allowedPeers(), config.deniedPeers(),
-                PeerPolicy.ownAddresses(config.listen().getAddress(), config.relayIp()), Set.of(config.listen()));
+        PeerPolicy initial = new PeerPolicy(config.allowedPeers(), config.deniedPeers(), ownAddresses(config),
+                Set.of(config.listen()));
         this.permissions = new PermissionService(config, counters, initial);
         this.tcp = new TcpRelayService(config, transport, counters, permissions);
         this.allocations = new AllocationService(config, transport, table, counters, data, tcp);
@@ -50,8 +50,14 @@ public final class TurnEngine {
 
     /** Called once the listeners are bound and their ports known: peers may never be the server's own sockets. */
     public void ownSockets(TurnServerConfig config, Set<InetSocketAddress> sockets) {
-        permissions.policy(new PeerPolicy(config.allowedPeers(), config.deniedPeers(),
-                PeerPolicy.ownAddresses(config.listen().getAddress(), config.relayIp()), sockets));
+        permissions.policy(new PeerPolicy(config.allowedPeers(), config.deniedPeers(), ownAddresses(config), sockets));
+    }
+
+    private static List<java.net.InetAddress> ownAddresses(TurnServerConfig config) {
+        List<java.net.InetAddress> bound = new java.util.ArrayList<>(config.relayIps());
+        bound.add(config.listen().getAddress());
+        config.listen6().ifPresent(bound::add);
+        return PeerPolicy.ownAddresses(bound.toArray(java.net.InetAddress[]::new));
     }
 
     /** A datagram from {@code client} on a UDP listener. */

@@ -1,6 +1,7 @@
 package dev.peerlink.turn.server.internal;
 
 import dev.peerlink.stun.server.Transport;
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -27,6 +28,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -93,6 +95,17 @@ public final class TurnTransport {
         if (epoll) {
             b.option(EpollChannelOption.SO_REUSEPORT, reusePort);
         }
+        return v6only(b, address);
+    }
+
+    /**
+     * An IPv6 listener takes IPv6 only (IPV6_V6ONLY), so [::] can sit beside 0.0.0.0 on the same port and a v4
+     * client is never seen as a v4-mapped v6 one. Only with epoll: NIO has no such option (the kernel default holds).
+     */
+    public <B extends AbstractBootstrap<B, ?>> B v6only(B b, InetSocketAddress address) {
+        if (epoll && address.getAddress() instanceof Inet6Address) {
+            b.option(new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY), 1);
+        }
         return b;
     }
 
@@ -122,6 +135,7 @@ public final class TurnTransport {
     private static final int IPPROTO_IPV6 = 41;
     private static final int IP_MTU_DISCOVER = 10;
     private static final int IPV6_MTU_DISCOVER = 23;
+    private static final int IPV6_V6ONLY = 26;
     private static final int PMTUDISC_DO = 2;
 
     /** A relayed socket: no SO_REUSEADDR/PORT, so a port in use elsewhere fails to bind and we try another. */
@@ -180,12 +194,16 @@ public final class TurnTransport {
                 : b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
 
-    public ServerBootstrap tcpListener(EventLoopGroup group, TcpInitializer init) {
-        return new ServerBootstrap()
+    /** A client-facing TCP/TLS listener for {@code address}: a socket of its family (IPv6 ones IPv6-only, see {@link #v6only}). */
+    public ServerBootstrap tcpListener(EventLoopGroup group, TcpInitializer init, InetSocketAddress address) {
+        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .childHandler(init)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true);
+        b.channelFactory(epoll ? () -> new EpollServerSocketChannel(family)
+                : () -> new NioServerSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family));
+        return v6only(b, address);
     }
 }
