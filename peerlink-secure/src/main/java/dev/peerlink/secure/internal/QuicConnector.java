@@ -26,7 +26,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Builds QUIC sessions on Netty: codec on a datagram channel, pinned TLS contexts, handshake bookkeeping. */
@@ -148,8 +150,21 @@ public final class QuicConnector implements AutoCloseable {
     private static Attach join(Channel udp) {
         return new Attach() {
             @Override
-            public Channel attach(ChannelHandler codec) {
-                udp.pipeline().addLast("quic", codec);
+            public Channel attach(ChannelHandler codec) throws IOException {
+                // Added on the loop and awaited: added from another thread, the codec only takes part once its
+                // handlerAdded task has run, and a datagram read before that (a fast peer's Initial) would pass it by.
+                if (udp.eventLoop().inEventLoop()) {
+                    udp.pipeline().addLast("quic", codec);
+                    return udp;
+                }
+                try {
+                    udp.eventLoop().submit(() -> udp.pipeline().addLast("quic", codec)).get(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while joining the QUIC codec", e);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IOException("could not join the QUIC codec to " + udp, e);
+                }
                 return udp;
             }
 

@@ -387,7 +387,9 @@ class RelayPathTest {
 
         RawQuic(RelayPath relay) {
             this.relay = relay;
-            relay.quicChannel().pipeline().addLast("quic", this);
+            // on the loop and awaited, as QUIC joins: a datagram read before handlerAdded ran would pass it by
+            relay.quicChannel().eventLoop().submit(() -> relay.quicChannel().pipeline().addLast("quic", this))
+                    .syncUninterruptibly();
         }
 
         @Override
