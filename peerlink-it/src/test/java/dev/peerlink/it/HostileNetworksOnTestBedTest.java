@@ -43,6 +43,8 @@ class HostileNetworksOnTestBedTest {
     LadderBed lb;
     /** Target id -> its host, in the order the table prints. */
     final Map<String, Host> targets = new LinkedHashMap<>();
+    /** {@code peer --echo} behind the router that drops all UDP. */
+    HostProcess blockedPeer;
 
     @BeforeAll
     void start() {
@@ -56,6 +58,7 @@ class HostileNetworksOnTestBedTest {
         targets.put("port-restricted-cone", bed.client(NatType.PORT_RESTRICTED_CONE));
         targets.put("symmetric", bed.client(NatType.SYMMETRIC));
         targets.forEach((id, host) -> lb.startPeer(host, id));
+        blockedPeer = lb.startPeer(bed.udpBlockedHost(), "udp-blocked-peer");
     }
 
     @AfterAll
@@ -71,8 +74,7 @@ class HostileNetworksOnTestBedTest {
     @Test
     void udpBlockedHostConnectsToEveryKindOverTcpAndMoves10MegabytesEachWay() throws Exception {
         Host blocked = bed.udpBlockedHost();
-        HostProcess device = lb.startPeer(blocked, "udp-blocked-peer");
-        Matcher ready = device.awaitOutput(READY_NAT, LadderBed.STEP);
+        Matcher ready = blockedPeer.awaitOutput(READY_NAT, LadderBed.STEP);
         assertThat(ready.group(1)).as("the NAT report of a network that drops UDP").isEqualTo("udp-blocked");
         Path input = lb.payload(SIZE, 18);
         Map<String, LadderBed.Outcome> results = new LinkedHashMap<>();
@@ -88,6 +90,28 @@ class HostileNetworksOnTestBedTest {
         }
         print("UDP-blocked host (router drops all UDP)", results);
         assertThat(problems).as("UDP-blocked problems").isEmpty();
+    }
+
+    @Test
+    void everyKindConnectsToAUdpBlockedTargetAndMoves10MegabytesEachWay() throws Exception {
+        assertThat(blockedPeer.awaitOutput(READY_NAT, LadderBed.STEP).group(1)).isEqualTo("udp-blocked");
+        Path input = lb.payload(SIZE, 19);
+        Map<String, LadderBed.Outcome> results = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Host> from : targets.entrySet()) {
+            LadderBed.Outcome o = lb.connect(from.getValue(), from.getKey() + "-to-blocked", "udp-blocked-peer", input,
+                    Duration.ofSeconds(90), "--timing");
+            results.put(from.getKey() + " -> udp-blocked", o);
+            // The blocked target dials back to the open host (reverse); for everyone else it holds the relay
+            // allocation itself, over TLS, and the initiator sends to it from a plain UDP socket.
+            String expected = from.getKey().equals("open") ? "reverse" : "relay";
+            if (!o.intact() || !expected.equals(o.path())) {
+                problems.add(from.getKey() + ": expected " + expected + " intact, got " + describe(o));
+            }
+        }
+        print("To a UDP-blocked target (it allocates over TLS, the initiator sends plain UDP to its relayed address)",
+                results);
+        assertThat(problems).as("problems reaching a UDP-blocked target").isEmpty();
     }
 
     @Test
