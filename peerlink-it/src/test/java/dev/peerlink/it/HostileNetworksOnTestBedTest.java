@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 18 on the bed's hostile networks ({@code NatTestBed.builder().hostile()}): {@code peerlink connect} from a
  * host whose router drops all UDP reaches an open, a firewalled, a cone and a symmetric host — TCP direct where the
  * target takes inbound TCP, else the relay over TLS — and from a host whose only way out is an HTTP CONNECT proxy
- * (tinyproxy with Basic auth on the bed's proxy host): signalling and the relay's TLS link both through the proxy. Each
- * pair pipes 10 MB through (10 MB each way, SHA-256 compared).
+ * (tinyproxy with Basic auth on the bed's proxy host): signalling and the relay's TLS link both through the proxy.
+ * Every kind also connects to the UDP-blocked host as the target (it holds the relay allocation, over TLS), and the
+ * proxy-only host to it (both blocked: relay to relay). Each pair pipes 10 MB through (10 MB each way, SHA-256
+ * compared).
  */
 @Tag("system")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -132,7 +134,9 @@ class HostileNetworksOnTestBedTest {
             Path input = lb.payload(SIZE, 18);
             Map<String, LadderBed.Outcome> results = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
-            for (String target : targets.keySet()) {
+            List<String> all = new ArrayList<>(targets.keySet());
+            all.add("udp-blocked-peer"); // both sides UDP-blocked: relay to relay, each side's allocation over TLS
+            for (String target : all) {
                 LadderBed.Outcome o = lb.connect(only, "proxy-only", target, input, Duration.ofSeconds(90), "--timing",
                         "--proxy", url);
                 results.put("proxy-only -> " + target, o);

@@ -260,7 +260,7 @@ public final class InitiatorLadder extends LadderSide {
 
     private void targetRelayed(InetSocketAddress addr) {
         if (ownRelay() != null) {
-            permitOnOwnRelay(addr.getAddress()); // both UDP-blocked: relay to relay, its QUIC comes from that address
+            bindOnOwnRelay(addr); // both UDP-blocked: relay to relay, its QUIC comes from that address
         } else {
             connectToRelay(addr, s -> adoptNominated(s, "relay"));
         }

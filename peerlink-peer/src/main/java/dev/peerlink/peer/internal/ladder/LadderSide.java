@@ -316,7 +316,8 @@ public abstract class LadderSide {
             }
             java.util.concurrent.CompletableFuture<SecureSession> formed;
             if (peerRelayed == null) {
-                if (r.permit(ips) == 0) {
+                // A UDP-blocked peer sends from its own relayed address, signalled later (bindOnOwnRelay).
+                if (r.permit(ips) == 0 && !PathPlan.udpBlocked(theirs)) {
                     throw new IOException("the relay refused a permission for every address of " + to);
                 }
                 formed = r.accept(ctx, peerKey());
@@ -342,11 +343,11 @@ public abstract class LadderSide {
         return relay;
     }
 
-    /** Permits {@code ip} on this run's own allocation (the other side's relayed address, relay to relay). */
-    protected void permitOnOwnRelay(InetAddress ip) {
+    /** Relay to relay: the other side's relayed address becomes the peer of this run's own allocation. */
+    protected void bindOnOwnRelay(InetSocketAddress peerRelayed) {
         OwnRelay r = relay;
-        if (r != null && !r.permit(ip)) {
-            LOG.debug("{}: the relay refused a permission for {}", session, ip);
+        if (r != null && !r.peer(peerRelayed)) {
+            LOG.debug("{}: the relay refused a channel to {}", session, peerRelayed);
         }
     }
 

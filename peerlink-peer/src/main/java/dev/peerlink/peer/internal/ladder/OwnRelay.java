@@ -69,6 +69,20 @@ final class OwnRelay implements AutoCloseable {
     }
 
     /**
+     * Relay to relay: the other side's relayed address becomes this path's peer, bound as a channel (ChannelBind names
+     * the exact address, which a relay asks before it lets one of its allocations talk to another).
+     */
+    boolean peer(InetSocketAddress peerRelayed) {
+        try {
+            path.peer(peerRelayed);
+            return true;
+        } catch (IOException e) {
+            LOG.debug("relay refused a channel to {}: {}", peerRelayed, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * QUIC listens on the relay's channel. Call before the relayed address is signalled: an Initial arriving before the
      * codec joined the pipeline would be lost and cost the other side a probe timeout (~1 s).
      */
