@@ -4,7 +4,6 @@ import dev.peerlink.turn.TurnCredentials;
 
 import dev.peerlink.stun.server.Transport;
 import dev.peerlink.turn.server.internal.Cidr;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -177,11 +176,6 @@ public final class TurnServerConfig {
     /** Where Allocates go (300 Try Alternate) once {@link #alternateThreshold()} allocations are active. */
     public Optional<InetSocketAddress> alternateServer() { return Optional.ofNullable(alternateServer); }
     public int alternateThreshold() { return alternateThreshold; }
-
-    /** Reads {@code user:password} lines; see {@link TurnUsers#read}. */
-    public static Map<String, String> readUsers(Path file) throws IOException {
-        return TurnUsers.read(file);
-    }
 
     public static final class Builder {
         private InetSocketAddress listen = new InetSocketAddress(DEFAULT_PORT);
