@@ -120,6 +120,25 @@ class DtlsListenerHandlerTest {
     }
 
     @Test
+    void forgedRecordsFromAnEstablishedClientsAddressDoNotEndItsAssociation() throws Exception {
+        start(10);
+        DtlsTestClient client = new DtlsTestClient();
+        InetSocketAddress from = source(40010);
+        handshake(client, from);
+        ByteBuf genuine = client.seal(new byte[] {1, 2, 3, 4});
+        byte[] forged = new byte[genuine.readableBytes()];
+        genuine.getBytes(0, forged);
+        genuine.release();
+        forged[forged.length - 1] ^= 1; // a bit flipped in the AEAD tag: the record does not authenticate
+        send(Unpooled.wrappedBuffer(forged), from);
+        send(Unpooled.wrappedBuffer(new byte[] {23, (byte) 0xFE, (byte) 0xFD, 0, 1, 0, 0, 0, 0, 0, 99, 0, 3, 1, 2, 3}), from);
+        send(Unpooled.wrappedBuffer(new byte[] {(byte) 0xFF, 0, 0}), from);
+        assertThat(replies(from)).isEmpty();
+        assertThat(handler.associations()).isEqualTo(1);
+        assertThat(binding(client, from).messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
+    }
+
+    @Test
     void firstClientHellosKeepNoStateWhateverTheirSource() throws Exception {
         start(10);
         ByteBuf hello = new DtlsTestClient().flight().get(0);
