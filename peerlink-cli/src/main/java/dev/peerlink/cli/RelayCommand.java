@@ -2,6 +2,7 @@ package dev.peerlink.cli;
 
 import dev.peerlink.turn.server.TurnServer;
 import dev.peerlink.turn.server.TurnServerConfig;
+import dev.peerlink.turn.server.TurnUsers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "relay", mixinStandardHelpOptions = true,
-        description = {"Runs a TURN relay (RFC 8656) on UDP and TCP (and TLS with --turn-tls-port).",
+        description = {"Runs a TURN relay (RFC 8656) on UDP and TCP (and TLS with --turn-tls-port, DTLS with --turn-dtls-port).",
                 "Credentials are required: --users FILE (lines user:password) and/or --secret S",
                 "(REST-style time-limited names \"<unix-expiry>:<user>\", password base64(HMAC-SHA1(S, name))).",
                 "Peers in loopback, private, CGNAT, link-local, multicast and the server's own addresses",
@@ -75,6 +76,11 @@ final class RelayCommand implements Callable<Integer> {
             description = "Also serve TURN over TLS (turns:) on this port, e.g. 5349 or 443 (default: no TLS listener).")
     Integer tlsPort;
 
+    @Option(names = "--turn-dtls-port", paramLabel = "PORT",
+            description = "Also serve TURN over DTLS (turns: over UDP, RFC 7350) on this UDP port, e.g. 5349 (default: none)."
+                    + " Same certificate as TLS.")
+    Integer dtlsPort;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (PEM); with --tls-key. Default: self-signed, made at start.")
     Path tlsCert;
 
@@ -122,7 +128,7 @@ final class RelayCommand implements Callable<Integer> {
             b.secret(secret);
         }
         if (users != null) {
-            b.users(TurnServerConfig.readUsers(users));
+            b.users(TurnUsers.read(users));
         }
         TurnServerConfig config;
         try {
@@ -131,6 +137,9 @@ final class RelayCommand implements Callable<Integer> {
             }
             if (tlsPort != null) {
                 b.tlsPort(tlsPort);
+            }
+            if (dtlsPort != null) {
+                b.dtlsPort(dtlsPort);
             }
             if (tlsCert != null) {
                 b.tlsCertificate(tlsCert, tlsKey);
@@ -151,6 +160,7 @@ final class RelayCommand implements Callable<Integer> {
         try (TurnServer server = TurnServer.start(config)) {
             System.out.println("TURN relay on UDP " + server.udpAddress() + (noTcp ? "" : " TCP " + server.tcpAddress())
                     + (server.tlsAddress() == null ? "" : " TLS " + server.tlsAddress())
+                    + (server.dtlsAddress() == null ? "" : " DTLS " + server.dtlsAddress())
                     + (server.udpAddress6() == null ? "" : " UDP " + server.udpAddress6())
                     + (server.tcpAddress6() == null ? "" : " TCP " + server.tcpAddress6())
                     + " relaying from " + String.join(" and ", config.relayIps().stream().map(InetAddress::getHostAddress).toList())

@@ -203,6 +203,11 @@ final class ServerCommand implements Callable<Integer> {
                     + " --tls-cert/--tls-key when given, else self-signed.")
     Integer turnTlsPort;
 
+    @Option(names = "--turn-dtls-port", paramLabel = "PORT",
+            description = "Also serve the relay over DTLS (turns: over UDP, RFC 7350) on this UDP port, e.g. 5349 (default:"
+                    + " none). Same certificate as --turn-tls-port.")
+    Integer turnDtlsPort;
+
     @Option(names = "--alternate-server", paramLabel = "HOST:PORT",
             description = "Shed load to another relay instance with the same --secret: new allocations get 300 Try Alternate"
                     + " naming it once --alternate-threshold are active.")
@@ -246,7 +251,7 @@ final class ServerCommand implements Callable<Integer> {
         Optional<PeerlinkServerConfig.Relay> r = noRelay ? Optional.empty() : Optional.of(new PeerlinkServerConfig.Relay(
                 relay, Optional.ofNullable(relayIp), realm, Optional.ofNullable(secret), allowPeers,
                 new PeerlinkServerConfig.TurnStreams(turnTcpPort == null ? -1 : turnTcpPort, turnTlsPort == null ? -1 : turnTlsPort,
-                        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)),
+                        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), turnDtlsPort == null ? -1 : turnDtlsPort),
                 Optional.ofNullable(alternateServer).map(a -> new PeerlinkServerConfig.Alternate(a, alternateThreshold)),
                 new PeerlinkServerConfig.RelayV6(Optional.ofNullable(relayIp6), Optional.ofNullable(relayListen6))));
         if ((tlsCert == null) != (tlsKey == null)) {

@@ -182,6 +182,9 @@ public final class PeerlinkServer implements AutoCloseable {
             if (streams.tlsPort() >= 0) {
                 t.tlsPort(streams.tlsPort());
             }
+            if (streams.dtlsPort() >= 0) {
+                t.dtlsPort(streams.dtlsPort());
+            }
             if (streams.tlsCertificate().isPresent() && streams.tlsKey().isPresent()) {
                 t.tlsCertificate(streams.tlsCertificate().get(), streams.tlsKey().get());
             }

@@ -98,12 +98,19 @@ public record PeerlinkServerConfig(InetSocketAddress stunPrimary, Optional<InetS
     }
 
     /**
-     * The relay's stream listeners: TCP port (-1: the UDP port), TLS port for {@code turns:} (-1: none) and its
-     * PEM certificate and key (empty: self-signed, made at start).
+     * The relay's stream and secure listeners: TCP port (-1: the UDP port), TLS port for {@code turns:} (-1: none),
+     * its PEM certificate and key (empty: self-signed, made at start), and the DTLS port for {@code turns:} over UDP
+     * (-1: none; same certificate).
      */
     public record TurnStreams(int tcpPort, int tlsPort, Optional<java.nio.file.Path> tlsCertificate,
-                              Optional<java.nio.file.Path> tlsKey) {
+                              Optional<java.nio.file.Path> tlsKey, int dtlsPort) {
         public static final TurnStreams DEFAULT = new TurnStreams(-1, -1, Optional.empty(), Optional.empty());
+
+        /** Without DTLS. */
+        public TurnStreams(int tcpPort, int tlsPort, Optional<java.nio.file.Path> tlsCertificate,
+                           Optional<java.nio.file.Path> tlsKey) {
+            this(tcpPort, tlsPort, tlsCertificate, tlsKey, -1);
+        }
     }
 
     /** STUN only, as before the relay landed. */

@@ -16,6 +16,7 @@ public final class MeterNames {
     public static final String TURN_ALLOCATIONS_MADE = "peerlink.turn.allocations.made";
     public static final String TURN_PERMISSIONS = "peerlink.turn.permissions";
     public static final String TURN_CHANNELS = "peerlink.turn.channels";
+    public static final String TURN_DTLS_ASSOCIATIONS = "peerlink.turn.dtls.associations";
     public static final String TURN_RELAYED_BYTES = "peerlink.turn.relayed.bytes"; // direction=to-peer|to-client
     public static final String TURN_RELAYED_PACKETS = "peerlink.turn.relayed.packets"; // direction
     public static final String TURN_DROPPED_PACKETS = "peerlink.turn.dropped.packets"; // reason=bandwidth|no-permission

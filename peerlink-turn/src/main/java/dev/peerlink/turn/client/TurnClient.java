@@ -146,6 +146,7 @@ public final class TurnClient implements AutoCloseable {
         private PeerDataHandler onData = (peer, data) -> {};
         private Consumer<TurnException> onFailure = e -> {};
         private SSLContext tls;
+        private SSLContext dtls;
         private dev.peerlink.stun.client.StunUdpClient.DatagramSender socketOwner;
         private StreamConnector connector;
 
@@ -166,6 +167,15 @@ public final class TurnClient implements AutoCloseable {
          */
         public Builder tls(SSLContext context) {
             this.tls = Objects.requireNonNull(context);
+            return this;
+        }
+
+        /**
+         * The DTLS 1.2 context for {@link TurnTransport#DTLS} (default: the JDK's {@code DTLSv1.2} with the system trust
+         * store); {@link TurnTls#anyCertificateDtls()} accepts the relay's self-signed certificate.
+         */
+        public Builder dtls(SSLContext context) {
+            this.dtls = Objects.requireNonNull(context);
             return this;
         }
 
@@ -257,8 +267,17 @@ public final class TurnClient implements AutoCloseable {
                     throw new IOException("no default TLS context", e);
                 }
             }
+            SSLContext dtlsContext = dtls;
+            if (transport == TurnTransport.DTLS && dtlsContext == null) {
+                try {
+                    dtlsContext = SSLContext.getInstance("DTLSv1.2");
+                    dtlsContext.init(null, null, null);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IOException("no DTLS context", e);
+                }
+            }
             ServerConnection.Endpoint endpoint = new ServerConnection.Endpoint(transport, localAddress, retransmission,
-                    context == null ? null : context.getSocketFactory(), socketOwner, connector);
+                    context == null ? null : context.getSocketFactory(), socketOwner, connector, dtlsContext);
             return new TurnClient(new AllocationSession(new AllocationSession.Settings(server, credentials, endpoint,
                     requestedLifetime, permissionLifetime, channelLifetime, refreshFraction, closeTimeout, onData,
                     onFailure)));

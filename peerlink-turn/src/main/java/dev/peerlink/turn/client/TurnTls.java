@@ -8,7 +8,7 @@ import javax.net.ssl.X509TrustManager;
 
 /** TLS contexts for {@link TurnTransport#TLS}. */
 public final class TurnTls {
-    private static final SSLContext ANY = create();
+    private static final SSLContext ANY = create("TLS");
 
     private TurnTls() {}
 
@@ -21,9 +21,14 @@ public final class TurnTls {
         return ANY;
     }
 
-    private static SSLContext create() {
+    /** As {@link #anyCertificate()}, for DTLS 1.2 ({@code turns:} over UDP, RFC 7350). */
+    public static SSLContext anyCertificateDtls() {
+        return create("DTLSv1.2");
+    }
+
+    private static SSLContext create(String protocol) {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
+            SSLContext ctx = SSLContext.getInstance(protocol);
             ctx.init(null, new TrustManager[] {new X509TrustManager() {
                 @Override
                 public void checkClientTrusted(X509Certificate[] chain, String authType) {}

@@ -10,5 +10,10 @@ public enum TurnTransport {
      * TURN over TLS ({@code turns:}, RFC 8656 §3.1): as TCP, inside TLS. Reaches a relay from networks that
      * block UDP and let only TLS (often 443) out. Certificate checks follow {@link TurnClient.Builder#tls}.
      */
-    TLS
+    TLS,
+    /**
+     * TURN over DTLS 1.2 ({@code turns:...?transport=udp}, RFC 7350): as UDP (requests retransmitted), each message in
+     * a DTLS record. Certificate checks follow {@link TurnClient.Builder#dtls}.
+     */
+    DTLS
 }

@@ -33,5 +33,22 @@ public enum Refusal {
     /** TCP or TLS connection closed on accept: too many from its IP, or in total. */
     CONNECTION_LIMIT,
     /** 446/447 (RFC 6062): a connection to that peer exists already, or connecting to it failed. */
-    CONNECTION_FAILED
+    CONNECTION_FAILED,
+    /** DTLS: a datagram from a source without an association that is no ClientHello (garbage, records before the handshake). */
+    DTLS_UNEXPECTED,
+    /** DTLS: a ClientHello answered statelessly with a cookie (HelloVerifyRequest); one per honest handshake too. */
+    DTLS_HELLO_VERIFY,
+    /** DTLS: a ClientHello whose cookie is not valid, or is in use by another pending handshake (replayed). */
+    DTLS_BAD_COOKIE,
+    /** DTLS: no new association, the configured maximum being reached. */
+    DTLS_ASSOCIATION_LIMIT,
+    /** DTLS: a handshake that failed (bad records, no common parameters) or an established association's record error. */
+    DTLS_HANDSHAKE_FAILED,
+    /**
+     * DTLS: a DTLS 1.0 ClientHello, answered with a protocol_version alert (DTLS 1.2 only; coturn's uclient picks 1.0 or
+     * 1.2 at random per attempt and retries with another on the alert).
+     */
+    DTLS_VERSION,
+    /** DTLS: a handshake not finished within the handshake timeout, dropped. */
+    DTLS_HANDSHAKE_TIMEOUT
 }

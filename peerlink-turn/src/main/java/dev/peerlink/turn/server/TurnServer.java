@@ -2,6 +2,8 @@ package dev.peerlink.turn.server;
 
 import dev.peerlink.turn.server.internal.ConnectionLimits;
 import dev.peerlink.turn.server.internal.Counters;
+import dev.peerlink.turn.server.internal.DtlsContexts;
+import dev.peerlink.turn.server.internal.DtlsListenerHandler;
 import dev.peerlink.turn.server.internal.TcpInitializer;
 import dev.peerlink.turn.server.internal.TlsContexts;
 import dev.peerlink.turn.server.internal.TurnEngine;
@@ -36,12 +38,13 @@ public final class TurnServer implements AutoCloseable {
     private final InetSocketAddress tcpAddress;
     private final InetSocketAddress tlsAddress;
     private final List<InetSocketAddress> v6Addresses;
+    private final InetSocketAddress dtlsAddress;
     private final String transportName;
     private boolean closed;
 
     private TurnServer(MultiThreadIoEventLoopGroup group, TurnEngine engine, Counters counters, List<Channel> listeners,
                        InetSocketAddress udpAddress, InetSocketAddress tcpAddress, InetSocketAddress tlsAddress,
-                       List<InetSocketAddress> v6Addresses, String transportName) {
+                       List<InetSocketAddress> v6Addresses, InetSocketAddress dtlsAddress, String transportName) {
         this.group = group;
         this.engine = engine;
         this.counters = counters;
@@ -50,6 +53,7 @@ public final class TurnServer implements AutoCloseable {
         this.tcpAddress = tcpAddress;
         this.tlsAddress = tlsAddress;
         this.v6Addresses = v6Addresses;
+        this.dtlsAddress = dtlsAddress;
         this.transportName = transportName;
     }
 
@@ -86,6 +90,11 @@ public final class TurnServer implements AutoCloseable {
                         TlsContexts.server(config.tlsCertificate(), config.tlsKey()));
                 tls = bindStream(transport, group, init, new InetSocketAddress(config.listen().getAddress(), config.tlsPort()), listeners);
             }
+            InetSocketAddress dtls = null;
+            if (config.dtlsPort() >= 0) {
+                dtls = bindDtls(config, transport, group, engine, counters,
+                        new InetSocketAddress(config.listen().getAddress(), config.dtlsPort()), listeners);
+            }
             // IPv6 clients: the same listeners again on listen6, on the same ports.
             InetSocketAddress[] v6 = new InetSocketAddress[3];
             if (config.listen6().isPresent()) {
@@ -104,7 +113,7 @@ public final class TurnServer implements AutoCloseable {
                 }
             }
             Set<InetSocketAddress> own = new HashSet<>();
-            for (InetSocketAddress a : new InetSocketAddress[] {udp, tcp, tls, v6[0], v6[1], v6[2]}) {
+            for (InetSocketAddress a : new InetSocketAddress[] {udp, tcp, tls, v6[0], v6[1], v6[2], dtls}) {
                 if (a != null) {
                     own.add(a);
                 }
@@ -112,8 +121,8 @@ public final class TurnServer implements AutoCloseable {
             engine.ownSockets(config, own);
             List<InetSocketAddress> v6List = java.util.Arrays.asList(v6);
             TurnServer server = new TurnServer(group, engine, counters, List.copyOf(listeners), udp, tcp, tls, v6List,
-                    transport.name());
-            LOG.info("TURN relay on UDP {} TCP {} TLS {}{}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp, tls,
+                    dtls, transport.name());
+            LOG.info("TURN relay on UDP {} TCP {} TLS {} DTLS {}{}, relaying from {} ports {}-{} ({}, realm {})", udp, tcp, tls, dtls,
                     config.listen6().isEmpty() ? "" : " IPv6 " + v6List.stream().filter(java.util.Objects::nonNull).toList(),
                     config.relayIps(), config.minPort(),
                     config.maxPort(), transport.name(), config.realm());
@@ -136,6 +145,18 @@ public final class TurnServer implements AutoCloseable {
             address = (InetSocketAddress) ch.localAddress();
         }
         return address;
+    }
+
+    /** One socket (associations live on its event loop), the TLS listener's certificate. */
+    private static InetSocketAddress bindDtls(TurnServerConfig config, TurnTransport transport,
+                                              MultiThreadIoEventLoopGroup group, TurnEngine engine, Counters counters,
+                                              InetSocketAddress address, List<Channel> out) throws IOException {
+        DtlsListenerHandler handler = new DtlsListenerHandler(engine,
+                DtlsContexts.server(config.tlsCertificate(), config.tlsKey()), counters, config.maxDtlsAssociations(),
+                config.dtlsHandshakeTimeout().toNanos(), config.tcpIdleTimeout().toNanos());
+        Channel ch = await(transport.udpListener(group, handler, false, address).bind(address), "DTLS " + address);
+        out.add(ch);
+        return (InetSocketAddress) ch.localAddress();
     }
 
     /** TCP on the UDP port, as RFC 8656 §3.1 suggests (3478 for both). */
@@ -202,6 +223,16 @@ public final class TurnServer implements AutoCloseable {
     /** The TLS listener on {@code listen6}, or null without one. */
     public InetSocketAddress tlsAddress6() {
         return v6Addresses.get(2);
+    }
+
+    /** The DTLS listener's address ({@code turns:} over UDP), or null when DTLS is not configured. */
+    public InetSocketAddress dtlsAddress() {
+        return dtlsAddress;
+    }
+
+    /** DTLS associations held now, handshaking or established. */
+    public int dtlsAssociations() {
+        return counters.dtlsAssociations();
     }
 
     /** "epoll" or "nio". */

@@ -4,14 +4,10 @@ import dev.peerlink.turn.TurnCredentials;
 
 import dev.peerlink.stun.server.Transport;
 import dev.peerlink.turn.server.internal.Cidr;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +64,9 @@ public final class TurnServerConfig {
     private final Path tlsKey;
     private final int maxTcpConnectionsPerIp;
     private final Duration connectionBindTimeout;
+    private final int dtlsPort;
+    private final int maxDtlsAssociations;
+    private final Duration dtlsHandshakeTimeout;
 
     private TurnServerConfig(Builder b) {
         listen = b.listen;
@@ -109,6 +108,9 @@ public final class TurnServerConfig {
         tlsKey = b.tlsKey;
         maxTcpConnectionsPerIp = b.maxTcpConnectionsPerIp;
         connectionBindTimeout = b.connectionBindTimeout;
+        dtlsPort = b.dtlsPort;
+        maxDtlsAssociations = b.maxDtlsAssociations;
+        dtlsHandshakeTimeout = b.dtlsHandshakeTimeout;
     }
 
     public static Builder builder() {
@@ -158,6 +160,12 @@ public final class TurnServerConfig {
     /** PEM certificate chain and PKCS#8 key for TLS; empty means a self-signed certificate generated at start. */
     public Optional<Path> tlsCertificate() { return Optional.ofNullable(tlsCertificate); }
     public Optional<Path> tlsKey() { return Optional.ofNullable(tlsKey); }
+    /** DTLS listener port (TURN over DTLS, {@code turns:?transport=udp}); -1 (default) none, 0 any free port. */
+    public int dtlsPort() { return dtlsPort; }
+    /** DTLS associations (handshaking or established) the server holds at once; ClientHellos beyond are dropped. */
+    public int maxDtlsAssociations() { return maxDtlsAssociations; }
+    /** A DTLS handshake not finished this long after the cookie round is dropped (10 s). */
+    public Duration dtlsHandshakeTimeout() { return dtlsHandshakeTimeout; }
     /** RFC 6062: how long a peer connection waits for the client's ConnectionBind before it is closed (30 s). */
     public Duration connectionBindTimeout() { return connectionBindTimeout; }
     public String software() { return software; }
@@ -168,25 +176,6 @@ public final class TurnServerConfig {
     /** Where Allocates go (300 Try Alternate) once {@link #alternateThreshold()} allocations are active. */
     public Optional<InetSocketAddress> alternateServer() { return Optional.ofNullable(alternateServer); }
     public int alternateThreshold() { return alternateThreshold; }
-
-    /** Reads {@code user:password} lines; blank lines and lines starting with '#' are skipped. */
-    public static Map<String, String> readUsers(Path file) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        int n = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            n++;
-            String s = line.strip();
-            if (s.isEmpty() || s.startsWith("#")) {
-                continue;
-            }
-            int colon = s.indexOf(':');
-            if (colon <= 0) {
-                throw new IOException(file + ":" + n + ": expected user:password");
-            }
-            out.put(s.substring(0, colon), s.substring(colon + 1));
-        }
-        return out;
-    }
 
     public static final class Builder {
         private InetSocketAddress listen = new InetSocketAddress(DEFAULT_PORT);
@@ -228,6 +217,9 @@ public final class TurnServerConfig {
         private Path tlsKey;
         private int maxTcpConnectionsPerIp = 256;
         private Duration connectionBindTimeout = Duration.ofSeconds(30);
+        private int dtlsPort = -1;
+        private int maxDtlsAssociations = 10_000;
+        private Duration dtlsHandshakeTimeout = Duration.ofSeconds(10);
 
         private Builder() {}
 
@@ -390,6 +382,20 @@ public final class TurnServerConfig {
          */
         public Builder tlsPort(int port) { this.tlsPort = port(port); return this; }
 
+        /**
+         * Also serves TURN over DTLS 1.2 (RFC 7350) on this UDP port of the listen IP (coturn uses its TLS port, 5349);
+         * 0 picks a free one. Same certificate as TLS; an association without an allocation idles out after
+         * {@link #tcpIdleTimeout}.
+         */
+        public Builder dtlsPort(int port) { this.dtlsPort = port(port); return this; }
+
+        /** DTLS associations held at once (default 10000) and how long a handshake may take (default 10 s). */
+        public Builder dtlsLimits(int maxAssociations, Duration handshakeTimeout) {
+            this.maxDtlsAssociations = positive(maxAssociations);
+            this.dtlsHandshakeTimeout = positive(handshakeTimeout);
+            return this;
+        }
+
         /** RFC 6062 §5.2/§5.4: 30 s. Shorter values are for tests. */
         public Builder connectionBindTimeout(Duration d) { this.connectionBindTimeout = positive(d); return this; }
 
@@ -469,15 +475,6 @@ public final class TurnServerConfig {
                 throw new IllegalArgumentException("must be positive: " + d);
             }
             return d;
-        }
-    }
-
-    /** Unchecked wrapper for {@link #readUsers} in fluent code. */
-    public static Map<String, String> readUsersUnchecked(Path file) {
-        try {
-            return readUsers(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

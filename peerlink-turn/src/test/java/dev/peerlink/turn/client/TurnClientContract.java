@@ -111,6 +111,7 @@ abstract class TurnClientContract {
                                              TurnCredentials credentials, Inbox inbox) {
         return TurnClient.builder(server.address(transport), credentials).transport(transport)
                 .tls(TrustAllTls.context()) // both servers present self-signed certificates
+                .dtls(TurnTls.anyCertificateDtls())
                 .localAddress(new InetSocketAddress(LOOPBACK, 0)).onData(inbox);
     }
 

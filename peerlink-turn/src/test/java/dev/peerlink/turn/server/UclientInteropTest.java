@@ -92,6 +92,27 @@ class UclientInteropTest {
         }
     }
 
+    /** TURN over DTLS (RFC 7350): uclient's -S without -t speaks DTLS to the server; the relayed side stays plain UDP. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "DTLS with channels,                   -S",
+            "DTLS with Send indications,           -S -s",
+            "DTLS client to client,                -S -y",
+            "DTLS RTP/RTCP pairs,                  -S -R",
+    })
+    void relaysOverDtls(String name, String flags) throws Exception {
+        try (TurnServer server = TestServers.start(b -> b.allowedPeersCleared().allowPeer("127.0.0.0/8")
+                .secret(SECRET).maxAllocationsPerUser(100).dtlsPort(0))) {
+            List<String> extra = new ArrayList<>(List.of(flags.trim().split("\\s+")));
+            boolean rtcp = extra.remove("-R");
+            Result r = uclient(server, extra, List.of("-u", TestServers.USER, "-w", TestServers.PASSWORD), 200, 120, rtcp);
+            assertDelivered(name, r);
+            assertThat(server.stats().refusals(Refusal.DTLS_HELLO_VERIFY)).as("a cookie round per handshake").isPositive();
+            assertThat(server.stats().refusals(Refusal.DTLS_HANDSHAKE_FAILED)).as(r.output).isZero();
+            assertThat(server.stats().packetsToPeers()).isPositive();
+        }
+    }
+
     @ParameterizedTest(name = "REST credentials {0}")
     @CsvSource({"UDP, ''", "TCP, -t"})
     void restCredentialsFromTheSharedSecret(String name, String flags) throws Exception {
@@ -223,10 +244,10 @@ class UclientInteropTest {
                 number(out, "Total lost packets (\\d+)"), String.join(" ", cmd) + "\n" + out);
     }
 
-    /** -S with -t is TLS to the TLS listener; -t (or -T) plain TCP; else UDP. */
+    /** -S with -t (or -T) is TLS to the TLS listener, -S alone DTLS to the DTLS listener; -t (or -T) plain TCP; else UDP. */
     static int port(TurnServer server, List<String> flags) {
         if (flags.contains("-S")) {
-            return server.tlsAddress().getPort();
+            return flags.contains("-t") || flags.contains("-T") ? server.tlsAddress().getPort() : server.dtlsAddress().getPort();
         }
         return flags.contains("-t") || flags.contains("-T") ? server.tcpAddress().getPort() : server.udpAddress().getPort();
     }

@@ -33,6 +33,8 @@ public final class MediaMeters {
         counter(r, TURN_ALLOCATIONS_MADE, "TURN allocations made", turn, t -> t.stats().allocationsCreated());
         Gauge.builder(TURN_PERMISSIONS, turn, t -> t.stats().permissionsActive()).description("TURN permissions now").register(r);
         Gauge.builder(TURN_CHANNELS, turn, t -> t.stats().channelsActive()).description("TURN channel bindings now").register(r);
+        Gauge.builder(TURN_DTLS_ASSOCIATIONS, turn, TurnServer::dtlsAssociations)
+                .description("DTLS associations now, handshaking or established").register(r);
         String bytes = "Application bytes relayed (payload), to peers and to clients";
         FunctionCounter.builder(TURN_RELAYED_BYTES, turn, t -> t.stats().bytesToPeers()).tags("direction", "to-peer")
                 .baseUnit("bytes").description(bytes).register(r);

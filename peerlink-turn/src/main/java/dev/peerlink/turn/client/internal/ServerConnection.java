@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The client's conversation with its TURN server: opens the link for the transport (UDP, TCP, TLS, or UDP on a socket
+ * The client's conversation with its TURN server: opens the link for the transport (UDP, TCP, TLS, DTLS, or UDP on a socket
  * owned elsewhere), runs authenticated transactions on it, sends indications and ChannelData, and moves to another
  * server when an Allocate is redirected. What is allocated, permitted and bound is {@link AllocationSession}'s.
  */
@@ -24,7 +24,7 @@ public final class ServerConnection implements AutoCloseable {
     /** How servers are reached, whichever server it is: transport, local address, and what each transport needs. */
     public record Endpoint(TurnTransport transport, InetSocketAddress local, RetransmissionPolicy retransmission,
                            SSLSocketFactory tls, StunUdpClient.DatagramSender socketOwner,
-                           dev.peerlink.turn.client.StreamConnector connector) {}
+                           dev.peerlink.turn.client.StreamConnector connector, javax.net.ssl.SSLContext dtls) {}
 
     private final Endpoint endpoint;
     private final TurnCredentials credentials;
@@ -55,6 +55,7 @@ public final class ServerConnection implements AutoCloseable {
                     endpoint.connector());
             case TLS -> TcpServerLink.open(endpoint.local(), to, TcpServerLink.TRANSACTION_TIMEOUT, inbound, endpoint.tls(),
                     endpoint.connector());
+            case DTLS -> DtlsServerLink.open(endpoint.local(), to, endpoint.retransmission(), inbound, endpoint.dtls());
         };
     }
 

@@ -24,6 +24,11 @@ public abstract sealed class ClientLink {
         return new Udp(new FiveTuple(client, server, false), listener);
     }
 
+    /** A client over DTLS on a UDP listener: every message leaves as one record of {@code association}. */
+    static ClientLink dtls(Channel listener, InetSocketAddress client, InetSocketAddress server, DtlsAssociation association) {
+        return new Dtls(new FiveTuple(client, server, false), listener, association);
+    }
+
     /** {@code tls}: each message goes out in a TLS record of its own (see {@link Tcp#write}). */
     static ClientLink tcp(Channel connection, boolean tls) {
         return new Tcp(new FiveTuple((InetSocketAddress) connection.remoteAddress(),
@@ -104,6 +109,29 @@ public abstract sealed class ClientLink {
             }
             channel.write(buf, channel.voidPromise());
             super.markDirty();
+        }
+    }
+
+    static final class Dtls extends ClientLink {
+        private final DtlsAssociation association;
+
+        private Dtls(FiveTuple tuple, Channel listener, DtlsAssociation association) {
+            super(tuple, listener);
+            this.association = association;
+        }
+
+        /** A message too large for one record (over 2^14 bytes), or for a closed association, is dropped. */
+        @Override
+        void write(ByteBuf buf) {
+            try {
+                ByteBuf record = association.seal(buf);
+                if (record != null) {
+                    channel.write(new DatagramPacket(record, tuple.client()), channel.voidPromise());
+                    super.markDirty();
+                }
+            } finally {
+                buf.release();
+            }
         }
     }
 

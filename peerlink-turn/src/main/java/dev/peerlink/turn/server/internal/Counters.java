@@ -20,6 +20,8 @@ public final class Counters {
     final LongAdder droppedBandwidth = new LongAdder();
     final LongAdder droppedNoPermission = new LongAdder();
     final LongAdder requestsPaused = new LongAdder();
+    /** DTLS associations (handshaking or established) over every DTLS listener: the cap's gauge. */
+    final java.util.concurrent.atomic.AtomicInteger dtlsAssociations = new java.util.concurrent.atomic.AtomicInteger();
     private final LongAdder[] refusals = new LongAdder[Refusal.values().length];
 
     public Counters() {
@@ -35,6 +37,10 @@ public final class Counters {
     /** A request over TCP/TLS held back by the rate limit (its connection pauses reading instead of dropping it). */
     public void deferred() {
         requestsPaused.increment();
+    }
+
+    public int dtlsAssociations() {
+        return dtlsAssociations.get();
     }
 
     public TurnServerStats snapshot() {

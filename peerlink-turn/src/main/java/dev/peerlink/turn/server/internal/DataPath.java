@@ -127,7 +127,7 @@ final class DataPath {
             return;
         } else if (channel >= 0) {
             int size = ChannelData.HEADER_LENGTH + n;
-            int framed = (size + 3) & ~3; // TCP frames are padded to 4 (RFC 8656 §12.5)
+            int framed = a.link.isTcp() ? (size + 3) & ~3 : size; // TCP frames are padded to 4 (RFC 8656 §12.5), DTLS records not
             out = alloc.directBuffer(framed).writeShort(channel).writeShort(n).writeBytes(content, content.readerIndex(), n)
                     .writeZero(framed - size);
         } else {

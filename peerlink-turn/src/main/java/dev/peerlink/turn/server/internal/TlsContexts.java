@@ -45,6 +45,11 @@ public final class TlsContexts {
         }
     }
 
+    /** The process's self-signed certificate, shared by the TLS and DTLS listeners. */
+    static SelfSigned sharedSelfSigned() {
+        return SelfSignedHolder.INSTANCE;
+    }
+
     /** One self-signed certificate per process: generating a key per server start is wasted work. */
     private static final class SelfSignedHolder {
         static final SelfSigned INSTANCE;

@@ -91,7 +91,13 @@ public final class TurnTransport {
 
     /** The client-facing UDP listener; with epoll, several share the port so the kernel spreads clients over threads. */
     public Bootstrap udpListener(EventLoopGroup group, TurnEngine engine, boolean reusePort, InetSocketAddress address) {
-        Bootstrap b = udp(new Bootstrap().group(group).handler(new UdpListenerHandler(engine)), address, LISTENER_BUFFER, 64);
+        return udpListener(group, new UdpListenerHandler(engine), reusePort, address);
+    }
+
+    /** A client-facing UDP listener with {@code handler} (the DTLS one: one handler per socket, not sharable). */
+    public Bootstrap udpListener(EventLoopGroup group, io.netty.channel.ChannelHandler handler, boolean reusePort,
+                                 InetSocketAddress address) {
+        Bootstrap b = udp(new Bootstrap().group(group).handler(handler), address, LISTENER_BUFFER, 64);
         if (epoll) {
             b.option(EpollChannelOption.SO_REUSEPORT, reusePort);
         }
