@@ -199,7 +199,7 @@ public final class InitiatorLadder extends LadderSide {
             ctx.quic().connect(ch, remote, ctx.self(), expected, ctx.config().session())
                     .whenComplete((s, e) -> {
                         if (s != null) {
-                            Thread.ofVirtual().start(() -> adoptNominated(s, path));
+                            Thread.ofVirtual().start(() -> adoptNominated(s, path, remote));
                         } else {
                             LOG.debug("{}: QUIC over {} failed: {}", session, remote, e.toString());
                         }
@@ -213,7 +213,7 @@ public final class InitiatorLadder extends LadderSide {
     protected void birthdayChannel(DatagramChannel ch, InetSocketAddress remote) {
         ctx.quic().connect(ch, remote, ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
             if (s != null) {
-                Thread.ofVirtual().start(() -> adoptNominated(s, "birthday"));
+                Thread.ofVirtual().start(() -> adoptNominated(s, "birthday", remote));
             } else {
                 LOG.debug("{}: QUIC over the birthday path to {} failed: {}", session, remote, e.toString());
             }
@@ -229,7 +229,7 @@ public final class InitiatorLadder extends LadderSide {
         try {
             SecureSession s = TlsTransport.connect(socket, ctx.self(), expected, ctx.config().session());
             LOG.debug("{}: TLS session on {} ({})", session, path, socket.getRemoteSocketAddress());
-            adoptNominated(s, path);
+            adoptNominated(s, path, (InetSocketAddress) socket.getRemoteSocketAddress());
         } catch (IOException e) {
             LOG.debug("{}: TLS on {} failed: {}", session, path, e.toString());
             closeQuietly(socket);
@@ -284,7 +284,7 @@ public final class InitiatorLadder extends LadderSide {
                 relaySessionFormed = true;
                 s.addListener((x, why, cause) -> r.close());
                 r.closeFuture().thenRun(s::close); // a dead relay ends its session now, not at the idle timeout
-                Thread.ofVirtual().start(() -> adoptNominated(s, "relay"));
+                Thread.ofVirtual().start(() -> adoptNominated(s, "relay", r.relayedAddress()));
             });
         } catch (IOException e) {
             LOG.warn("{}: relay allocation failed: {}", session, e.toString());
@@ -301,8 +301,14 @@ public final class InitiatorLadder extends LadderSide {
         return ips;
     }
 
-    private boolean adoptNominated(SecureSession s, String path) {
-        return adopt(s, path, () -> Selection.nominate(s, path, NOMINATION_TIMEOUT));
+    /** {@code remote}: where the path leads (the relay: our allocation), logged with the family for bed tests and users. */
+    private boolean adoptNominated(SecureSession s, String path, InetSocketAddress remote) {
+        boolean adopted = adopt(s, path, () -> Selection.nominate(s, path, NOMINATION_TIMEOUT));
+        if (adopted) {
+            LOG.info("{}: {} path to {} over IPv{}", session, path, Endpoints.format(remote),
+                    remote.getAddress() instanceof java.net.Inet6Address ? 6 : 4);
+        }
+        return adopted;
     }
 
     @Override

@@ -70,7 +70,12 @@ public abstract class LadderSide {
         Message.Registered reg = ctx.signalling().registration();
         boolean udpBlocked = net.nat() != null && PathPlan.UDP_BLOCKED.equals(net.nat().type());
         if (reg != null && !reg.stun().isEmpty() && !udpBlocked) { // a blocked network would only wait out the timeout
-            mapped = udp.stunMapped(Endpoints.parse(reg.stun().get(0)), Duration.ofMillis(1200));
+            try {
+                mapped = udp.stunMapped(Endpoints.parse(reg.stun().get(0)), Duration.ofMillis(1200));
+            } catch (IOException e) {
+                // e.g. an IPv6-only device and an IPv4 STUN server ("network unreachable"): host candidates only
+                LOG.debug("{}: no STUN mapping: {}", session, e.toString());
+            }
         }
         Set<InetAddress> ips = new LinkedHashSet<>();
         for (InetSocketAddress a : NetworkMonitor.lanAddresses(0)) {

@@ -45,6 +45,8 @@ public final class UdpChecker implements AutoCloseable {
     private final CompletableFuture<InetSocketAddress> contact = new CompletableFuture<>();
     private final ByteBuffer buf = ByteBuffer.allocate(2048);
     private volatile boolean sending;
+    /** When sending started (ms, nanoTime based): IPv4 targets wait {@link HappyEyeballs#HEAD_START} after it. */
+    private volatile long sendingSince = -1;
     private volatile boolean closed;
     private volatile boolean handedOff;
     private volatile Thread loop;
@@ -96,6 +98,9 @@ public final class UdpChecker implements AutoCloseable {
 
     /** Starts sending checks to the targets, every 40 ms until contact. */
     public void startSending() {
+        if (sendingSince < 0) {
+            sendingSince = System.nanoTime() / 1_000_000;
+        }
         sending = true;
         selector.wakeup();
     }
@@ -123,10 +128,15 @@ public final class UdpChecker implements AutoCloseable {
                 long now = System.nanoTime() / 1_000_000;
                 if (sending && now >= nextCheck) {
                     byte[] probe = PunchPacket.encode(PunchPacket.Kind.PROBE, tag);
+                    // Happy Eyeballs: with IPv6 targets, IPv4 ones get checks only after the v6 head start.
+                    long v4From = targets.stream().anyMatch(HappyEyeballs::v6)
+                            ? sendingSince + HappyEyeballs.HEAD_START.toMillis() : now;
                     for (InetSocketAddress to : targets) {
-                        sendQuietly(probe, to);
+                        if (HappyEyeballs.v6(to) || now >= v4From) {
+                            sendQuietly(probe, to);
+                        }
                     }
-                    nextCheck = now + CHECK_INTERVAL_MS;
+                    nextCheck = now < v4From ? Math.min(now + CHECK_INTERVAL_MS, v4From) : now + CHECK_INTERVAL_MS;
                 }
                 selector.select(sending ? Math.max(1, nextCheck - now) : 100);
                 selector.selectedKeys().clear();
