@@ -106,12 +106,15 @@ public abstract class LadderSide {
     /**
      * The other side's offer with candidates we will never send to: loopback (unless configured, for tests on one
      * host), wildcard and multicast addresses — an offer must not turn this device into a packet source aimed at
-     * its own host or a group.
+     * its own host or a group — and IPv6 ones when this JVM's sockets are IPv4-only (a host without IPv6: a send or
+     * dial there throws instead of failing like an unreachable address).
      */
     protected LadderOffer sane(LadderOffer o) {
+        boolean v6 = UdpChecker.ipv6Capable();
         java.util.function.Predicate<InetSocketAddress> ok = a -> a.getAddress() != null && a.getPort() != 0
                 && !a.getAddress().isAnyLocalAddress() && !a.getAddress().isMulticastAddress()
-                && (ctx.config().includeLoopback() || !a.getAddress().isLoopbackAddress());
+                && (ctx.config().includeLoopback() || !a.getAddress().isLoopbackAddress())
+                && (v6 || !(a.getAddress() instanceof java.net.Inet6Address));
         return new LadderOffer(o.tcp().stream().filter(ok).toList(), o.udp().stream().filter(ok).toList(),
                 o.publicIp(), o.nat(), o.relay(), o.mapped().stream().filter(ok).toList());
     }

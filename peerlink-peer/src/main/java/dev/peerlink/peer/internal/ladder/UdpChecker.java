@@ -77,6 +77,27 @@ public final class UdpChecker implements AutoCloseable {
     }
 
     /**
+     * Whether this JVM's sockets speak IPv6: a wildcard-bound channel is an IPv6 (dual-stack) one. Java opens
+     * IPv4-only sockets where the host had no IPv6 at start-up (e.g. disabled by sysctl), fixed for the JVM's life, and
+     * sending to or dialling an IPv6 address from one throws an unchecked {@code UnsupportedAddressTypeException}.
+     */
+    public static boolean ipv6Capable() {
+        Boolean known = ipv6;
+        if (known == null) {
+            try (DatagramChannel ch = DatagramChannel.open()) {
+                ch.bind(new InetSocketAddress(0));
+                known = ch.socket().getLocalAddress() instanceof java.net.Inet6Address;
+            } catch (IOException e) {
+                known = false;
+            }
+            ipv6 = known;
+        }
+        return known;
+    }
+
+    private static volatile Boolean ipv6;
+
+    /**
      * This socket's public mapping as {@code stun} sees it (a Binding request, retransmitted at 0, 200, 500 ms). Call
      * before {@link #start()}. Empty when the server does not answer within {@code timeout}.
      */
@@ -210,7 +231,7 @@ public final class UdpChecker implements AutoCloseable {
     private void sendQuietly(byte[] bytes, InetSocketAddress to) {
         try {
             channel.send(ByteBuffer.wrap(bytes), to);
-        } catch (IOException e) {
+        } catch (IOException | java.nio.channels.UnsupportedAddressTypeException e) {
             LOG.trace("check to {} failed: {}", to, e.toString()); // unreachable candidate: expected
         }
     }
