@@ -123,6 +123,7 @@ class ConnectTimeBenchOnTestBedTest {
                 new Variant("first, no AppCDS", true, "PEERLINK_CDS=0"),
                 new Variant("known, no AppCDS", false, "PEERLINK_CDS=0"),
                 new Variant("first", true, ""),
+                new Variant("known, dynamic AppCDS", false, "PEERLINK_CDS=dynamic"),
                 new Variant("known", false, ""),
                 new Variant("known, AppCDS + C1 only", false, "PEERLINK_JAVA_OPTS=-XX:TieredStopAtLevel=1"),
                 new Variant("known, -Xshare:off", false, "PEERLINK_CDS=0 PEERLINK_JAVA_OPTS=-Xshare:off"));

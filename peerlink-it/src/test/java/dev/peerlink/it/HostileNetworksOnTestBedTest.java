@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 18 on the bed's hostile networks ({@code NatTestBed.builder().hostile()}): {@code peerlink connect} from a
  * host whose router drops all UDP reaches an open, a firewalled, a cone and a symmetric host — TCP direct where the
  * target takes inbound TCP, else the relay over TLS — and from a host whose only way out is an HTTP CONNECT proxy
- * (tinyproxy with Basic auth on the bed's proxy host): signalling and the relay's TLS link both through the proxy. Each
- * pair pipes 10 MB through (10 MB each way, SHA-256 compared).
+ * (tinyproxy with Basic auth on the bed's proxy host): signalling and the relay's TLS link both through the proxy.
+ * Every kind also connects to the UDP-blocked host as the target (it holds the relay allocation, over TLS), and the
+ * proxy-only host to it (both blocked: relay to relay). Each pair pipes 10 MB through (10 MB each way, SHA-256
+ * compared).
  */
 @Tag("system")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,6 +45,8 @@ class HostileNetworksOnTestBedTest {
     LadderBed lb;
     /** Target id -> its host, in the order the table prints. */
     final Map<String, Host> targets = new LinkedHashMap<>();
+    /** {@code peer --echo} behind the router that drops all UDP. */
+    HostProcess blockedPeer;
 
     @BeforeAll
     void start() {
@@ -56,6 +60,7 @@ class HostileNetworksOnTestBedTest {
         targets.put("port-restricted-cone", bed.client(NatType.PORT_RESTRICTED_CONE));
         targets.put("symmetric", bed.client(NatType.SYMMETRIC));
         targets.forEach((id, host) -> lb.startPeer(host, id));
+        blockedPeer = lb.startPeer(bed.udpBlockedHost(), "udp-blocked-peer");
     }
 
     @AfterAll
@@ -71,8 +76,7 @@ class HostileNetworksOnTestBedTest {
     @Test
     void udpBlockedHostConnectsToEveryKindOverTcpAndMoves10MegabytesEachWay() throws Exception {
         Host blocked = bed.udpBlockedHost();
-        HostProcess device = lb.startPeer(blocked, "udp-blocked-peer");
-        Matcher ready = device.awaitOutput(READY_NAT, LadderBed.STEP);
+        Matcher ready = blockedPeer.awaitOutput(READY_NAT, LadderBed.STEP);
         assertThat(ready.group(1)).as("the NAT report of a network that drops UDP").isEqualTo("udp-blocked");
         Path input = lb.payload(SIZE, 18);
         Map<String, LadderBed.Outcome> results = new LinkedHashMap<>();
@@ -88,6 +92,28 @@ class HostileNetworksOnTestBedTest {
         }
         print("UDP-blocked host (router drops all UDP)", results);
         assertThat(problems).as("UDP-blocked problems").isEmpty();
+    }
+
+    @Test
+    void everyKindConnectsToAUdpBlockedTargetAndMoves10MegabytesEachWay() throws Exception {
+        assertThat(blockedPeer.awaitOutput(READY_NAT, LadderBed.STEP).group(1)).isEqualTo("udp-blocked");
+        Path input = lb.payload(SIZE, 19);
+        Map<String, LadderBed.Outcome> results = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Host> from : targets.entrySet()) {
+            LadderBed.Outcome o = lb.connect(from.getValue(), from.getKey() + "-to-blocked", "udp-blocked-peer", input,
+                    Duration.ofSeconds(90), "--timing");
+            results.put(from.getKey() + " -> udp-blocked", o);
+            // The blocked target dials back to the open host (reverse); for everyone else it holds the relay
+            // allocation itself, over TLS, and the initiator sends to it from a plain UDP socket.
+            String expected = from.getKey().equals("open") ? "reverse" : "relay";
+            if (!o.intact() || !expected.equals(o.path())) {
+                problems.add(from.getKey() + ": expected " + expected + " intact, got " + describe(o));
+            }
+        }
+        print("To a UDP-blocked target (it allocates over TLS, the initiator sends plain UDP to its relayed address)",
+                results);
+        assertThat(problems).as("problems reaching a UDP-blocked target").isEmpty();
     }
 
     @Test
@@ -108,7 +134,9 @@ class HostileNetworksOnTestBedTest {
             Path input = lb.payload(SIZE, 18);
             Map<String, LadderBed.Outcome> results = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
-            for (String target : targets.keySet()) {
+            List<String> all = new ArrayList<>(targets.keySet());
+            all.add("udp-blocked-peer"); // both sides UDP-blocked: relay to relay, each side's allocation over TLS
+            for (String target : all) {
                 LadderBed.Outcome o = lb.connect(only, "proxy-only", target, input, Duration.ofSeconds(90), "--timing",
                         "--proxy", url);
                 results.put("proxy-only -> " + target, o);

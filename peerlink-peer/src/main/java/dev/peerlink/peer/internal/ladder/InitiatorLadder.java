@@ -6,7 +6,6 @@ import dev.peerlink.peer.ConnectException;
 import dev.peerlink.peer.LadderConfig;
 import dev.peerlink.peer.PeerConnection;
 import dev.peerlink.peer.SignallingException;
-import dev.peerlink.peer.internal.relay.RelayPath;
 import dev.peerlink.peer.internal.stream.MigratingConnection;
 import dev.peerlink.protocol.Endpoints;
 import dev.peerlink.protocol.ErrorCode;
@@ -14,19 +13,15 @@ import dev.peerlink.protocol.Identity;
 import dev.peerlink.protocol.Message;
 import dev.peerlink.protocol.PeerRef;
 import dev.peerlink.protocol.ProtocolException;
-import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.secure.PeerIdentity;
 import dev.peerlink.secure.SecureSession;
 import dev.peerlink.secure.TlsTransport;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -52,8 +47,6 @@ public final class InitiatorLadder extends LadderSide {
     private final AtomicBoolean reported = new AtomicBoolean();
     private volatile PeerRef target;
     private volatile PeerIdentity expected;
-    private volatile RelayPath relay;
-    private volatile boolean relaySessionFormed;
 
     public InitiatorLadder(LadderContext ctx, String session) {
         super(ctx, session, true);
@@ -240,71 +233,22 @@ public final class InitiatorLadder extends LadderSide {
         if (conn != null || !relayStarted.compareAndSet(false, true)) {
             return;
         }
-        RelayGrant grant = ctx.signalling().registration() == null ? null : ctx.signalling().registration().relay();
-        if (grant == null) {
+        if (PathPlan.udpBlocked(theirs) && !PathPlan.udpBlocked(mine)) {
+            // The target reaches a relay only over TCP/TLS: it allocates and signals its relayed address, and we send
+            // to that from a plain socket (onSignal) — one allocation, where ours would need the target to send UDP.
+            sendSignal(target.deviceId(), "relay", null, null);
             return;
         }
-        try {
-            if (PathPlan.udpBlocked(mine)) { // straight to the relay's TCP/TLS servers: its UDP one cannot answer
-                grant = new RelayGrant(List.of(), grant.username(), grant.password(), grant.ttlSeconds(), grant.streamUrls());
-            }
-            RelayPath r = RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5), ctx.signalling().proxy());
-            relay = r;
-            if (finished) {
-                r.close();
-                return;
-            }
-            int permitted = 0;
-            for (InetAddress ip : peerIps()) {
-                if (ip.getClass() != r.relayedAddress().getAddress().getClass()) {
-                    continue; // TURN relays one address family
-                }
-                try {
-                    r.permit(ip);
-                    permitted++;
-                } catch (IOException e) {
-                    // e.g. 403 for a private host address the relay will not reach: the public IP is what counts
-                    LOG.debug("{}: relay permission for {} refused: {}", session, ip, e.getMessage());
-                }
-            }
-            if (permitted == 0) {
-                throw new IOException("the relay refused a permission for every address of " + target.deviceId());
-            }
-            // QUIC listens on the relay's channel before the target learns the address: its first Initial, arriving
-            // before the codec joined the pipeline, would be lost and cost it a probe timeout (~1 s)
-            CompletableFuture<SecureSession> accepted = ctx.quic().accept(r.quicChannel(), ctx.self(), expected,
-                    ctx.config().session());
-            sendSignal(target.deviceId(), "relay", "addr", Endpoints.format(r.relayedAddress()));
-            accepted.whenComplete((s, e) -> {
-                if (s == null) {
-                    LOG.debug("{}: relayed QUIC failed: {}", session, String.valueOf(e));
-                    return;
-                }
-                // From here the relay lives as long as its session (adopted or closed by adopt).
-                relaySessionFormed = true;
-                s.addListener((x, why, cause) -> r.close());
-                r.closeFuture().thenRun(s::close); // a dead relay ends its session now, not at the idle timeout
-                Thread.ofVirtual().start(() -> adoptNominated(s, "relay", r.relayedAddress()));
-            });
-        } catch (IOException e) {
-            LOG.warn("{}: relay allocation failed: {}", session, e.toString());
-        }
+        openOwnRelay(target.deviceId(), peerIps(), null, s -> adoptNominated(s, "relay", null));
     }
 
-    /** The target's addresses a relay permission must cover: its public IP and its host addresses. */
-    private Set<InetAddress> peerIps() {
-        Set<InetAddress> ips = new LinkedHashSet<>();
-        if (theirs.publicIp() != null) {
-            ips.add(theirs.publicIp());
-        }
-        theirs.udp().forEach(a -> ips.add(a.getAddress()));
-        return ips;
-    }
-
-    /** {@code remote}: where the path leads (the relay: our allocation), logged with the family for bed tests and users. */
+    /**
+     * {@code remote}: where the path leads (for the relay the target's relayed address, null on our own allocation),
+     * logged with the family for bed tests and users.
+     */
     private boolean adoptNominated(SecureSession s, String path, InetSocketAddress remote) {
         boolean adopted = adopt(s, path, () -> Selection.nominate(s, path, NOMINATION_TIMEOUT));
-        if (adopted) {
+        if (adopted && remote != null) {
             LOG.info("{}: {} path to {} over IPv{}", session, path, Endpoints.format(remote),
                     remote.getAddress() instanceof java.net.Inet6Address ? 6 : 4);
         }
@@ -313,11 +257,27 @@ public final class InitiatorLadder extends LadderSide {
 
     @Override
     protected void onSignal(String type, JsonNode data) {
-        if ("birthday".equals(type)) {
-            birthdaySignal(data);
-        } else {
-            LOG.debug("{}: unexpected ladder signal {} from the target", session, type);
+        switch (type) {
+            case "birthday" -> birthdaySignal(data);
+            case "relay" -> { // a UDP-blocked target's relayed address (it allocated over TCP/TLS)
+                InetSocketAddress addr = Endpoints.parse(data.path("addr").asText(""));
+                Thread.ofVirtual().start(() -> targetRelayed(addr));
+            }
+            default -> LOG.debug("{}: unexpected ladder signal {} from the target", session, type);
         }
+    }
+
+    private void targetRelayed(InetSocketAddress addr) {
+        if (ownRelay() != null) {
+            bindOnOwnRelay(addr); // both UDP-blocked: relay to relay, its QUIC comes from that address
+        } else {
+            connectToRelay(addr, s -> adoptNominated(s, "relay", addr));
+        }
+    }
+
+    @Override
+    protected PeerIdentity peerKey() {
+        return expected;
     }
 
     @Override
@@ -370,10 +330,4 @@ public final class InitiatorLadder extends LadderSide {
         }
     }
 
-    @Override
-    protected void released() {
-        if (!relaySessionFormed) {
-            closeQuietly(relay);
-        }
-    }
 }

@@ -52,6 +52,7 @@ public abstract class LadderSide {
     protected volatile MigratingConnection conn;
     protected volatile boolean finished;
     protected volatile BirthdayStep birthday;
+    private volatile OwnRelay relay;
 
     protected LadderSide(LadderContext ctx, String session, boolean controlling) {
         this.ctx = ctx;
@@ -302,8 +303,97 @@ public abstract class LadderSide {
             u.close();
         }
         closeQuietly(birthday);
+        closeQuietly(relay);
         released();
     }
+
+    /**
+     * The relay rung on this side's own allocation. With {@code peerRelayed} null the other side sends from a plain
+     * socket: its {@code ips} are permitted, QUIC listens, then the relayed address is signalled. With the other side's
+     * relayed address (both sides UDP-blocked) a channel is bound to it, our relayed address is signalled (for the
+     * other side's permission) and QUIC connects through both relays.
+     */
+    protected void openOwnRelay(DeviceId to, Set<InetAddress> ips, InetSocketAddress peerRelayed,
+                                java.util.function.Consumer<SecureSession> onSession) {
+        try {
+            OwnRelay r = OwnRelay.open(ctx, PathPlan.udpBlocked(mine));
+            relay = r;
+            if (finished) {
+                r.close();
+                return;
+            }
+            java.util.concurrent.CompletableFuture<SecureSession> formed;
+            if (peerRelayed == null) {
+                // A UDP-blocked peer sends from its own relayed address, signalled later (bindOnOwnRelay).
+                if (r.permit(ips) == 0 && !PathPlan.udpBlocked(theirs)) {
+                    throw new IOException("the relay refused a permission for every address of " + to);
+                }
+                formed = r.accept(ctx, peerKey());
+                sendSignal(to, "relay", "addr", Endpoints.format(r.relayed()));
+            } else {
+                sendSignal(to, "relay", "addr", Endpoints.format(r.relayed()));
+                formed = r.connect(ctx, peerRelayed, peerKey());
+            }
+            formed.whenComplete((s, e) -> {
+                if (s != null) {
+                    Thread.ofVirtual().start(() -> onSession.accept(s));
+                } else {
+                    LOG.debug("{}: relayed QUIC failed: {}", session, String.valueOf(e));
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("{}: relay allocation failed: {}", session, e.toString());
+        }
+    }
+
+    /** This run's own allocation, once opened. */
+    protected OwnRelay ownRelay() {
+        return relay;
+    }
+
+    /** Relay to relay: the other side's relayed address becomes the peer of this run's own allocation. */
+    protected void bindOnOwnRelay(InetSocketAddress peerRelayed) {
+        OwnRelay r = relay;
+        if (r != null && !r.peer(peerRelayed)) {
+            LOG.debug("{}: the relay refused a channel to {}", session, peerRelayed);
+        }
+    }
+
+    /** The other side's addresses a relay permission must cover: its public IP and its host addresses. */
+    protected Set<InetAddress> peerIps() {
+        Set<InetAddress> ips = new LinkedHashSet<>();
+        if (theirs.publicIp() != null) {
+            ips.add(theirs.publicIp());
+        }
+        theirs.udp().forEach(a -> ips.add(a.getAddress()));
+        return ips;
+    }
+
+    /**
+     * QUIC from a fresh plain UDP socket to the other side's relayed address (the side without the allocation; its
+     * TURN permission is per IP, so any local port and any NAT mapping will do).
+     */
+    protected void connectToRelay(InetSocketAddress relayed, java.util.function.Consumer<SecureSession> onSession) {
+        if (settled() || finished) {
+            return;
+        }
+        try {
+            java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open();
+            ch.bind(new InetSocketAddress(0));
+            ctx.quic().connect(ch, relayed, ctx.self(), peerKey(), ctx.config().session()).whenComplete((s, e) -> {
+                if (s != null) {
+                    Thread.ofVirtual().start(() -> onSession.accept(s));
+                } else {
+                    LOG.debug("{}: QUIC to relay {} failed: {}", session, relayed, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.debug("{}: cannot reach relay {}: {}", session, relayed, e.toString());
+        }
+    }
+
+    /** The other device's pinned key (known once the run has both offers). */
+    protected abstract dev.peerlink.secure.PeerIdentity peerKey();
 
     /** Hook for side-specific resources (the relay allocation when unused). */
     protected void released() {}

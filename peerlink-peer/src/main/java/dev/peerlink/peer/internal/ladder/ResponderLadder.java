@@ -35,6 +35,7 @@ public final class ResponderLadder extends LadderSide {
     private final IncomingRequest request;
     private final Consumer<PeerConnection> deliver;
     private final AtomicBoolean dialedBack = new AtomicBoolean();
+    private final AtomicBoolean relayOpened = new AtomicBoolean();
     private final PeerRef from;
     private volatile PeerIdentity expected;
 
@@ -93,8 +94,9 @@ public final class ResponderLadder extends LadderSide {
             case "reverse" -> Thread.ofVirtual().start(this::dialBack);
             case "punch" -> punch();
             case "relay" -> {
-                InetSocketAddress addr = Endpoints.parse(data.path("addr").asText(""));
-                Thread.ofVirtual().start(() -> relayConnect(addr));
+                String a = data.path("addr").asText("");
+                InetSocketAddress addr = a.isEmpty() ? null : Endpoints.parse(a);
+                Thread.ofVirtual().start(() -> relaySignal(addr));
             }
             case "birthday" -> birthdaySignal(data);
             default -> LOG.debug("{}: unknown ladder signal {}", session, type);
@@ -178,23 +180,27 @@ public final class ResponderLadder extends LadderSide {
         });
     }
 
-    private void relayConnect(InetSocketAddress relayed) {
+    /**
+     * The initiator's relayed address, or (null) its word that we allocate: a UDP-blocked target reaches a relay only
+     * over TCP/TLS, so it holds an allocation of its own — the initiator sends to it from a plain socket, or, itself
+     * UDP-blocked, from its own relayed address.
+     */
+    private void relaySignal(InetSocketAddress initiatorRelayed) {
         if (settled() || finished) {
             return;
         }
-        try {
-            DatagramChannel ch = DatagramChannel.open();
-            ch.bind(new InetSocketAddress(0));
-            ctx.quic().connect(ch, relayed, ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
-                if (s != null) {
-                    Thread.ofVirtual().start(() -> awaitNomination(s));
-                } else {
-                    LOG.debug("{}: QUIC to relay {} failed: {}", session, relayed, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("{}: cannot reach relay {}: {}", session, relayed, e.toString());
+        if (PathPlan.udpBlocked(mine)) {
+            if (relayOpened.compareAndSet(false, true)) {
+                openOwnRelay(from.deviceId(), peerIps(), initiatorRelayed, this::awaitNomination);
+            }
+        } else if (initiatorRelayed != null) {
+            connectToRelay(initiatorRelayed, this::awaitNomination);
         }
+    }
+
+    @Override
+    protected PeerIdentity peerKey() {
+        return expected;
     }
 
     /** Waits for the initiator to nominate {@code s}; the nomination names the path both sides report. */

@@ -204,6 +204,9 @@ final class AllocationService {
         }
         long lifetime = p.lifetime;
         a.state = Allocation.State.ACTIVE;
+        if (a.tcpRelay == null) {
+            table.relayedLive(a);
+        }
         counters.allocationsCreated.increment();
         counters.allocationsActive.increment();
         long now = System.nanoTime();
@@ -239,8 +242,15 @@ final class AllocationService {
         Optional<Lifetime> requested = req.msg.attribute(Lifetime.class);
         if (requested.isPresent() && requested.get().seconds() == 0) {
             // With a family named, only that relayed address goes while the allocation holds another (§8).
+            InetSocketAddress[] before = {a.relayed, a.relayed2};
             if (family.isEmpty() || !a.dropFamily(family.get().family())) {
                 delete(a);
+            } else {
+                for (InetSocketAddress gone : before) {
+                    if (gone != null && !gone.equals(a.relayed)) {
+                        table.forget(gone);
+                    }
+                }
             }
             req.succeed(new Lifetime(0));
             return;

@@ -29,10 +29,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class DataPath {
     private final AllocationTable table;
     private final Counters counters;
+    private final OwnRelayIps ownRelayIps;
 
-    DataPath(AllocationTable table, Counters counters) {
+    DataPath(AllocationTable table, Counters counters, OwnRelayIps ownRelayIps) {
         this.table = table;
         this.counters = counters;
+        this.ownRelayIps = ownRelayIps;
     }
 
     void sendIndication(ClientLink link, StunMessage msg, List<Allocation> dirty) {
@@ -80,6 +82,10 @@ final class DataPath {
         Channel relay = a.relayFor(peer.getAddress());
         if (relay == null || !a.permitted(peer.getAddress(), now)) {
             counters.droppedNoPermission.increment(); // no permission can exist for a family the allocation lacks
+            return;
+        }
+        if (ownRelayIps.contains(peer.getAddress()) && !table.isRelayed(peer)) {
+            counters.droppedNoPermission.increment(); // of the server's own addresses, only allocations (relay to relay)
             return;
         }
         if (a.bucket != null && !a.bucket.tryTake(n, now)) {

@@ -16,9 +16,14 @@ final class PermissionService {
     private final long channelLifetime;
     private final int maxChannel;
     private volatile PeerPolicy policy;
+    private final OwnRelayIps ownRelayIps;
+    private final AllocationTable table;
 
-    PermissionService(TurnServerConfig config, Counters counters, PeerPolicy policy) {
+    PermissionService(TurnServerConfig config, Counters counters, PeerPolicy policy, OwnRelayIps ownRelayIps,
+                      AllocationTable table) {
         this.counters = counters;
+        this.ownRelayIps = ownRelayIps;
+        this.table = table;
         this.permissionLifetime = config.permissionLifetime().toNanos();
         this.channelLifetime = config.channelLifetime().toNanos();
         this.maxChannel = config.maxChannel();
@@ -84,7 +89,11 @@ final class PermissionService {
             req.fail(TurnErrors.PEER_ADDRESS_FAMILY_MISMATCH, Refusal.ADDRESS_FAMILY);
             return false;
         }
-        if (!policy.permits(peer)) {
+        // Of the server's own addresses only another allocation's relayed address is a peer, for UDP allocations
+        // (relay to relay, as WebRTC's relay-relay pairs need): named exactly, as ChannelBind does (a port-0
+        // CreatePermission stays refused); the data path then sends on that IP only to relayed addresses in use.
+        boolean relayToRelay = a.tcpRelay == null && ownRelayIps.contains(peer.getAddress()) && table.isRelayed(peer);
+        if (!relayToRelay && !policy.permits(peer)) {
             req.fail(TurnErrors.FORBIDDEN, Refusal.FORBIDDEN_PEER);
             return false;
         }

@@ -40,10 +40,11 @@ public final class TurnEngine {
                 new CredentialStore(config.users(), config.secret().orElse(null), config.realm()));
         this.table = new AllocationTable(config.maxAllocations(), config.maxAllocationsPerUser());
         this.limiter = new SourceRateLimiter(config.requestsPerSecond(), config.requestBurst(), 1 << 16);
-        this.data = new DataPath(table, counters);
+        OwnRelayIps own = OwnRelayIps.of(config);
+        this.data = new DataPath(table, counters, own);
         PeerPolicy initial = new PeerPolicy(config.allowedPeers(), config.deniedPeers(), ownAddresses(config),
                 Set.of(config.listen()));
-        this.permissions = new PermissionService(config, counters, initial);
+        this.permissions = new PermissionService(config, counters, initial, own, table);
         this.tcp = new TcpRelayService(config, transport, counters, permissions);
         this.allocations = new AllocationService(config, transport, table, counters, data, tcp);
     }
