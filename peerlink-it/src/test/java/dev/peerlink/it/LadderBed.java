@@ -42,9 +42,14 @@ final class LadderBed implements AutoCloseable {
     }
 
     HostProcess startServer(String... extra) {
+        return startServerListening(bed.server().primaryAddress().getHostAddress() + ":7000", extra);
+    }
+
+    /** As {@link #startServer} with signalling on {@code listen} (e.g. {@code [::]:7000} for IPv6 clients as well). */
+    HostProcess startServerListening(String listen, String... extra) {
         ServerHost s = bed.server();
         String ip = s.primaryAddress().getHostAddress();
-        List<String> args = new ArrayList<>(List.of("server", "--listen", ip + ":7000", "--stun", ip + ":3478",
+        List<String> args = new ArrayList<>(List.of("server", "--listen", listen, "--stun", ip + ":3478",
                 "--stun-alternate", s.alternateAddress().getHostAddress() + ":3479", "--relay", ip + ":3480",
                 "--data", dir.resolve("server-data").toString()));
         args.addAll(List.of(extra));

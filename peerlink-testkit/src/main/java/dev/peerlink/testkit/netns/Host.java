@@ -16,6 +16,7 @@ public class Host {
     private final Wire peer;
     private int lossPercent;
     private boolean faultTable;
+    private volatile InetAddress ipv6Address;
 
     /** The far end of a host's veth pair: its port on the internet bridge or on its router's LAN bridge. */
     record Wire(Netns ns, String device) {
@@ -53,9 +54,24 @@ public class Host {
         return ns.name();
     }
 
-    /** Primary IPv4 address (for a NATed client: its private LAN address). */
+    /**
+     * Primary IPv4 address (for a NATed client: its private LAN address); for the IPv6-only host
+     * ({@link NatTestBed#ipv6OnlyHost()}) its IPv6 address.
+     */
     public InetAddress address() {
         return address;
+    }
+
+    /**
+     * The host's global IPv6 address (2001:db8::/32) in a bed built with {@link NatTestBed.Builder#ipv6()}; empty on
+     * hosts without IPv6 (every host of a bed built without it).
+     */
+    public java.util.Optional<InetAddress> ipv6Address() {
+        return java.util.Optional.ofNullable(ipv6Address);
+    }
+
+    void ipv6Address(InetAddress address) {
+        this.ipv6Address = address;
     }
 
     /** Runs a command inside this host and waits for it to finish (killed after {@code timeout}). */

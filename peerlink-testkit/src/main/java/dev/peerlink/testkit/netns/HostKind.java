@@ -30,7 +30,14 @@ public enum HostKind {
     /** Behind a router that forwards only TCP to the bed's HTTP proxy host ({@code bed.proxyOnlyHost()}). */
     PROXY_ONLY("proxy-only", NatType.PORT_RESTRICTED_CONE),
     /** The public host the proxy-only router lets its LAN reach ({@code bed.proxyHost()}); runs the test's proxy. */
-    PROXY("proxy", null);
+    PROXY("proxy", null),
+    /**
+     * Dual-stack home network ({@code builder().ipv6()}, {@code bed.dualStackHost(i)}): IPv4 behind a port-restricted
+     * cone NAT, a global IPv6 address routed without NAT66 behind the router's stateful firewall.
+     */
+    DUAL_STACK("dual-stack", NatType.PORT_RESTRICTED_CONE),
+    /** IPv6 only ({@code bed.ipv6OnlyHost()}): a global IPv6 address behind a stateful v6 firewall, no IPv4 at all. */
+    IPV6_ONLY("ipv6-only", null);
 
     /** The kinds of the connection matrix, in matrix order. */
     public static final List<HostKind> MATRIX = List.of(OPEN, FIREWALLED, FULL_CONE, RESTRICTED_CONE,

@@ -44,6 +44,11 @@ public final class NatTestBed implements AutoCloseable {
     public static final String FIREWALLED_HOST_2 = "203.0.113.31";
     /** Hostile bed only: the public host the proxy-only network may reach ({@code proxyHost()}). */
     public static final String PROXY_HOST = "203.0.113.40";
+    /** IPv6 bed only ({@link Builder#ipv6()}): the server's addresses, the open and the firewalled host's. */
+    public static final String SERVER_PRIMARY6 = "2001:db8::10";
+    public static final String SERVER_ALTERNATE6 = "2001:db8::11";
+    public static final String OPEN_HOST6 = "2001:db8::20";
+    public static final String FIREWALLED_HOST6 = "2001:db8::30";
     private static final int PUBLIC_PREFIX = 24;
     /** Default ports of the {@link NatType#SYMMETRIC_SEQUENTIAL} router: 40000, 40001, ..., 49999, then 40000 again. */
     public static final PortRange DEFAULT_SEQUENTIAL_PORTS = new PortRange(40000, 49999);
@@ -83,6 +88,7 @@ public final class NatTestBed implements AutoCloseable {
     private Host udpBlocked;
     private Host proxyHost;
     private Host proxyOnly;
+    private Ipv6Sites.Built ipv6;
     private boolean closed;
 
     private NatTestBed(Builder options) {
@@ -101,8 +107,22 @@ public final class NatTestBed implements AutoCloseable {
         private int sequentialDelta = 1;
         private boolean matrix;
         private boolean hostile;
+        private boolean ipv6;
 
         private Builder() {
+        }
+
+        /**
+         * Also builds IPv6 (documentation prefix 2001:db8::/32), after everything else and without changing it:
+         * the server ({@value NatTestBed#SERVER_PRIMARY6}, {@value NatTestBed#SERVER_ALTERNATE6}), the open host
+         * ({@value NatTestBed#OPEN_HOST6}) and the firewalled host ({@value NatTestBed#FIREWALLED_HOST6}) become
+         * dual-stack; two dual-stack home sites ({@link NatTestBed#dualStackHost(int)}: IPv4 NATed, IPv6 routed to
+         * the LAN behind a stateful firewall that drops unsolicited inbound) and an IPv6-only site
+         * ({@link NatTestBed#ipv6OnlyHost()}) are added. Without it every namespace has IPv6 disabled.
+         */
+        public Builder ipv6() {
+            this.ipv6 = true;
+            return this;
         }
 
         /**
@@ -274,7 +294,10 @@ public final class NatTestBed implements AutoCloseable {
             udpBlocked = buildHostileSite("udpb", HostKind.UDP_BLOCKED, n++, HostileRules.udpBlocked());
             proxyHost = new Host("proxy", newPublicHost("proxy", "proxy", PROXY_HOST), addr(PROXY_HOST), HostKind.PROXY,
                     HostKind.PROXY.label(), new Host.Wire(internet, "proxy"));
-            proxyOnly = buildHostileSite("proxy", HostKind.PROXY_ONLY, n, HostileRules.proxyOnly(PROXY_HOST));
+            proxyOnly = buildHostileSite("proxy", HostKind.PROXY_ONLY, n++, HostileRules.proxyOnly(PROXY_HOST));
+        }
+        if (options.ipv6) {
+            ipv6 = new Ipv6Sites(this, options.sequentialDelta).build(n);
         }
     }
 
@@ -358,7 +381,7 @@ public final class NatTestBed implements AutoCloseable {
     }
 
     /** A router namespace: {@code wan0} on the internet bridge (port {@code port} there) and the LAN bridge. */
-    private Netns newRouter(String role, String port, String wan, String lan) {
+    Netns newRouter(String role, String port, String wan, String lan) {
         Netns r = newNamespace(role, true);
         link(internet, port, r, NatRules.WAN_IF, wan + "/" + PUBLIC_PREFIX);
         internet.ip("link", "set", port, "master", "br0");
@@ -368,7 +391,7 @@ public final class NatTestBed implements AutoCloseable {
         return r;
     }
 
-    private Host newLanClient(Netns router, String hostName, String role, String routerPort, String address,
+    Host newLanClient(Netns router, String hostName, String role, String routerPort, String address,
                               String gateway, HostKind kind, String label) {
         Netns c = newNamespace(role, false);
         link(router, routerPort, c, "eth0", address + "/24");
@@ -384,7 +407,7 @@ public final class NatTestBed implements AutoCloseable {
         return ns;
     }
 
-    private Netns newNamespace(String role, boolean router) {
+    Netns newNamespace(String role, boolean router) {
         String name = names.namespace(role);
         namespaces.add(name); // recorded first so close() removes it even if creation fails half way
         Netns ns = Netns.create(name);
@@ -417,19 +440,23 @@ public final class NatTestBed implements AutoCloseable {
      * A veth pair created directly in its two namespaces (never in the root namespace, so names cannot clash with
      * other runs); {@code bIf} gets {@code bAddress} and both ends come up.
      */
-    private static void link(Netns a, String aIf, Netns b, String bIf, String bAddress) {
+    static void link(Netns a, String aIf, Netns b, String bIf, String bAddress) {
         a.ip("link", "add", aIf, "type", "veth", "peer", "name", bIf, "netns", b.name());
         a.ip("link", "set", aIf, "up");
         b.ip("addr", "add", bAddress, "dev", bIf);
         b.ip("link", "set", bIf, "up");
     }
 
-    private static InetAddress addr(String literal) {
+    static InetAddress addr(String literal) {
         try {
             return InetAddress.getByName(literal); // a literal: no DNS lookup happens
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(literal, e);
         }
+    }
+
+    Netns internetNamespace() {
+        return internet;
     }
 
     /** The public STUN/rendezvous server with two addresses. */
@@ -460,7 +487,7 @@ public final class NatTestBed implements AutoCloseable {
         return indexed(firewalledHosts, index, "firewalled host");
     }
 
-    private static Host indexed(List<Host> hosts, int index, String what) {
+    private static <T> T indexed(List<T> hosts, int index, String what) {
         if (index < 0 || index >= hosts.size()) {
             throw new IllegalArgumentException("the bed has " + hosts.size() + " " + what + "(s), no index " + index
                     + (index == 1 ? " (build it with NatTestBed.builder().matrix())" : ""));
@@ -515,6 +542,44 @@ public final class NatTestBed implements AutoCloseable {
         return hostileOnly(proxyOnly, "proxyOnlyHost()");
     }
 
+    /**
+     * IPv6 bed only: dual-stack home host {@code index} (0 or 1), each behind its own router: IPv4 10.0.n.2 NATed
+     * (port-restricted cone), IPv6 2001:db8:n::2 routed to it through the router's stateful firewall.
+     */
+    public Host dualStackHost(int index) {
+        return indexed(ipv6Only().dualStack(), index, "dual-stack host");
+    }
+
+    /** IPv6 bed only: the router of {@link #dualStackHost(int)} {@code index} (index -1, not in {@link #routers()}). */
+    public Router dualStackRouter(int index) {
+        return indexed(ipv6Only().dualStackRouters(), index, "dual-stack router");
+    }
+
+    /**
+     * IPv6 bed only: a host with nothing but a global IPv6 address (2001:db8:n::2; no IPv4 address or route), behind
+     * a router whose stateful firewall drops unsolicited inbound like the dual-stack routers'.
+     */
+    public Host ipv6OnlyHost() {
+        return ipv6Only().ipv6Only();
+    }
+
+    /** IPv6 bed only: the router in front of {@link #ipv6OnlyHost()}. */
+    public Router ipv6OnlyRouter() {
+        return ipv6Only().ipv6OnlyRouter();
+    }
+
+    /** Whether the bed was built with {@link Builder#ipv6()}. */
+    public boolean hasIpv6() {
+        return ipv6 != null;
+    }
+
+    private Ipv6Sites.Built ipv6Only() {
+        if (ipv6 == null) {
+            throw new IllegalStateException("IPv6 hosts exist only in a bed built with NatTestBed.builder().ipv6()");
+        }
+        return ipv6;
+    }
+
     private static Host hostileOnly(Host value, String what) {
         if (value == null) {
             throw new IllegalStateException(what + " exists only in a bed built with NatTestBed.builder().hostile()");
@@ -537,6 +602,8 @@ public final class NatTestBed implements AutoCloseable {
             case SERVER -> 1;
             case LAN_PHONE, LAN_PC -> options.matrix ? 1 : 0;
             case UDP_BLOCKED, PROXY_ONLY, PROXY -> options.hostile ? 1 : 0;
+            case DUAL_STACK -> ipv6 == null ? 0 : ipv6.dualStack().size();
+            case IPV6_ONLY -> ipv6 == null ? 0 : 1;
             default -> clients.getOrDefault(kind.natType().orElseThrow(), List.of()).size();
         };
     }
@@ -555,6 +622,8 @@ public final class NatTestBed implements AutoCloseable {
             case UDP_BLOCKED -> indexed(List.of(udpBlockedHost()), index, "UDP-blocked host");
             case PROXY_ONLY -> indexed(List.of(proxyOnlyHost()), index, "proxy-only host");
             case PROXY -> indexed(List.of(proxyHost()), index, "proxy host");
+            case DUAL_STACK -> dualStackHost(index);
+            case IPV6_ONLY -> indexed(List.of(ipv6OnlyHost()), index, "IPv6-only host");
             default -> client(kind.natType().orElseThrow(), index);
         };
     }

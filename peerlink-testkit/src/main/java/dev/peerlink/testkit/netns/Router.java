@@ -74,6 +74,10 @@ public final class Router {
         return ns.name();
     }
 
+    Netns netns() {
+        return ns;
+    }
+
     /** Public address: what the internet sees as the source of every client behind this router. */
     public InetAddress wanAddress() {
         return wanAddress;

@@ -13,25 +13,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestBedExtension implements BeforeAllCallback, AfterAllCallback {
     private final boolean needsCoturn;
     private final boolean matrix;
+    private final boolean ipv6;
     private NatTestBed bed;
 
-    private TestBedExtension(boolean needsCoturn, boolean matrix) {
+    private TestBedExtension(boolean needsCoturn, boolean matrix, boolean ipv6) {
         this.needsCoturn = needsCoturn;
         this.matrix = matrix;
+        this.ipv6 = ipv6;
     }
 
     public static TestBedExtension create() {
-        return new TestBedExtension(false, false);
+        return new TestBedExtension(false, false, false);
     }
 
     /** Also skips unless coturn's {@code turnserver} and {@code turnutils_natdiscovery} are installed. */
     public static TestBedExtension withCoturn() {
-        return new TestBedExtension(true, false);
+        return new TestBedExtension(true, false, false);
     }
 
     /** The same extension, but building the connection-matrix bed ({@code NatTestBed.builder().matrix()}). */
     public TestBedExtension matrix() {
-        return new TestBedExtension(needsCoturn, true);
+        return new TestBedExtension(needsCoturn, true, ipv6);
+    }
+
+    /** The same extension, but the bed also gets IPv6 ({@code NatTestBed.builder().ipv6()}). */
+    public TestBedExtension ipv6() {
+        return new TestBedExtension(needsCoturn, matrix, true);
     }
 
     /** The running bed; only valid inside the test class's tests. */
@@ -49,7 +56,14 @@ public final class TestBedExtension implements BeforeAllCallback, AfterAllCallba
         } else {
             TestBedAssumptions.assumeAvailable();
         }
-        bed = matrix ? NatTestBed.builder().matrix().start() : NatTestBed.start();
+        NatTestBed.Builder b = NatTestBed.builder();
+        if (matrix) {
+            b.matrix();
+        }
+        if (ipv6) {
+            b.ipv6();
+        }
+        bed = b.start();
     }
 
     @Override

@@ -192,7 +192,7 @@ public final class InitiatorLadder extends LadderSide {
             ctx.quic().connect(ch, remote, ctx.self(), expected, ctx.config().session())
                     .whenComplete((s, e) -> {
                         if (s != null) {
-                            Thread.ofVirtual().start(() -> adoptNominated(s, path));
+                            Thread.ofVirtual().start(() -> adoptNominated(s, path, remote));
                         } else {
                             LOG.debug("{}: QUIC over {} failed: {}", session, remote, e.toString());
                         }
@@ -206,7 +206,7 @@ public final class InitiatorLadder extends LadderSide {
     protected void birthdayChannel(DatagramChannel ch, InetSocketAddress remote) {
         ctx.quic().connect(ch, remote, ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
             if (s != null) {
-                Thread.ofVirtual().start(() -> adoptNominated(s, "birthday"));
+                Thread.ofVirtual().start(() -> adoptNominated(s, "birthday", remote));
             } else {
                 LOG.debug("{}: QUIC over the birthday path to {} failed: {}", session, remote, e.toString());
             }
@@ -222,7 +222,7 @@ public final class InitiatorLadder extends LadderSide {
         try {
             SecureSession s = TlsTransport.connect(socket, ctx.self(), expected, ctx.config().session());
             LOG.debug("{}: TLS session on {} ({})", session, path, socket.getRemoteSocketAddress());
-            adoptNominated(s, path);
+            adoptNominated(s, path, (InetSocketAddress) socket.getRemoteSocketAddress());
         } catch (IOException e) {
             LOG.debug("{}: TLS on {} failed: {}", session, path, e.toString());
             closeQuietly(socket);
@@ -239,11 +239,20 @@ public final class InitiatorLadder extends LadderSide {
             sendSignal(target.deviceId(), "relay", null, null);
             return;
         }
-        openOwnRelay(target.deviceId(), peerIps(), null, s -> adoptNominated(s, "relay"));
+        openOwnRelay(target.deviceId(), peerIps(), null, s -> adoptNominated(s, "relay", null));
     }
 
-    private boolean adoptNominated(SecureSession s, String path) {
-        return adopt(s, path, () -> Selection.nominate(s, path, NOMINATION_TIMEOUT));
+    /**
+     * {@code remote}: where the path leads (for the relay the target's relayed address, null on our own allocation),
+     * logged with the family for bed tests and users.
+     */
+    private boolean adoptNominated(SecureSession s, String path, InetSocketAddress remote) {
+        boolean adopted = adopt(s, path, () -> Selection.nominate(s, path, NOMINATION_TIMEOUT));
+        if (adopted && remote != null) {
+            LOG.info("{}: {} path to {} over IPv{}", session, path, Endpoints.format(remote),
+                    remote.getAddress() instanceof java.net.Inet6Address ? 6 : 4);
+        }
+        return adopted;
     }
 
     @Override
@@ -262,7 +271,7 @@ public final class InitiatorLadder extends LadderSide {
         if (ownRelay() != null) {
             bindOnOwnRelay(addr); // both UDP-blocked: relay to relay, its QUIC comes from that address
         } else {
-            connectToRelay(addr, s -> adoptNominated(s, "relay"));
+            connectToRelay(addr, s -> adoptNominated(s, "relay", addr));
         }
     }
 

@@ -71,7 +71,12 @@ public abstract class LadderSide {
         Message.Registered reg = ctx.signalling().registration();
         boolean udpBlocked = net.nat() != null && PathPlan.UDP_BLOCKED.equals(net.nat().type());
         if (reg != null && !reg.stun().isEmpty() && !udpBlocked) { // a blocked network would only wait out the timeout
-            mapped = udp.stunMapped(Endpoints.parse(reg.stun().get(0)), Duration.ofMillis(1200));
+            try {
+                mapped = udp.stunMapped(Endpoints.parse(reg.stun().get(0)), Duration.ofMillis(1200));
+            } catch (IOException e) {
+                // e.g. an IPv6-only device and an IPv4 STUN server ("network unreachable"): host candidates only
+                LOG.debug("{}: no STUN mapping: {}", session, e.toString());
+            }
         }
         Set<InetAddress> ips = new LinkedHashSet<>();
         for (InetSocketAddress a : NetworkMonitor.lanAddresses(0)) {
@@ -102,12 +107,15 @@ public abstract class LadderSide {
     /**
      * The other side's offer with candidates we will never send to: loopback (unless configured, for tests on one
      * host), wildcard and multicast addresses — an offer must not turn this device into a packet source aimed at
-     * its own host or a group.
+     * its own host or a group — and IPv6 ones when this JVM's sockets are IPv4-only (a host without IPv6: a send or
+     * dial there throws instead of failing like an unreachable address).
      */
     protected LadderOffer sane(LadderOffer o) {
+        boolean v6 = UdpChecker.ipv6Capable();
         java.util.function.Predicate<InetSocketAddress> ok = a -> a.getAddress() != null && a.getPort() != 0
                 && !a.getAddress().isAnyLocalAddress() && !a.getAddress().isMulticastAddress()
-                && (ctx.config().includeLoopback() || !a.getAddress().isLoopbackAddress());
+                && (ctx.config().includeLoopback() || !a.getAddress().isLoopbackAddress())
+                && (v6 || !(a.getAddress() instanceof java.net.Inet6Address));
         return new LadderOffer(o.tcp().stream().filter(ok).toList(), o.udp().stream().filter(ok).toList(),
                 o.publicIp(), o.nat(), o.relay(), o.mapped().stream().filter(ok).toList());
     }

@@ -31,6 +31,20 @@ public final class PathPlan {
         return a instanceof Inet6Address && (b[0] & 0xfe) == 0xfc;
     }
 
+    /**
+     * Whether {@code a}, a candidate of the device behind {@code o}, can take an unsolicited inbound connection as far
+     * as the offer tells: a public IPv4 address (NAT aside, which the offer's type covers), or a global IPv6 one of a
+     * device whose network does not NAT IPv4 ({@code open-internet}). Behind a v4 NAT (or unknown) a home router's
+     * stateful IPv6 firewall drops inbound like the NAT does (RFC 6092), so a v6 address is no dial-back target there:
+     * the v6 path comes from UDP checks (punch) instead of a reverse wait.
+     */
+    static boolean inboundCandidate(LadderOffer o, InetSocketAddress a) {
+        if (isPrivate(a.getAddress())) {
+            return false;
+        }
+        return a.getAddress() instanceof Inet4Address || "open-internet".equals(o.nat());
+    }
+
     /** The name of a path that reached {@code remote}: lan for private addresses, else {@code publicPath}. */
     public static String label(InetSocketAddress remote, String publicPath) {
         return isPrivate(remote.getAddress()) ? "lan" : publicPath;
@@ -53,7 +67,7 @@ public final class PathPlan {
             return true;
         }
         // A host firewall (no NAT, filtered) drops the dial-back like any other inbound connection.
-        return !FIREWALLED.equals(initiator.nat()) && initiator.tcp().stream().anyMatch(a -> !isPrivate(a.getAddress()));
+        return !FIREWALLED.equals(initiator.nat()) && initiator.tcp().stream().anyMatch(a -> inboundCandidate(initiator, a));
     }
 
     /**
@@ -106,7 +120,7 @@ public final class PathPlan {
      */
     public static boolean tcpPathPossible(LadderOffer initiator, LadderOffer target) {
         boolean publicListener = !FIREWALLED.equals(target.nat())
-                && target.tcp().stream().anyMatch(a -> !isPrivate(a.getAddress()));
+                && target.tcp().stream().anyMatch(a -> inboundCandidate(target, a));
         return sameSite(initiator, target) || !target.mapped().isEmpty() || publicListener || reverseUseful(initiator, target);
     }
 

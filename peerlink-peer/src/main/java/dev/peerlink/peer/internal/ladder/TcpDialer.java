@@ -11,8 +11,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Dials a list of TCP candidates Happy-Eyeballs style (RFC 8305): one attempt every {@code stagger}, all racing,
- * first connection wins and the others are closed.
+ * Dials a list of TCP candidates Happy-Eyeballs style (RFC 8305): IPv6 first, families interleaved, one attempt every
+ * {@code stagger} (the first IPv4 one after {@link HappyEyeballs#HEAD_START}), all racing, first connection wins and
+ * the others are closed.
  */
 public final class TcpDialer {
     private TcpDialer() {}
@@ -37,7 +38,8 @@ public final class TcpDialer {
         }
     }
 
-    public static CompletableFuture<Dialed> dial(List<InetSocketAddress> candidates, Duration stagger, Duration timeout) {
+    public static CompletableFuture<Dialed> dial(List<InetSocketAddress> given, Duration stagger, Duration timeout) {
+        List<InetSocketAddress> candidates = HappyEyeballs.order(given);
         CompletableFuture<Dialed> winner = new CompletableFuture<>();
         if (candidates.isEmpty()) {
             winner.completeExceptionally(new DialException("no TCP candidates", true));
@@ -47,7 +49,7 @@ public final class TcpDialer {
         java.util.concurrent.atomic.AtomicBoolean anyTimedOut = new java.util.concurrent.atomic.AtomicBoolean();
         for (int i = 0; i < candidates.size(); i++) {
             InetSocketAddress to = candidates.get(i);
-            long delayMs = stagger.toMillis() * i;
+            long delayMs = HappyEyeballs.delay(candidates, i, stagger).toMillis();
             Thread.ofVirtual().name("peerlink-dial-" + to).start(() -> {
                 try {
                     if (delayMs > 0) {

@@ -45,6 +45,8 @@ public final class UdpChecker implements AutoCloseable {
     private final CompletableFuture<InetSocketAddress> contact = new CompletableFuture<>();
     private final ByteBuffer buf = ByteBuffer.allocate(2048);
     private volatile boolean sending;
+    /** When sending started (ms, nanoTime based): IPv4 targets wait {@link HappyEyeballs#HEAD_START} after it. */
+    private volatile long sendingSince = -1;
     private volatile boolean closed;
     private volatile boolean handedOff;
     private volatile Thread loop;
@@ -75,6 +77,27 @@ public final class UdpChecker implements AutoCloseable {
     }
 
     /**
+     * Whether this JVM's sockets speak IPv6: a wildcard-bound channel is an IPv6 (dual-stack) one. Java opens
+     * IPv4-only sockets where the host had no IPv6 at start-up (e.g. disabled by sysctl), fixed for the JVM's life, and
+     * sending to or dialling an IPv6 address from one throws an unchecked {@code UnsupportedAddressTypeException}.
+     */
+    public static boolean ipv6Capable() {
+        Boolean known = ipv6;
+        if (known == null) {
+            try (DatagramChannel ch = DatagramChannel.open()) {
+                ch.bind(new InetSocketAddress(0));
+                known = ch.socket().getLocalAddress() instanceof java.net.Inet6Address;
+            } catch (IOException e) {
+                known = false;
+            }
+            ipv6 = known;
+        }
+        return known;
+    }
+
+    private static volatile Boolean ipv6;
+
+    /**
      * This socket's public mapping as {@code stun} sees it (a Binding request, retransmitted at 0, 200, 500 ms). Call
      * before {@link #start()}. Empty when the server does not answer within {@code timeout}.
      */
@@ -96,6 +119,9 @@ public final class UdpChecker implements AutoCloseable {
 
     /** Starts sending checks to the targets, every 40 ms until contact. */
     public void startSending() {
+        if (sendingSince < 0) {
+            sendingSince = System.nanoTime() / 1_000_000;
+        }
         sending = true;
         selector.wakeup();
     }
@@ -123,10 +149,15 @@ public final class UdpChecker implements AutoCloseable {
                 long now = System.nanoTime() / 1_000_000;
                 if (sending && now >= nextCheck) {
                     byte[] probe = PunchPacket.encode(PunchPacket.Kind.PROBE, tag);
+                    // Happy Eyeballs: with IPv6 targets, IPv4 ones get checks only after the v6 head start.
+                    long v4From = targets.stream().anyMatch(HappyEyeballs::v6)
+                            ? sendingSince + HappyEyeballs.HEAD_START.toMillis() : now;
                     for (InetSocketAddress to : targets) {
-                        sendQuietly(probe, to);
+                        if (HappyEyeballs.v6(to) || now >= v4From) {
+                            sendQuietly(probe, to);
+                        }
                     }
-                    nextCheck = now + CHECK_INTERVAL_MS;
+                    nextCheck = now < v4From ? Math.min(now + CHECK_INTERVAL_MS, v4From) : now + CHECK_INTERVAL_MS;
                 }
                 selector.select(sending ? Math.max(1, nextCheck - now) : 100);
                 selector.selectedKeys().clear();
@@ -200,7 +231,7 @@ public final class UdpChecker implements AutoCloseable {
     private void sendQuietly(byte[] bytes, InetSocketAddress to) {
         try {
             channel.send(ByteBuffer.wrap(bytes), to);
-        } catch (IOException e) {
+        } catch (IOException | java.nio.channels.UnsupportedAddressTypeException e) {
             LOG.trace("check to {} failed: {}", to, e.toString()); // unreachable candidate: expected
         }
     }
