@@ -170,7 +170,9 @@ class RelayPathTest {
 
     @Test
     void stoppingTheTurnServerMidTransferEndsBothSessionsAndThePath() throws Exception {
-        Sessions s = pClientRServer(FAST);
+        // The path's silence timeout well inside the sessions' idle timeout: with both at 2 s, a session idling out
+        // first closed the path itself (LOCAL_CLOSE, not RELAY_SILENT) when the watchdog ran late on a loaded machine.
+        Sessions s = pClientRServer(FAST.withIdleTimeout(Duration.ofMillis(500), Duration.ofSeconds(4)));
         relay.silenceTimeout(Duration.ofSeconds(2));
         AtomicReference<CloseReason> pSaw = new AtomicReference<>();
         AtomicReference<CloseReason> rSaw = new AtomicReference<>();
