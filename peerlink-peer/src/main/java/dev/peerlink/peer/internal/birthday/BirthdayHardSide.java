@@ -76,7 +76,7 @@ public final class BirthdayHardSide implements AutoCloseable {
                 ch.register(sel, SelectionKey.OP_READ);
             }
         } catch (IOException | RuntimeException e) {
-            socks.forEach(BirthdayHardSide::closeCounted);
+            socks.forEach(BirthdaySockets::close);
             sel.close();
             throw e;
         }
@@ -164,7 +164,7 @@ public final class BirthdayHardSide implements AutoCloseable {
             // keep the winner, release everything else now
             for (DatagramChannel ch : sockets) {
                 if (ch != winner) {
-                    closeCounted(ch);
+                    BirthdaySockets.close(ch);
                 }
             }
         }
@@ -234,22 +234,9 @@ public final class BirthdayHardSide implements AutoCloseable {
         }
         for (DatagramChannel ch : sockets) {
             if (!(handedOff && ch == winner)) {
-                closeCounted(ch);
+                BirthdaySockets.close(ch);
             }
         }
         hit.completeExceptionally(new IOException("birthday step closed"));
-    }
-
-    private static void closeCounted(DatagramChannel ch) {
-        synchronized (ch) {
-            if (ch.isOpen()) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-                BirthdaySockets.released();
-            }
-        }
     }
 }
