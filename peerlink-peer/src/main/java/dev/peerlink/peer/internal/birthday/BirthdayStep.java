@@ -177,8 +177,7 @@ public final class BirthdayStep implements AutoCloseable {
             return;
         }
         List<Integer> predicted = List.of();
-        if (nat != null && "sequential".equals(nat.portPattern()) && nat.portDelta() != null && nat.portDelta() != 0
-                && stun != null) {
+        if (PredictStep.predictable(nat) && stun != null) {
             Optional<InetSocketAddress> now = BirthdayHardSide.currentMapping(stun, Duration.ofMillis(800));
             if (now.isPresent()) {
                 predicted = BirthdayHardSide.predictedPorts(now.get().getPort(), nat.portDelta(),
