@@ -1,7 +1,6 @@
 package dev.peerlink.peer.internal.birthday;
 
 import dev.peerlink.peer.internal.PunchPacket;
-import dev.peerlink.peer.internal.ReadLoops;
 import dev.peerlink.stun.StunDecoder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,7 +9,6 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,52 +34,34 @@ import org.slf4j.LoggerFactory;
 public final class PredictSide implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictSide.class);
 
-    /** The chosen socket, the peer's address on it, and which of this side's external ports the peer's probe hit. */
+    /**
+     * The chosen socket, the peer's address on it, and which of this side's external ports the peer's probe hit (0 when
+     * the initiator's QUIC packet decided).
+     */
     public record Pick(DatagramChannel channel, InetSocketAddress peer, int externalPort) {}
 
     private final byte[] tag;
     private final boolean controlling;
-    private final Selector selector;
+    private final SocketSet set;
     private final List<DatagramChannel> sockets;
     private final CompletableFuture<Pick> pick = new CompletableFuture<>();
     private final ByteBuffer buf = ByteBuffer.allocate(2048);
-    private volatile boolean closed;
-    private volatile boolean handedOff;
-    private volatile Thread loop;
-    private volatile DatagramChannel winner;
     private volatile int sent;
 
-    private PredictSide(byte[] tag, boolean controlling, Selector selector, List<DatagramChannel> sockets) {
+    private PredictSide(byte[] tag, boolean controlling, SocketSet set) {
         this.tag = tag;
         this.controlling = controlling;
-        this.selector = selector;
-        this.sockets = sockets;
+        this.set = set;
+        this.sockets = set.sockets();
     }
 
     /**
-     * Opens the K sockets (not yet sending): open them before the STUN binding that tells P, so that binding them
-     * takes no mapping in between.
+     * Opens the K sockets (not yet sending; binding takes no NAT mapping, only the first send does).
      *
      * @param localPorts local port per socket (0: any) — tests stand in for a sequential NAT with consecutive ports
      */
     public static PredictSide open(String session, boolean controlling, int[] localPorts) throws IOException {
-        Selector sel = Selector.open();
-        List<DatagramChannel> socks = new ArrayList<>(localPorts.length);
-        try {
-            for (int port : localPorts) {
-                DatagramChannel ch = DatagramChannel.open();
-                BirthdaySockets.opened();
-                socks.add(ch);
-                ch.bind(new InetSocketAddress(port));
-                ch.configureBlocking(false);
-                ch.register(sel, SelectionKey.OP_READ);
-            }
-        } catch (IOException | RuntimeException e) {
-            socks.forEach(BirthdaySockets::close);
-            sel.close();
-            throw e;
-        }
-        return new PredictSide(PunchPacket.tagOf(session), controlling, sel, socks);
+        return new PredictSide(PunchPacket.tagOf(session), controlling, SocketSet.open(localPorts));
     }
 
     /**
@@ -101,16 +81,26 @@ public final class PredictSide implements AutoCloseable {
      */
     public void start(InetAddress peerIp, InetAddress myIp, int peerBase, int peerDelta, int cycle, int rounds,
                       Duration interval, int answers, Duration lifetime) {
-        List<InetSocketAddress> targets = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
         for (int n = 1; n <= sockets.size(); n++) {
-            int p = target(peerBase, peerDelta, n, controlling, cycle);
-            targets.add(p < 0 ? null : new InetSocketAddress(peerIp, p));
+            ports.add(target(peerBase, peerDelta, n, controlling, cycle));
         }
-        Thread t = new Thread(() -> run(peerIp, myIp, targets, rounds, interval.toNanos(), answers,
-                System.nanoTime() + lifetime.toNanos()), "peerlink-predict");
-        t.setDaemon(true);
-        loop = t;
-        t.start();
+        start(peerIp, myIp, ports, rounds, interval, answers, lifetime);
+    }
+
+    /**
+     * Starts sending from socket i to {@code peerIp}:{@code targetPorts[i]} (-1: that socket stays silent) — the
+     * general form, also used to measure two-sided birthday punching on random symmetric NATs (bench).
+     */
+    public void start(InetAddress peerIp, InetAddress myIp, List<Integer> targetPorts, int rounds, Duration interval,
+                      int answers, Duration lifetime) {
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (int i = 0; i < sockets.size(); i++) {
+            int p = i < targetPorts.size() ? targetPorts.get(i) : -1;
+            targets.add(p < 1 || p > 65535 ? null : new InetSocketAddress(peerIp, p));
+        }
+        long deadline = System.nanoTime() + lifetime.toNanos();
+        set.startLoop(() -> run(peerIp, myIp, targets, rounds, interval.toNanos(), answers, deadline), "peerlink-predict");
     }
 
     public CompletableFuture<Pick> pick() {
@@ -124,7 +114,7 @@ public final class PredictSide implements AutoCloseable {
 
     /** Sockets this side still holds open (the winner counts until handed off). */
     public int openSockets() {
-        return (int) sockets.stream().filter(DatagramChannel::isOpen).count() - (handedOff ? 1 : 0);
+        return set.openSockets();
     }
 
     private void run(InetAddress peerIp, InetAddress myIp, List<InetSocketAddress> targets, int rounds,
@@ -132,7 +122,7 @@ public final class PredictSide implements AutoCloseable {
         try {
             long nextRound = System.nanoTime();
             int round = 0;
-            while (!closed && !pick.isDone()) {
+            while (!set.closed() && !pick.isDone()) {
                 long now = System.nanoTime();
                 if (now >= deadline) {
                     pick.completeExceptionally(new IOException("no probe of " + peerIp + " met ours after " + round
@@ -151,27 +141,23 @@ public final class PredictSide implements AutoCloseable {
                     nextRound = now + intervalNanos;
                 }
                 long wakeAt = round < rounds ? Math.min(nextRound, deadline) : deadline;
-                selector.select(Math.max(1, Math.min(100, (wakeAt - now) / 1_000_000)));
-                for (SelectionKey k : selector.selectedKeys()) {
+                set.selector().select(Math.max(1, Math.min(100, (wakeAt - now) / 1_000_000)));
+                for (SelectionKey k : set.selector().selectedKeys()) {
                     if (!pick.isDone()) {
                         drain((DatagramChannel) k.channel(), peerIp, myIp, answers);
                     }
                 }
-                selector.selectedKeys().clear();
+                set.selector().selectedKeys().clear();
             }
         } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-            if (!closed) {
+            if (!set.closed()) {
                 pick.completeExceptionally(e);
             }
         }
         if (!pick.isDone() || pick.isCompletedExceptionally()) {
             close();
         } else {
-            for (DatagramChannel ch : sockets) {
-                if (ch != winner) {
-                    BirthdaySockets.close(ch);
-                }
-            }
+            set.releaseLosers();
         }
     }
 
@@ -201,7 +187,7 @@ public final class PredictSide implements AutoCloseable {
             if (!BirthdayPacket.looksLikeBirthday(data, len)) {
                 // the initiator's QUIC Initial overtook every lost RESPONSE: this socket is the path (QUIC resends)
                 if (!controlling && !StunDecoder.looksLikeStun(data, 0, len) && !PunchPacket.looksLikeCheck(data, len)) {
-                    choose(ch, src, ch.socket().getLocalPort());
+                    choose(ch, src, 0);
                 }
                 continue;
             }
@@ -230,39 +216,18 @@ public final class PredictSide implements AutoCloseable {
     }
 
     private void choose(DatagramChannel ch, InetSocketAddress peer, int externalPort) {
-        winner = ch;
+        set.win(ch);
         pick.complete(new Pick(ch, peer, externalPort));
     }
 
     /** After {@link #pick()} completed: the chosen socket, no longer read here, for QUIC to own. */
-    public synchronized DatagramChannel handOff() throws IOException {
-        ReadLoops.awaitStopped(loop);
-        if (!pick.isDone() || pick.isCompletedExceptionally() || closed || winner == null) {
-            throw new IOException("no pair to hand off");
-        }
-        handedOff = true;
-        selector.close(); // deregisters the winner
-        winner.configureBlocking(false);
-        BirthdaySockets.released();
-        return winner;
+    public DatagramChannel handOff() throws IOException {
+        return set.handOff(pick.isDone() && !pick.isCompletedExceptionally());
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-        for (DatagramChannel ch : sockets) {
-            if (!(handedOff && ch == winner)) {
-                BirthdaySockets.close(ch);
-            }
-        }
+    public void close() {
+        set.close();
         pick.completeExceptionally(new IOException("predict step closed"));
     }
 }
