@@ -8,7 +8,8 @@
 #   bench/two-sided-birthday-bench.sh
 #   TRIALS=100 FULL_RANGE_TRIALS=50 bench/two-sided-birthday-bench.sh
 #
-# Environment: TRIALS (200, per small-range setting), FULL_RANGE_TRIALS (100), OUT (result file, default
+# Environment: TRIALS (200, per small-range setting), FULL_RANGE_TRIALS (100; 0 skips the real range), FLUSH
+# (true: flush both routers' conntrack before every trial, when the conntrack tool is installed), OUT (result file, default
 # bench/results/two-sided-birthday-<date>.txt), OFFLINE=1 (mvn -o).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +30,7 @@ rc=0
 mvn -B -ntp ${OFFLINE:+-o} -pl peerlink-it -am test -Dpeerlink.bench \
     -Dtest=TwoSidedBirthdayBenchOnTestBedTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dpeerlink.bench.trials="${TRIALS:-200}" -Dpeerlink.bench.fullRangeTrials="${FULL_RANGE_TRIALS:-100}" \
+    -Dpeerlink.bench.flush="${FLUSH:-true}" \
     -Dpeerlink.bench.out="$OUT" > "$log" 2>&1 || rc=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT"
 cat "$OUT"
