@@ -35,10 +35,10 @@ public final class PredictSide implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictSide.class);
 
     /**
-     * The chosen socket, the peer's address on it, and which of this side's external ports the peer's probe hit (0 when
-     * the initiator's QUIC packet decided).
+     * The chosen socket and its number n (1-based, the order of the first sends), the peer's address on it, and which
+     * of this side's external ports the peer's probe hit (0 when the initiator's QUIC packet decided).
      */
-    public record Pick(DatagramChannel channel, InetSocketAddress peer, int externalPort) {}
+    public record Pick(DatagramChannel channel, int n, InetSocketAddress peer, int externalPort) {}
 
     private final byte[] tag;
     private final boolean controlling;
@@ -217,7 +217,7 @@ public final class PredictSide implements AutoCloseable {
 
     private void choose(DatagramChannel ch, InetSocketAddress peer, int externalPort) {
         set.win(ch);
-        pick.complete(new Pick(ch, peer, externalPort));
+        pick.complete(new Pick(ch, sockets.indexOf(ch) + 1, peer, externalPort));
     }
 
     /** After {@link #pick()} completed: the chosen socket, no longer read here, for QUIC to own. */

@@ -45,6 +45,8 @@ final class PredictStep implements AutoCloseable {
     private InetAddress myIp;
     private int peerBase;
     private int peerDelta;
+    private int myBase;
+    private int myDelta;
     private boolean ready;
     private boolean started;
     private boolean closed;
@@ -90,6 +92,8 @@ final class PredictStep implements AutoCloseable {
                 .put("seq", Endpoints.format(new InetSocketAddress(publicIp, now.get().getPort())))
                 .put("delta", nat.portDelta()));
         synchronized (this) {
+            myBase = now.get().getPort();
+            myDelta = nat.portDelta();
             ready = true;
             go();
         }
@@ -125,8 +129,11 @@ final class PredictStep implements AutoCloseable {
         s.start(peerIp, myIp, peerBase, peerDelta, CYCLE, ROUNDS, INTERVAL, answers,
                 INTERVAL.multipliedBy(ROUNDS).plusMillis(500));
         s.pick().thenAcceptAsync(p -> {
-            LOG.info("{}: birthday (two-sided prediction): {} reached our external port {} after {} probes", session,
-                    p.peer(), p.externalPort(), s.probesSent());
+            // on a sequential NAT socket n's mapping is P + (n + shift)·δ: the shift is what other traffic took
+            String shift = p.externalPort() == 0 ? "?"
+                    : String.valueOf((p.externalPort() - myBase) / myDelta - p.n());
+            LOG.info("{}: birthday (two-sided prediction): {} reached our external port {} (socket {}, shift {}) after {}"
+                    + " probes", session, p.peer(), p.externalPort(), p.n(), shift, s.probesSent());
             try {
                 onChannel.accept(s.handOff(), p.peer());
             } catch (IOException e) {
