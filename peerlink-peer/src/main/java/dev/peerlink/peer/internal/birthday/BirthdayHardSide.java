@@ -123,24 +123,14 @@ public final class BirthdayHardSide implements AutoCloseable {
                     hit.completeExceptionally(new IOException("no probe reached any of " + sockets.size() + " sockets"));
                     break;
                 }
-                set.selector().select(Math.min(left, 200));
-                for (SelectionKey k : set.selector().selectedKeys()) {
-                    if (!hit.isDone()) {
-                        drain((DatagramChannel) k.channel());
-                    }
-                }
-                set.selector().selectedKeys().clear();
+                set.selectAndDrain(Math.min(left, 200), hit::isDone, this::drain);
             }
         } catch (IOException | java.nio.channels.ClosedSelectorException e) {
             if (!set.closed()) {
                 hit.completeExceptionally(e);
             }
         }
-        if (!hit.isDone() || hit.isCompletedExceptionally()) {
-            close();
-        } else {
-            set.releaseLosers(); // keep the winner, release everything else now
-        }
+        set.afterLoop(hit, this::close);
     }
 
     private void drain(DatagramChannel ch) throws IOException {

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,24 +140,15 @@ public final class PredictSide implements AutoCloseable {
                     nextRound = now + intervalNanos;
                 }
                 long wakeAt = round < rounds ? Math.min(nextRound, deadline) : deadline;
-                set.selector().select(Math.max(1, Math.min(100, (wakeAt - now) / 1_000_000)));
-                for (SelectionKey k : set.selector().selectedKeys()) {
-                    if (!pick.isDone()) {
-                        drain((DatagramChannel) k.channel(), peerIp, myIp, answers);
-                    }
-                }
-                set.selector().selectedKeys().clear();
+                set.selectAndDrain(Math.max(1, Math.min(100, (wakeAt - now) / 1_000_000)), pick::isDone,
+                        ch -> drain(ch, peerIp, myIp, answers));
             }
         } catch (IOException | java.nio.channels.ClosedSelectorException e) {
             if (!set.closed()) {
                 pick.completeExceptionally(e);
             }
         }
-        if (!pick.isDone() || pick.isCompletedExceptionally()) {
-            close();
-        } else {
-            set.releaseLosers();
-        }
+        set.afterLoop(pick, this::close);
     }
 
     private void send(DatagramChannel ch, byte[] packet, InetSocketAddress to) {

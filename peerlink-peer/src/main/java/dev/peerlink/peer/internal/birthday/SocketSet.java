@@ -8,6 +8,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The many sockets of one side of a birthday step (the one-sided hard side, either side of two-sided prediction), read
@@ -60,16 +62,37 @@ final class SocketSet implements AutoCloseable {
         return sockets;
     }
 
-    Selector selector() {
-        return selector;
-    }
-
     boolean closed() {
         return closed;
     }
 
     void win(DatagramChannel ch) {
         winner = ch;
+    }
+
+    /** How a side reads one readable socket. */
+    interface Drain {
+        void drain(DatagramChannel ch) throws IOException;
+    }
+
+    /** Waits up to {@code ms} for readable sockets and drains each of them until {@code done}. */
+    void selectAndDrain(long ms, BooleanSupplier done, Drain drain) throws IOException {
+        selector.select(ms);
+        for (SelectionKey k : selector.selectedKeys()) {
+            if (!done.getAsBoolean()) {
+                drain.drain((DatagramChannel) k.channel());
+            }
+        }
+        selector.selectedKeys().clear();
+    }
+
+    /** After the side's read loop: a win keeps the winner and releases the rest now; anything else closes the side. */
+    void afterLoop(CompletableFuture<?> outcome, Runnable closeSide) {
+        if (!outcome.isDone() || outcome.isCompletedExceptionally()) {
+            closeSide.run();
+        } else {
+            releaseLosers();
+        }
     }
 
     /** After a win: closes every other socket now. */
