@@ -3,6 +3,7 @@ package dev.peerlink.it;
 import dev.peerlink.peer.internal.birthday.BirthdayEasySide;
 import dev.peerlink.peer.internal.birthday.BirthdayHardSide;
 import dev.peerlink.peer.internal.birthday.BirthdayParams;
+import dev.peerlink.peer.internal.birthday.PredictSide;
 import dev.peerlink.protocol.Endpoints;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -26,6 +27,9 @@ import java.util.stream.Collectors;
  * easy-probe ID HARDIP M RATE LOW HIGH PRED|-       -> RESULT ID hit|miss MS SENT PORT
  * hard-open ID N EASY PUBLICIP LOW HIGH DELTA STUN  -> READY ID PRED|- BASE     (DELTA 0: no prediction)
  * hard-await ID [WAITMS]                            -> HARD ID hit PORT | HARD ID miss
+ * pair-open ID N CONTROLLING                        -> OPENED ID               (two-sided: N sockets, PredictSide)
+ * pair-start ID PEERIP MYIP LOW HIGH ROUNDS IVALMS  -> STARTED ID              (socket i -> one random peer port)
+ * pair-await ID                                     -> PAIR ID hit|miss MS SENT PORT
  * </pre>
  */
 public final class BirthdayBenchMain {
@@ -34,6 +38,8 @@ public final class BirthdayBenchMain {
     public static void main(String[] args) throws Exception {
         Map<String, BirthdayEasySide> easy = new HashMap<>();
         Map<String, BirthdayHardSide> hard = new HashMap<>();
+        Map<String, PredictSide> pairs = new HashMap<>();
+        Map<String, long[]> pairTimes = new HashMap<>();
         Random random = new Random(Long.getLong("seed", System.nanoTime()));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         System.out.println("BENCH-READY");
@@ -93,6 +99,40 @@ public final class BirthdayBenchMain {
                         }
                         h.close();
                         System.out.println("HARD " + a[1] + " " + out);
+                    }
+                    case "pair-open" -> {
+                        pairs.put(a[1], PredictSide.open(a[1], Boolean.parseBoolean(a[3]), new int[Integer.parseInt(a[2])]));
+                        System.out.println("OPENED " + a[1]);
+                    }
+                    case "pair-start" -> {
+                        PredictSide ps = pairs.get(a[1]);
+                        int low = Integer.parseInt(a[4]);
+                        int high = Integer.parseInt(a[5]);
+                        int rounds = Integer.parseInt(a[6]);
+                        long ivalMs = Long.parseLong(a[7]);
+                        List<Integer> targets = new ArrayList<>();
+                        for (int i = 0; i < ps.openSockets(); i++) {
+                            targets.add(low + random.nextInt(high - low + 1));
+                        }
+                        long life = rounds * ivalMs + 300;
+                        pairTimes.put(a[1], new long[] {System.nanoTime(), life});
+                        ps.start(InetAddress.getByName(a[2]), InetAddress.getByName(a[3]), targets, rounds,
+                                Duration.ofMillis(ivalMs), 3, Duration.ofMillis(life));
+                        System.out.println("STARTED " + a[1]);
+                    }
+                    case "pair-await" -> {
+                        PredictSide ps = pairs.remove(a[1]);
+                        long[] t = pairTimes.remove(a[1]);
+                        String out;
+                        try {
+                            PredictSide.Pick pk = ps.pick().get(t[1] + 2000, TimeUnit.MILLISECONDS);
+                            out = "hit " + (System.nanoTime() - t[0]) / 1_000_000 + " " + ps.probesSent() + " " + pk.externalPort();
+                            ps.handOff().close();
+                        } catch (Exception x) {
+                            out = "miss " + (System.nanoTime() - t[0]) / 1_000_000 + " " + ps.probesSent() + " -";
+                        }
+                        ps.close();
+                        System.out.println("PAIR " + a[1] + " " + out);
                     }
                     default -> System.out.println("ERROR unknown command " + a[0]);
                 }

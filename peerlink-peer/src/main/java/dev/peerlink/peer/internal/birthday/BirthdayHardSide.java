@@ -1,7 +1,6 @@
 package dev.peerlink.peer.internal.birthday;
 
 import dev.peerlink.peer.internal.PunchPacket;
-import dev.peerlink.peer.internal.ReadLoops;
 import dev.peerlink.peer.internal.StunBinding;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,23 +36,19 @@ public final class BirthdayHardSide implements AutoCloseable {
     private final byte[] tag;
     private final InetSocketAddress easy;
     private final InetAddress publicIp;
-    private final Selector selector;
+    private final SocketSet set;
     private final List<DatagramChannel> sockets;
     private final CompletableFuture<Hit> hit = new CompletableFuture<>();
     private final ByteBuffer buf = ByteBuffer.allocate(2048);
-    private volatile boolean closed;
-    private volatile boolean handedOff;
-    private volatile Thread loop;
-    private volatile DatagramChannel winner;
 
     private BirthdayHardSide(BirthdayParams params, byte[] tag, InetSocketAddress easy, InetAddress publicIp,
-                             Selector selector, List<DatagramChannel> sockets) {
+                             SocketSet set) {
         this.params = params;
         this.tag = tag;
         this.easy = easy;
         this.publicIp = publicIp;
-        this.selector = selector;
-        this.sockets = sockets;
+        this.set = set;
+        this.sockets = set.sockets();
     }
 
     /**
@@ -64,23 +59,8 @@ public final class BirthdayHardSide implements AutoCloseable {
      */
     public static BirthdayHardSide open(BirthdayParams params, String session, InetSocketAddress easy,
                                         InetAddress publicIp) throws IOException {
-        Selector sel = Selector.open();
-        List<DatagramChannel> socks = new ArrayList<>(params.sockets());
-        try {
-            for (int i = 0; i < params.sockets(); i++) {
-                DatagramChannel ch = DatagramChannel.open();
-                BirthdaySockets.opened();
-                socks.add(ch);
-                ch.bind(new InetSocketAddress(0));
-                ch.configureBlocking(false);
-                ch.register(sel, SelectionKey.OP_READ);
-            }
-        } catch (IOException | RuntimeException e) {
-            socks.forEach(BirthdayHardSide::closeCounted);
-            sel.close();
-            throw e;
-        }
-        return new BirthdayHardSide(params, PunchPacket.tagOf(session), easy, publicIp, sel, socks);
+        return new BirthdayHardSide(params, PunchPacket.tagOf(session), easy, publicIp,
+                SocketSet.open(new int[params.sockets()]));
     }
 
     /**
@@ -122,10 +102,8 @@ public final class BirthdayHardSide implements AutoCloseable {
                 LOG.trace("OPEN from {} failed: {}", ch, e.toString());
             }
         }
-        Thread t = new Thread(() -> run(System.nanoTime() + lifetime.toNanos()), "peerlink-birthday-hard");
-        t.setDaemon(true);
-        loop = t;
-        t.start();
+        long deadline = System.nanoTime() + lifetime.toNanos();
+        set.startLoop(() -> run(deadline), "peerlink-birthday-hard");
     }
 
     public CompletableFuture<Hit> hit() {
@@ -134,40 +112,25 @@ public final class BirthdayHardSide implements AutoCloseable {
 
     /** Sockets this side still holds open (the winner counts until handed off). */
     public int openSockets() {
-        return (int) sockets.stream().filter(DatagramChannel::isOpen).count() - (handedOff ? 1 : 0);
+        return set.openSockets();
     }
 
     private void run(long deadline) {
         try {
-            while (!closed && !hit.isDone()) {
+            while (!set.closed() && !hit.isDone()) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
                     hit.completeExceptionally(new IOException("no probe reached any of " + sockets.size() + " sockets"));
                     break;
                 }
-                selector.select(Math.min(left, 200));
-                for (SelectionKey k : selector.selectedKeys()) {
-                    if (!hit.isDone()) {
-                        drain((DatagramChannel) k.channel());
-                    }
-                }
-                selector.selectedKeys().clear();
+                set.selectAndDrain(Math.min(left, 200), hit::isDone, this::drain);
             }
         } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-            if (!closed) {
+            if (!set.closed()) {
                 hit.completeExceptionally(e);
             }
         }
-        if (!hit.isDone() || hit.isCompletedExceptionally()) {
-            close();
-        } else {
-            // keep the winner, release everything else now
-            for (DatagramChannel ch : sockets) {
-                if (ch != winner) {
-                    closeCounted(ch);
-                }
-            }
-        }
+        set.afterLoop(hit, this::close);
     }
 
     private void drain(DatagramChannel ch) throws IOException {
@@ -201,7 +164,7 @@ public final class BirthdayHardSide implements AutoCloseable {
                     LOG.debug("RESPONSE to {} failed: {}", src, e.toString());
                 }
             }
-            winner = ch;
+            set.win(ch);
             LOG.debug("probe from {} reached external port {} (local {})", src, p.port(), ch.socket().getLocalPort());
             hit.complete(new Hit(ch, src, p.port()));
             return;
@@ -209,47 +172,13 @@ public final class BirthdayHardSide implements AutoCloseable {
     }
 
     /** After {@link #hit()} completed: the winning socket, no longer read here, for QUIC to own. */
-    public synchronized DatagramChannel handOff() throws IOException {
-        ReadLoops.awaitStopped(loop);
-        if (!hit.isDone() || hit.isCompletedExceptionally() || closed || winner == null) {
-            throw new IOException("no hit to hand off");
-        }
-        handedOff = true;
-        selector.close(); // deregisters the winner
-        winner.configureBlocking(false);
-        BirthdaySockets.released();
-        return winner;
+    public DatagramChannel handOff() throws IOException {
+        return set.handOff(hit.isDone() && !hit.isCompletedExceptionally());
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-        for (DatagramChannel ch : sockets) {
-            if (!(handedOff && ch == winner)) {
-                closeCounted(ch);
-            }
-        }
+    public void close() {
+        set.close();
         hit.completeExceptionally(new IOException("birthday step closed"));
-    }
-
-    private static void closeCounted(DatagramChannel ch) {
-        synchronized (ch) {
-            if (ch.isOpen()) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-                BirthdaySockets.released();
-            }
-        }
     }
 }

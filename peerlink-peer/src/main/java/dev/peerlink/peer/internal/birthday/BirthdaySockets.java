@@ -16,6 +16,20 @@ public final class BirthdaySockets {
         OPEN.decrementAndGet();
     }
 
+    /** Closes a counted socket once, whoever gets there first (the read loop or {@code close()}). */
+    static void close(java.nio.channels.DatagramChannel ch) {
+        synchronized (ch) {
+            if (ch.isOpen()) {
+                try {
+                    ch.close();
+                } catch (java.io.IOException ignored) {
+                    // nothing to do
+                }
+                released();
+            }
+        }
+    }
+
     /** Sockets currently open in birthday steps of this JVM (not counting sockets handed to QUIC). */
     public static int open() {
         return OPEN.get();

@@ -46,6 +46,7 @@ public final class BirthdayStep implements AutoCloseable {
     private final BirthdayParams params;
     private final Consumer<ObjectNode> signal;
     private final BiConsumer<DatagramChannel, InetSocketAddress> onChannel;
+    private final PredictStep predict;
     private volatile BirthdayEasySide easy;
     private volatile BirthdayHardSide hardSide;
     private volatile boolean closed;
@@ -62,14 +63,54 @@ public final class BirthdayStep implements AutoCloseable {
         this.params = params;
         this.signal = signal;
         this.onChannel = onChannel;
+        this.predict = null;
+    }
+
+    private BirthdayStep(String session, boolean controlling, BirthdayParams params, Consumer<ObjectNode> signal,
+                         BiConsumer<DatagramChannel, InetSocketAddress> onChannel, Runnable onGiveUp) {
+        this.session = session;
+        this.hard = true;
+        this.controlling = controlling;
+        this.params = params;
+        this.signal = signal;
+        this.onChannel = onChannel;
+        this.predict = new PredictStep(session, controlling, params.answers(), signal, onChannel, onGiveUp);
+    }
+
+    /**
+     * Both devices symmetric: two-sided port prediction ({@link PredictStep}) instead of the one-sided birthday.
+     *
+     * @param onGiveUp runs once when the attempt cannot or did not succeed (not when the ladder closes the step)
+     */
+    public static BirthdayStep twoSided(String session, boolean controlling, BirthdayParams params,
+                                        Consumer<ObjectNode> signal,
+                                        BiConsumer<DatagramChannel, InetSocketAddress> onChannel, Runnable onGiveUp) {
+        return new BirthdayStep(session, controlling, params, signal, onChannel, onGiveUp);
+    }
+
+    /** Whether this device can take part in two-sided prediction (its NAT reports sequential ports). */
+    public static boolean predictable(NetworkInfo.Nat nat) {
+        return PredictStep.predictable(nat);
     }
 
     public boolean hard() {
         return hard;
     }
 
-    /** The easy side's opening move: fresh socket, STUN mapping, first signal. The hard side waits for it. */
+    /** {@link #start(InetSocketAddress, NetworkInfo.Nat, InetAddress)} of a one-sided step. */
     public void start(InetSocketAddress stun) throws IOException {
+        start(stun, null, null);
+    }
+
+    /**
+     * The easy side's opening move: fresh socket, STUN mapping, first signal. The hard side waits for it. Two-sided:
+     * both sides open their sockets and signal their current port ({@code nat}, {@code myIp}: this device's report).
+     */
+    public void start(InetSocketAddress stun, NetworkInfo.Nat nat, InetAddress myIp) throws IOException {
+        if (predict != null) {
+            predict.start(stun, nat, myIp);
+            return;
+        }
         if (hard) {
             return;
         }
@@ -98,6 +139,12 @@ public final class BirthdayStep implements AutoCloseable {
      */
     public void onSignal(JsonNode data, InetAddress peerIp, InetAddress myIp, NetworkInfo.Nat nat, InetSocketAddress stun) {
         try {
+            if (predict != null) {
+                if (data.has("seq")) {
+                    predict.onSignal(data, peerIp);
+                }
+                return;
+            }
             if (hard && data.hasNonNull("addr")) {
                 InetSocketAddress addr = Endpoints.parse(data.get("addr").asText());
                 if (!addr.getAddress().equals(peerIp)) {
@@ -130,8 +177,7 @@ public final class BirthdayStep implements AutoCloseable {
             return;
         }
         List<Integer> predicted = List.of();
-        if (nat != null && "sequential".equals(nat.portPattern()) && nat.portDelta() != null && nat.portDelta() != 0
-                && stun != null) {
+        if (PredictStep.predictable(nat) && stun != null) {
             Optional<InetSocketAddress> now = BirthdayHardSide.currentMapping(stun, Duration.ofMillis(800));
             if (now.isPresent()) {
                 predicted = BirthdayHardSide.predictedPorts(now.get().getPort(), nat.portDelta(),
@@ -184,6 +230,9 @@ public final class BirthdayStep implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (predict != null) {
+            predict.close();
+        }
         if (easy != null) {
             easy.close();
         }

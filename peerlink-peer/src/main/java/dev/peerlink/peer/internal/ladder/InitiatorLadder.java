@@ -203,6 +203,13 @@ public final class InitiatorLadder extends LadderSide {
     }
 
     @Override
+    protected void birthdayGaveUp() {
+        if (mine.relay() && ctx.config().allows("relay") && !PathPlan.tcpOnly(mine, theirs)) {
+            startRelay();
+        }
+    }
+
+    @Override
     protected void birthdayChannel(DatagramChannel ch, InetSocketAddress remote) {
         ctx.quic().connect(ch, remote, ctx.self(), expected, ctx.config().session()).whenComplete((s, e) -> {
             if (s != null) {

@@ -175,36 +175,50 @@ public abstract class LadderSide {
 
     /**
      * Starts the birthday step (seed 003) when it applies to this pair ({@link PathPlan#birthdayUseful}): the easy side
-     * opens its socket and signals its mapping; the hard side waits for that signal. Call once both offers are known.
+     * opens its socket and signals its mapping; the hard side waits for that signal. Both sides symmetric
+     * ({@link PathPlan#predictUseful}): two-sided port prediction, both sides signal. Call once both offers are known.
      *
      * @return whether the step runs
      */
     protected boolean startBirthday() {
         Message.Registered reg = ctx.signalling().registration();
-        if (!ctx.config().allows("birthday") || PathPlan.tcpOnly(mine, theirs) || !PathPlan.birthdayUseful(mine, theirs) || reg == null || reg.stun().isEmpty()) {
+        boolean twoSided = PathPlan.predictUseful(mine, theirs);
+        if (!ctx.config().allows("birthday") || PathPlan.tcpOnly(mine, theirs)
+                || !(twoSided || PathPlan.birthdayUseful(mine, theirs)) || reg == null || reg.stun().isEmpty()) {
             return false;
         }
         InetSocketAddress stun = Endpoints.parse(reg.stun().get(0));
         boolean hard = "symmetric".equals(mine.nat());
-        BirthdayStep b = new BirthdayStep(session, hard, controlling, ctx.config().birthday(),
-                o -> sendSignal(peerRef().deviceId(), o), this::birthdayChannel);
+        NetworkInfo net = ctx.network().get();
+        NetworkInfo.Nat nat = net == null ? null : net.nat();
+        BirthdayStep b = twoSided
+                ? BirthdayStep.twoSided(session, controlling, ctx.config().birthday(),
+                        o -> sendSignal(peerRef().deviceId(), o), this::birthdayChannel, this::birthdayGaveUp)
+                : new BirthdayStep(session, hard, controlling, ctx.config().birthday(),
+                        o -> sendSignal(peerRef().deviceId(), o), this::birthdayChannel);
         birthday = b;
         if (finished) {
             b.close();
             return false;
         }
-        LOG.debug("{}: birthday punching as the {} side", session, hard ? "hard" : "easy");
+        LOG.debug("{}: birthday punching as the {} side", session, twoSided ? "two-sided" : hard ? "hard" : "easy");
+        // Two-sided prediction needs this side's NAT to be sequential; else it signals so, and the step counts as not run.
+        boolean runs = !twoSided || BirthdayStep.predictable(nat);
         schedule(ctx.config().birthday().after().minus(elapsed()), () -> {
             if (settled()) {
                 return;
             }
             try {
-                b.start(stun);
+                b.start(stun, nat, mine.publicIp());
             } catch (IOException | RuntimeException e) {
                 LOG.debug("{}: birthday step cannot start: {}", session, e.toString());
             }
         });
-        return true;
+        return runs;
+    }
+
+    /** The two-sided birthday step gave up (unpredictable NAT, or no pair met): the initiator starts its relay. */
+    protected void birthdayGaveUp() {
     }
 
     /** A {@code birthday} signal: handed to the step (waiting briefly when it races the answer on the initiator). */

@@ -90,7 +90,7 @@ public final class PathPlan {
     /**
      * Whether birthday punching (seed 003) applies: no plain punch can work ({@link #punchImpossible}), exactly one side
      * is symmetric and the other maps endpoint-independently or has no NAT, and both public IPs are known.
-     * Symmetric ↔ symmetric stays on the relay.
+     * Symmetric ↔ symmetric is {@link #predictUseful}'s.
      */
     public static boolean birthdayUseful(LadderOffer a, LadderOffer b) {
         if (!punchImpossible(a, b) || a.publicIp() == null || b.publicIp() == null) {
@@ -98,6 +98,16 @@ public final class PathPlan {
         }
         return "symmetric".equals(a.nat()) && BIRTHDAY_EASY.contains(b.nat())
                 || "symmetric".equals(b.nat()) && BIRTHDAY_EASY.contains(a.nat());
+    }
+
+    /**
+     * Whether two-sided port prediction (issue 18) may apply: no plain punch can work and both sides are symmetric,
+     * with both public IPs known. It needs both NATs sequential; each side knows only its own report, so the step
+     * itself finds out (a side that cannot predict signals so and the relay starts at once).
+     */
+    public static boolean predictUseful(LadderOffer a, LadderOffer b) {
+        return punchImpossible(a, b) && "symmetric".equals(a.nat()) && "symmetric".equals(b.nat())
+                && a.publicIp() != null && b.publicIp() != null;
     }
 
     /** What discovery reports for a network that lets no UDP through (no STUN answer while signalling works). */

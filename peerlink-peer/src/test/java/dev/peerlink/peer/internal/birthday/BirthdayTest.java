@@ -144,13 +144,16 @@ class BirthdayTest {
             assertThat(PathPlan.birthdayUseful(sym, offer("203.0.113.30", easy))).as(easy).isTrue();
             assertThat(PathPlan.birthdayUseful(offer("203.0.113.30", easy), sym)).as(easy).isTrue();
         }
-        // plain punching works for these (no birthday needed), and symmetric <-> symmetric stays on the relay
+        // plain punching works for these (no birthday needed); symmetric <-> symmetric is two-sided prediction's
         for (String other : List.of("full-cone", "restricted-cone", "open-internet", "symmetric")) {
             assertThat(PathPlan.birthdayUseful(sym, offer("203.0.113.30", other))).as(other).isFalse();
         }
         assertThat(PathPlan.birthdayUseful(sym, offer("203.0.113.104", "port-restricted-cone"))).as("same site").isFalse();
         assertThat(PathPlan.birthdayUseful(sym, new LadderOffer(List.of(), List.of(), null, "port-restricted-cone", true)))
                 .as("no public IP").isFalse();
+        assertThat(PathPlan.predictUseful(sym, offer("203.0.113.105", "symmetric"))).isTrue();
+        assertThat(PathPlan.predictUseful(sym, offer("203.0.113.30", "port-restricted-cone"))).isFalse();
+        assertThat(PathPlan.predictUseful(sym, offer("203.0.113.104", "symmetric"))).as("same site").isFalse();
         assertThat(PathPlan.rank("punch")).isLessThan(PathPlan.rank("birthday"));
         assertThat(PathPlan.rank("birthday")).isLessThan(PathPlan.rank("relay"));
     }
