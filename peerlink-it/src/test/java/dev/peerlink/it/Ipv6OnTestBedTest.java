@@ -42,10 +42,12 @@ class Ipv6OnTestBedTest {
         TestBedAssumptions.assumeAvailable();
         bed = NatTestBed.builder().ipv6().start();
         lb = new LadderBed(bed, dir);
-        lb.startServerListening("[::]:7000"); // one dual-stack socket: IPv4 clients arrive as mapped addresses
+        // one dual-stack socket: IPv4 clients arrive as mapped addresses; the relay bridges to IPv6 peers
+        lb.startServerListening("[::]:7000", "--relay-ip6", NatTestBed.SERVER_PRIMARY6);
         lb.startPeer(bed.dualStackHost(1), "dual-stack-b");
         lb.startPeer(bed.openHost(), "open");
         lb.startPeer(bed.client(NatType.PORT_RESTRICTED_CONE), "port-restricted-cone"); // IPv4 only
+        lb.startPeerOn(SERVER6, bed.ipv6OnlyHost(), "ipv6-only-peer");
     }
 
     @AfterAll
@@ -80,6 +82,13 @@ class Ipv6OnTestBedTest {
     @Test
     void ipv6OnlyHostConnectsToADualStackHostAndMoves10MegabytesEachWay() throws Exception {
         connects(bed.ipv6OnlyHost(), SERVER6, "ipv6-only", "dual-stack-b", "punch", 6);
+    }
+
+    @Test
+    void ipv4OnlyHostReachesAnIpv6OnlyHostThroughAnIpv6RelayedAddress() throws Exception {
+        // No family in common: the IPv4-only initiator asks the relay (over IPv4) for an IPv6 relayed address
+        // (REQUESTED-ADDRESS-FAMILY) and the IPv6-only target sends to it over IPv6.
+        connects(bed.client(NatType.PORT_RESTRICTED_CONE), lb.serverAddress(), "ipv4-only", "ipv6-only-peer", "relay", 6);
     }
 
     /** {@code from} connects as {@code id} through {@code server}: 10 MB intact each way, on {@code path} over IPv{@code family}. */

@@ -2,6 +2,7 @@ package dev.peerlink.turn.client;
 
 import dev.peerlink.stun.client.RetransmissionPolicy;
 import dev.peerlink.turn.TurnCredentials;
+import dev.peerlink.turn.attribute.RequestedAddressFamily;
 import dev.peerlink.turn.client.internal.AllocationSession;
 import dev.peerlink.turn.client.internal.RefreshSchedule;
 import dev.peerlink.turn.client.internal.ServerConnection;
@@ -139,6 +140,7 @@ public final class TurnClient implements AutoCloseable {
         private InetSocketAddress localAddress = new InetSocketAddress(0);
         private RetransmissionPolicy retransmission = RetransmissionPolicy.RFC_8489;
         private Duration requestedLifetime;
+        private int relayFamily = RequestedAddressFamily.IPV4;
         private Duration permissionLifetime = Duration.ofSeconds(300);
         private Duration channelLifetime = Duration.ofSeconds(600);
         private double refreshFraction = RefreshSchedule.DEFAULT.fraction();
@@ -220,6 +222,19 @@ public final class TurnClient implements AutoCloseable {
         }
 
         /**
+         * The relayed address's family: {@code RequestedAddressFamily.IPV4} (the default, sent as no attribute) or
+         * {@code IPV6} (REQUESTED-ADDRESS-FAMILY, RFC 8656 §7.1: a relay on IPv6 for a peer that has only IPv6, whatever
+         * family reaches the server). A server without it answers 440.
+         */
+        public Builder relayFamily(int family) {
+            if (family != RequestedAddressFamily.IPV4 && family != RequestedAddressFamily.IPV6) {
+                throw new IllegalArgumentException("address family 1 (IPv4) or 2 (IPv6), not " + family);
+            }
+            this.relayFamily = family;
+            return this;
+        }
+
+        /**
          * How long the server keeps a permission (RFC 8656: 300 s, and responses do not say).
          * Set it lower only for servers configured with a shorter one.
          */
@@ -279,8 +294,8 @@ public final class TurnClient implements AutoCloseable {
             ServerConnection.Endpoint endpoint = new ServerConnection.Endpoint(transport, localAddress, retransmission,
                     context == null ? null : context.getSocketFactory(), socketOwner, connector, dtlsContext);
             return new TurnClient(new AllocationSession(new AllocationSession.Settings(server, credentials, endpoint,
-                    requestedLifetime, permissionLifetime, channelLifetime, refreshFraction, closeTimeout, onData,
-                    onFailure)));
+                    requestedLifetime, relayFamily, permissionLifetime, channelLifetime, refreshFraction, closeTimeout,
+                    onData, onFailure)));
         }
 
         private static Duration positive(Duration d) {

@@ -291,4 +291,25 @@ class DualStackTest {
             assertThat(relayed.get(0).getAddress()).isInstanceOf(Inet4Address.class);
         }
     }
+
+    /** The Java client asks for an IPv6 relayed address over IPv4 (how a v4-only device relays for a v6-only peer). */
+    @Test
+    void turnClientAsksForAnIpv6RelayedAddressOverIpv4() throws IOException {
+        try (TurnServer server = dualServer(b -> { });
+             dev.peerlink.turn.client.TurnClient client = dev.peerlink.turn.client.TurnClient
+                     .builder(server.udpAddress(), dev.peerlink.turn.TurnCredentials.of(USER, PASSWORD))
+                     .relayFamily(RequestedAddressFamily.IPV6).connect()) {
+            InetSocketAddress relayed = client.allocate().relayedAddress();
+            assertThat(relayed.getAddress()).isInstanceOf(Inet6Address.class).isEqualTo(V6);
+            assertThat(server.udpAddress().getAddress()).isInstanceOf(Inet4Address.class);
+        }
+        try (TurnServer v4only = TestServers.start();
+             dev.peerlink.turn.client.TurnClient client = dev.peerlink.turn.client.TurnClient
+                     .builder(v4only.udpAddress(), dev.peerlink.turn.TurnCredentials.of(USER, PASSWORD))
+                     .relayFamily(RequestedAddressFamily.IPV6).connect()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(client::allocate)
+                    .isInstanceOfSatisfying(dev.peerlink.turn.client.TurnException.class,
+                            e -> assertThat(e.errorCode()).as("440 Address Family not Supported").isEqualTo(440));
+        }
+    }
 }

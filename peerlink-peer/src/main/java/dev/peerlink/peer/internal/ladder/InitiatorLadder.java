@@ -246,7 +246,7 @@ public final class InitiatorLadder extends LadderSide {
             sendSignal(target.deviceId(), "relay", null, null);
             return;
         }
-        openOwnRelay(target.deviceId(), peerIps(), null, s -> adoptNominated(s, "relay", null));
+        openOwnRelay(target.deviceId(), peerIps(), null, s -> adoptNominated(s, "relay", ownRelay().peer()));
     }
 
     /**

@@ -53,6 +53,8 @@ public abstract class LadderSide {
     protected volatile boolean finished;
     protected volatile BirthdayStep birthday;
     private volatile OwnRelay relay;
+    /** The other side's offer as received, before {@link #sane} dropped what this host cannot send to. */
+    private volatile LadderOffer offered;
 
     protected LadderSide(LadderContext ctx, String session, boolean controlling) {
         this.ctx = ctx;
@@ -111,6 +113,7 @@ public abstract class LadderSide {
      * dial there throws instead of failing like an unreachable address).
      */
     protected LadderOffer sane(LadderOffer o) {
+        offered = o; // the relay speaks IPv6 for us where this host cannot: it needs the peer's v6 addresses
         boolean v6 = UdpChecker.ipv6Capable();
         java.util.function.Predicate<InetSocketAddress> ok = a -> a.getAddress() != null && a.getPort() != 0
                 && !a.getAddress().isAnyLocalAddress() && !a.getAddress().isMulticastAddress()
@@ -330,7 +333,7 @@ public abstract class LadderSide {
     protected void openOwnRelay(DeviceId to, Set<InetAddress> ips, InetSocketAddress peerRelayed,
                                 java.util.function.Consumer<SecureSession> onSession) {
         try {
-            OwnRelay r = OwnRelay.open(ctx, PathPlan.udpBlocked(mine));
+            OwnRelay r = OwnRelay.open(ctx, PathPlan.udpBlocked(mine), PathPlan.ipv6Only(offered));
             relay = r;
             if (finished) {
                 r.close();
@@ -375,11 +378,15 @@ public abstract class LadderSide {
 
     /** The other side's addresses a relay permission must cover: its public IP and its host addresses. */
     protected Set<InetAddress> peerIps() {
+        LadderOffer o = offered;
         Set<InetAddress> ips = new LinkedHashSet<>();
-        if (theirs.publicIp() != null) {
-            ips.add(theirs.publicIp());
+        if (o.publicIp() != null) {
+            ips.add(o.publicIp());
         }
-        theirs.udp().forEach(a -> ips.add(a.getAddress()));
+        o.udp().stream().map(InetSocketAddress::getAddress)
+                .filter(a -> a != null && !a.isAnyLocalAddress() && !a.isMulticastAddress()
+                        && (!a.isLoopbackAddress() || ctx.config().includeLoopback()))
+                .forEach(ips::add);
         return ips;
     }
 

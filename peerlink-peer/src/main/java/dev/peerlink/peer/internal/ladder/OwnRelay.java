@@ -2,6 +2,7 @@ package dev.peerlink.peer.internal.ladder;
 
 import dev.peerlink.peer.internal.relay.RelayPath;
 import dev.peerlink.protocol.RelayGrant;
+import dev.peerlink.turn.attribute.RequestedAddressFamily;
 import dev.peerlink.secure.PeerIdentity;
 import dev.peerlink.secure.SecureSession;
 import java.io.IOException;
@@ -29,7 +30,11 @@ final class OwnRelay implements AutoCloseable {
         this.path = path;
     }
 
-    static OwnRelay open(LadderContext ctx, boolean udpBlocked) throws IOException {
+    /**
+     * @param udpBlocked only the grant's TCP/TLS servers
+     * @param ipv6 a relayed address on IPv6 (for a peer that has only IPv6), else IPv4
+     */
+    static OwnRelay open(LadderContext ctx, boolean udpBlocked, boolean ipv6) throws IOException {
         RelayGrant grant = ctx.signalling().registration() == null ? null : ctx.signalling().registration().relay();
         if (grant == null) {
             throw new IOException("the server granted no relay");
@@ -37,11 +42,17 @@ final class OwnRelay implements AutoCloseable {
         if (udpBlocked) { // straight to the relay's TCP/TLS servers: its UDP one cannot answer
             grant = new RelayGrant(List.of(), grant.username(), grant.password(), grant.ttlSeconds(), grant.streamUrls());
         }
-        return new OwnRelay(RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5), ctx.signalling().proxy()));
+        return new OwnRelay(RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5), ctx.signalling().proxy(),
+                ipv6 ? RequestedAddressFamily.IPV6 : RequestedAddressFamily.IPV4));
     }
 
     InetSocketAddress relayed() {
         return path.relayedAddress();
+    }
+
+    /** The peer's transport address as the relay sees it, once given or learned (null before). */
+    InetSocketAddress peer() {
+        return path.peer();
     }
 
     /** Permits every address of the relay's family; returns how many the relay took (a private one it may refuse). */

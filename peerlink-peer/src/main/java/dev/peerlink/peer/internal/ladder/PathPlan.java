@@ -118,6 +118,24 @@ public final class PathPlan {
         return UDP_BLOCKED.equals(o.nat());
     }
 
+    /**
+     * Whether the device behind {@code o} can be reached only over IPv6 (no IPv4 public address or candidate, some
+     * IPv6 one): a relay for it needs an IPv6 relayed address (REQUESTED-ADDRESS-FAMILY), whatever reaches the relay.
+     */
+    public static boolean ipv6Only(LadderOffer o) {
+        if (o.publicIp() instanceof java.net.Inet4Address) {
+            return false;
+        }
+        boolean v6 = o.publicIp() instanceof java.net.Inet6Address;
+        for (InetSocketAddress a : o.udp()) {
+            if (a.getAddress() instanceof java.net.Inet4Address) {
+                return false;
+            }
+            v6 = true;
+        }
+        return v6;
+    }
+
     /** Whether only TCP can carry this pair's paths: UDP checks, punching and birthday probes are skipped. */
     public static boolean tcpOnly(LadderOffer a, LadderOffer b) {
         return udpBlocked(a) || udpBlocked(b);

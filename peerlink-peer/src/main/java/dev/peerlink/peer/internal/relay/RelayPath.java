@@ -5,6 +5,7 @@ import dev.peerlink.protocol.RelayGrant;
 import dev.peerlink.protocol.TurnUri;
 import dev.peerlink.secure.QuicTransport;
 import dev.peerlink.turn.TurnCredentials;
+import dev.peerlink.turn.attribute.RequestedAddressFamily;
 import dev.peerlink.turn.client.StreamConnector;
 import dev.peerlink.turn.client.TurnClient;
 import dev.peerlink.turn.client.TurnException;
@@ -88,7 +89,7 @@ public final class RelayPath implements AutoCloseable {
     private volatile boolean closeRequested;
 
     private RelayPath(QuicTransport quic, InetSocketAddress server, TurnTransport transport, TurnCredentials credentials,
-                      Duration timeout, StreamConnector connector) throws IOException {
+                      Duration timeout, StreamConnector connector, int relayFamily) throws IOException {
         this.server = server;
         boolean udp = transport == TurnTransport.UDP;
         // QUIC's remote is the TURN server's address: stable while the peer's transport address may change
@@ -99,7 +100,7 @@ public final class RelayPath implements AutoCloseable {
         channel = quic.openUdp(new InetSocketAddress(0), framing);
         TurnClient client = null;
         try {
-            TurnClient.Builder b = TurnClient.builder(server, credentials);
+            TurnClient.Builder b = TurnClient.builder(server, credentials).relayFamily(relayFamily);
             if (udp) {
                 b.socketOwnedBy(framing::sendRaw, (InetSocketAddress) channel.localAddress());
             } else {
@@ -147,6 +148,15 @@ public final class RelayPath implements AutoCloseable {
      * for the relay ({@code NO_PROXY} honoured), else directly.
      */
     public static RelayPath open(QuicTransport quic, RelayGrant grant, Duration timeout, HttpProxy proxy) throws IOException {
+        return open(quic, grant, timeout, proxy, RequestedAddressFamily.IPV4);
+    }
+
+    /**
+     * As {@link #open(QuicTransport, RelayGrant, Duration, HttpProxy)} with the relayed address in {@code relayFamily}
+     * ({@code RequestedAddressFamily.IPV6} for a peer that has only IPv6: the relay bridges the families).
+     */
+    public static RelayPath open(QuicTransport quic, RelayGrant grant, Duration timeout, HttpProxy proxy, int relayFamily)
+            throws IOException {
         if (grant.urls().isEmpty() && grant.streamUrls().isEmpty()) {
             throw new IOException("relay grant names no TURN server");
         }
@@ -167,7 +177,8 @@ public final class RelayPath implements AutoCloseable {
                 TurnUri uri = TurnUri.parse(url);
                 TurnTransport transport = uri.tls() ? TurnTransport.TLS : uri.tcp() ? TurnTransport.TCP : TurnTransport.UDP;
                 StreamConnector via = transport == TurnTransport.UDP ? null : RelayProxy.connector(uri.server(), proxy);
-                return new RelayPath(quic, uri.server(), transport, TurnCredentials.of(grant.username(), grant.password()), budget, via);
+                return new RelayPath(quic, uri.server(), transport, TurnCredentials.of(grant.username(), grant.password()), budget, via,
+                        relayFamily);
             } catch (IOException | IllegalArgumentException e) {
                 IOException io = e instanceof IOException x ? x
                         : new IOException("unusable relay URL " + url + ": " + e.getMessage(), e);
@@ -187,7 +198,8 @@ public final class RelayPath implements AutoCloseable {
      */
     public static RelayPath open(QuicTransport quic, InetSocketAddress server, TurnCredentials credentials,
                                  Duration timeout) throws IOException {
-        return new RelayPath(quic, Objects.requireNonNull(server), TurnTransport.UDP, Objects.requireNonNull(credentials), timeout, null);
+        return new RelayPath(quic, Objects.requireNonNull(server), TurnTransport.UDP, Objects.requireNonNull(credentials), timeout, null,
+                RequestedAddressFamily.IPV4);
     }
 
     /** Where the peer sends: the relayed transport address of the allocation. */

@@ -11,6 +11,7 @@ import dev.peerlink.turn.TurnCredentials;
 import dev.peerlink.turn.attribute.ChannelNumber;
 import dev.peerlink.turn.attribute.Data;
 import dev.peerlink.turn.attribute.Lifetime;
+import dev.peerlink.turn.attribute.RequestedAddressFamily;
 import dev.peerlink.turn.attribute.RequestedTransport;
 import dev.peerlink.turn.attribute.XorPeerAddress;
 import dev.peerlink.turn.attribute.XorRelayedAddress;
@@ -46,7 +47,7 @@ public final class AllocationSession implements ServerLink.Inbound, AutoCloseabl
 
     /** What a session is built with ({@code TurnClient.Builder}'s settings). */
     public record Settings(InetSocketAddress server, TurnCredentials credentials, ServerConnection.Endpoint endpoint,
-                           Duration requestedLifetime, Duration permissionLifetime, Duration channelLifetime,
+                           Duration requestedLifetime, int relayFamily, Duration permissionLifetime, Duration channelLifetime,
                            double refreshFraction, Duration closeTimeout, PeerDataHandler onData,
                            Consumer<TurnException> onFailure) {}
 
@@ -222,6 +223,9 @@ public final class AllocationSession implements ServerLink.Inbound, AutoCloseabl
     private StunMessage requestAllocation() throws TurnException {
         return server.run(StunMethod.ALLOCATE, b -> {
             b.add(new RequestedTransport(RequestedTransport.UDP));
+            if (config.relayFamily() != RequestedAddressFamily.IPV4) {
+                b.add(new RequestedAddressFamily(config.relayFamily(), false));
+            }
             if (config.requestedLifetime() != null) {
                 b.add(new Lifetime(config.requestedLifetime().toSeconds()));
             }
