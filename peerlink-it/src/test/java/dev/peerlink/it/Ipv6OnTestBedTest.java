@@ -43,8 +43,7 @@ class Ipv6OnTestBedTest {
         bed = NatTestBed.builder().ipv6().start();
         lb = new LadderBed(bed, dir);
         // one dual-stack socket: IPv4 clients arrive as mapped addresses; the relay bridges to IPv6 peers
-        lb.startServerListening("[::]:7000", "--relay-ip6", NatTestBed.SERVER_PRIMARY6,
-                "--relay-listen6", NatTestBed.SERVER_PRIMARY6);
+        lb.startServerListening("[::]:7000", "--relay-ip6", NatTestBed.SERVER_PRIMARY6);
         lb.startPeer(bed.dualStackHost(1), "dual-stack-b");
         lb.startPeer(bed.openHost(), "open");
         lb.startPeer(bed.client(NatType.PORT_RESTRICTED_CONE), "port-restricted-cone"); // IPv4 only
@@ -90,13 +89,6 @@ class Ipv6OnTestBedTest {
         // No family in common: the IPv4-only initiator asks the relay (over IPv4) for an IPv6 relayed address
         // (REQUESTED-ADDRESS-FAMILY) and the IPv6-only target sends to it over IPv6.
         connects(bed.client(NatType.PORT_RESTRICTED_CONE), lb.serverAddress(), "ipv4-only", "ipv6-only-peer", "relay", 6);
-    }
-
-    @Test
-    void ipv6OnlyHostReachesAnIpv4OnlyHostThroughTheRelaysIpv6Listener() throws Exception {
-        // The grant names the relay's IPv6 listener too: the IPv6-only initiator allocates there, an IPv4 relayed
-        // address by default, to which the IPv4-only target sends.
-        connects(bed.ipv6OnlyHost(), SERVER6, "ipv6-only", "port-restricted-cone", "relay", 4);
     }
 
     /** {@code from} connects as {@code id} through {@code server}: 10 MB intact each way, on {@code path} over IPv{@code family}. */

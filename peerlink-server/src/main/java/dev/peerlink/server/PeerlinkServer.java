@@ -119,14 +119,7 @@ public final class PeerlinkServer implements AutoCloseable {
 
     private void startSignal(SignalServerConfig sc, Optional<InetAddress> advertise, ClusterSeams seams) throws IOException, InterruptedException {
         List<String> stunUrls = stun.udpAddresses().stream().limit(1).map(a -> Endpoints.format(advertised(a, advertise))).toList();
-        List<String> relayUrls = new ArrayList<>();
-        if (relay != null) {
-            relayUrls.add(Endpoints.format(advertised(relay.udpAddress(), advertise)));
-            InetSocketAddress v6 = relay.udpAddress6();
-            if (v6 != null && !v6.getAddress().isAnyLocalAddress()) {
-                relayUrls.add(Endpoints.format(v6)); // for IPv6-only devices; everyone else reaches the first
-            }
-        }
+        List<String> relayUrls = relay == null ? List.of() : List.of(Endpoints.format(advertised(relay.udpAddress(), advertise)));
         List<String> streamUrls = new ArrayList<>();
         if (relay != null && relay.tlsAddress() != null) {
             streamUrls.add(new TurnUri(true, true, advertised(relay.tlsAddress(), advertise)).toString());

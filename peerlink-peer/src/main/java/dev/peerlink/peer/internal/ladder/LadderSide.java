@@ -333,7 +333,7 @@ public abstract class LadderSide {
     protected void openOwnRelay(DeviceId to, Set<InetAddress> ips, InetSocketAddress peerRelayed,
                                 java.util.function.Consumer<SecureSession> onSession) {
         try {
-            OwnRelay r = OwnRelay.open(ctx, PathPlan.udpBlocked(mine), PathPlan.ipv6Only(offered), PathPlan.ipv6Only(mine));
+            OwnRelay r = OwnRelay.open(ctx, PathPlan.udpBlocked(mine), PathPlan.ipv6Only(offered));
             relay = r;
             if (finished) {
                 r.close();

@@ -33,21 +33,14 @@ final class OwnRelay implements AutoCloseable {
     /**
      * @param udpBlocked only the grant's TCP/TLS servers
      * @param ipv6 a relayed address on IPv6 (for a peer that has only IPv6), else IPv4
-     * @param ipv6Only this device has only IPv6: the grant's IPv6 servers first
      */
-    static OwnRelay open(LadderContext ctx, boolean udpBlocked, boolean ipv6, boolean ipv6Only) throws IOException {
+    static OwnRelay open(LadderContext ctx, boolean udpBlocked, boolean ipv6) throws IOException {
         RelayGrant grant = ctx.signalling().registration() == null ? null : ctx.signalling().registration().relay();
         if (grant == null) {
             throw new IOException("the server granted no relay");
         }
         if (udpBlocked) { // straight to the relay's TCP/TLS servers: its UDP one cannot answer
             grant = new RelayGrant(List.of(), grant.username(), grant.password(), grant.ttlSeconds(), grant.streamUrls());
-        } else {
-            // The grant may name an IPv6 listener beside the IPv4 one: an IPv6-only device takes that, everyone else
-            // the IPv4 one (a failed attempt would cost half the time budget before the TCP/TLS servers).
-            List<String> family = grant.urls().stream().filter(u -> u.startsWith("[") == ipv6Only).toList();
-            grant = new RelayGrant(family.isEmpty() ? grant.urls() : family, grant.username(), grant.password(),
-                    grant.ttlSeconds(), grant.streamUrls());
         }
         return new OwnRelay(RelayPath.open(ctx.quic(), grant, Duration.ofSeconds(5), ctx.signalling().proxy(),
                 ipv6 ? RequestedAddressFamily.IPV6 : RequestedAddressFamily.IPV4));
