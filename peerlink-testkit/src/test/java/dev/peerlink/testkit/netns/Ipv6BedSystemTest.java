@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class Ipv6BedSystemTest {
     private static final int PORT = 7000;
     private static final Duration REPLY_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration FIRST_V6_TIMEOUT = Duration.ofSeconds(1);
     @RegisterExtension
     static final TestBedExtension BED = TestBedExtension.create().ipv6();
 
@@ -37,9 +38,11 @@ class Ipv6BedSystemTest {
                     Host c = bed.dualStackHost(i);
                     assertThat(v6(c)).isInstanceOf(Inet6Address.class);
                     var r4 = probe(c, 2, REPLY_TIMEOUT, target(bed.server().primaryAddress(), PORT));
-                    var r6 = probe(c, 2, REPLY_TIMEOUT, target(v6(bed.server()), PORT + 1));
+                    // A host's first IPv6 datagram may wait for neighbour discovery (a lost solicitation is retried
+                    // after 1 s on a loaded machine): 4 probes at 1 s each, at least 2 answered.
+                    var r6 = probe(c, 4, FIRST_V6_TIMEOUT, target(v6(bed.server()), PORT + 1));
                     assertThat(r4).as(c.label() + " v4").singleElement().satisfies(p -> assertThat(p.answered()).isEqualTo(2));
-                    assertThat(r6).as(c.label() + " v6").singleElement().satisfies(p -> assertThat(p.answered()).isEqualTo(2));
+                    assertThat(r6).as(c.label() + " v6").singleElement().satisfies(p -> assertThat(p.answered()).isGreaterThanOrEqualTo(2));
                     String wan = bed.dualStackRouter(i).wanAddress().getHostAddress();
                     assertThat(server.stdoutLines()).anyMatch(l -> l.startsWith("RX " + wan + ":"));
                     // No NAT66: the server sees the host's own global address.
@@ -76,8 +79,8 @@ class Ipv6BedSystemTest {
         Host v6only = bed.ipv6OnlyHost();
         assertThat(v6only.address()).isInstanceOf(Inet6Address.class).isEqualTo(v6(v6only));
         try (HostProcess server6 = echoOn(bed.server(), v6(bed.server()))) {
-            var r = probe(v6only, 2, REPLY_TIMEOUT, target(v6(bed.server()), PORT));
-            assertThat(r).singleElement().satisfies(p -> assertThat(p.answered()).isEqualTo(2));
+            var r = probe(v6only, 4, FIRST_V6_TIMEOUT, target(v6(bed.server()), PORT)); // as above: ND may delay the first
+            assertThat(r).singleElement().satisfies(p -> assertThat(p.answered()).isGreaterThanOrEqualTo(2));
             assertThat(server6.stdoutLines()).anyMatch(l -> l.startsWith("RX " + v6(v6only).getHostAddress() + ":"));
         }
         // No IPv4 beyond the link: the kernel has no route to any v4 address.
